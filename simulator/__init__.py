@@ -1,0 +1,1 @@
+"""exportsim: an export-licensing rules simulator."""

@@ -1,0 +1,65 @@
+"""The project's exception tree.
+
+Every error a user can cause derives from :class:`ExportsimError`; the CLI turns any of them
+into a one-paragraph message and exit code 2, so a user never sees a traceback for bad input.
+Errors about files carry the file, the field path and what was expected, and report all
+problems at once rather than the first one found.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+class ExportsimError(Exception):
+    """Base of every error exportsim raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input: where it is and what was expected there."""
+
+    field: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.expected}" if self.field else self.expected
+
+
+class InputError(ExportsimError):
+    """A file (or other named input) has one or more problems."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnknownNameError(ExportsimError, LookupError):
+    """A name (item, country, regime, licence ...) that is not known, with close matches."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = tuple(close_matches(name, known))
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}")
+
+
+class RuleError(ExportsimError):
+    """The rules cannot answer: a date outside the regime, or a gap in its rules."""
+
+
+def close_matches(name: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` known names that look like ``name`` (case-insensitive).
+
+    >>> close_matches("hydrogen-flouride", ["hydrogen-fluoride", "photoresist"])
+    ['hydrogen-fluoride']
+    """
+    by_lower = {k.lower(): k for k in known}
+    found = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.6)
+    return [by_lower[f] for f in found]

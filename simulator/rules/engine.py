@@ -1,0 +1,365 @@
+"""Deciding an application under a regime, and explaining why, citing the law.
+
+This is the reference reading of a regime: straightforward and explainable, applying the
+rules in their legal order on the day asked. :mod:`simulator.rules.compiled` turns the same
+reading into lookup tables for speed, and the tests hold the two to the same answers.
+
+The order of rules: base rules in file order, then the rules of the measures in force on the
+day, by effective date and then file order. ``grant`` makes licence kinds available,
+``withdraw`` removes them, ``prohibit`` bans the export whatever else applies, and ``assign``
+moves a country to another destination group. The decision is the least burdensome
+authorisation the exporter qualifies for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+
+import attrs
+
+from simulator.errors import RuleError, UnknownNameError
+from simulator.rules.values import (
+    NONE,
+    PROHIBITED,
+    Application,
+    Decision,
+    ExporterProfile,
+    Group,
+    Interval,
+    Item,
+    LicenceKind,
+    Measure,
+    Reason,
+    Regime,
+    Rule,
+)
+
+GAP = "gap"
+"""Outcome code for a listed good that no rule gives a route to (a defect of the regime)."""
+
+_DAY = dt.timedelta(days=1)
+
+
+@attrs.frozen
+class Period:
+    """When a measure is in force: from ``start`` up to, not including, ``end``."""
+
+    measure: Measure
+    start: dt.date
+    end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the measure is in force on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@attrs.frozen
+class Assessment:
+    """What the rules say about an item and destination on a day, before the exporter."""
+
+    group: Group
+    group_reason: Reason
+    prohibition: Rule | None
+    available: frozenset[str]
+    applied: tuple[Rule, ...]
+    passed_over: tuple[Rule, ...] = ()
+
+
+@functools.lru_cache(maxsize=64)
+def periods(regime: Regime) -> tuple[Period, ...]:
+    """Return every measure's period in force, in the order its rules apply."""
+    ends = {m.id: (m.until + _DAY if m.until else None) for m in regime.measures}
+    for measure in regime.measures:
+        for repealed in measure.repeals:
+            end = ends[repealed]
+            ends[repealed] = measure.effective if end is None else min(end, measure.effective)
+    ordered = sorted(enumerate(regime.measures), key=lambda im: (im[1].effective, im[0]))
+    return tuple(Period(m, m.effective, ends[m.id]) for _, m in ordered)
+
+
+def in_force(regime: Regime, day: dt.date) -> tuple[Measure, ...]:
+    """Return the measures in force on ``day``, in the order their rules apply."""
+    return tuple(p.measure for p in periods(regime) if p.covers(day))
+
+
+def boundaries(regime: Regime) -> tuple[tuple[dt.date, str | None], ...]:
+    """Return the days the law may change, each with the measure that changes it."""
+    points: dict[dt.date, str | None] = {regime.valid_from: None}
+    for period in periods(regime):
+        points.setdefault(period.start, period.measure.id)
+        if period.end is not None:
+            points.setdefault(period.end, _ender(regime, period))
+    return tuple(sorted((d, m) for d, m in points.items() if d >= regime.valid_from))
+
+
+def _ender(regime: Regime, period: Period) -> str:
+    for measure in regime.measures:
+        if period.measure.id in measure.repeals and measure.effective == period.end:
+            return measure.id
+    return period.measure.id
+
+
+@functools.lru_cache(maxsize=64)
+def _base_groups(regime: Regime) -> dict[str, tuple[str, Reason]]:
+    groups: dict[str, tuple[str, Reason]] = {}
+    for entry in regime.members:
+        reason = Reason(f"group:{entry.group}", regime.group(entry.group).title, entry.citation)
+        groups.update((c, (entry.group, reason)) for c in entry.countries)
+    return groups
+
+
+def group_on(regime: Regime, country: str, day: dt.date) -> tuple[Group, Reason]:
+    """Return the destination group of ``country`` on ``day`` and the rule that put it there."""
+    default = regime.group(regime.default_group)
+    fallback = (default.id, Reason(f"group:{default.id}", default.title, default.citation))
+    group_id, reason = _base_groups(regime).get(country, fallback)
+    for measure in in_force(regime, day):
+        for rule in measure.rules:
+            if rule.action == "assign" and _selects_country(rule.destinations, country):
+                group_id, reason = rule.group or group_id, Reason(rule.id, rule.text, rule.citation)
+    return regime.group(group_id), reason
+
+
+def _selects_country(selectors: Iterable[str], country: str) -> bool:
+    return any(s in ("*", country) for s in selectors)
+
+
+def selects_item(selectors: Iterable[str], item: Item) -> bool:
+    """Whether item selectors (``*``, an id, or ``@tag``) pick ``item``."""
+    return any(s in ("*", item.id) or (s[:1] == "@" and s[1:] in item.tags) for s in selectors)
+
+
+def selects_destination(selectors: Iterable[str], country: str | None, group: Group) -> bool:
+    """Whether destination selectors (``*``, a country, ``group:X``) pick the destination."""
+    return any(s in ("*", country, f"group:{group.id}") for s in selectors)
+
+
+def assess(
+    regime: Regime, item: Item, country: str | None, day: dt.date, group: Group | None = None
+) -> Assessment:
+    """Apply the rules in force on ``day`` to ``item`` bound for ``country``.
+
+    ``country`` may be ``None`` with a ``group`` given: a generic member of that group, which
+    country-specific rules do not reach.
+    """
+    if group is None:
+        group, group_reason = group_on(regime, country or "", day)
+    else:
+        group_reason = Reason(f"group:{group.id}", group.title, group.citation)
+    rules = (*regime.rules, *(r for m in in_force(regime, day) for r in m.rules))
+    for_item = [r for r in rules if r.action != "assign" and selects_item(r.items, item)]
+    applied = tuple(r for r in for_item if selects_destination(r.destinations, country, group))
+    passed_over = tuple(r for r in for_item if r not in applied)
+    return Assessment(
+        group, group_reason, _prohibition(applied), _available(applied), applied, passed_over
+    )
+
+
+def _prohibition(applied: Iterable[Rule]) -> Rule | None:
+    return next((r for r in applied if r.action == "prohibit"), None)
+
+
+def _available(applied: Iterable[Rule]) -> frozenset[str]:
+    available: set[str] = set()
+    for rule in applied:
+        if rule.action == "grant":
+            available.update(rule.licences)
+        elif rule.action == "withdraw":
+            available.difference_update(rule.licences)
+    return frozenset(available)
+
+
+def needs_licence(regime: Regime, item: Item, group: Group, end_use_concern: bool) -> bool:
+    """Whether any authorisation is needed: listed goods always, others under the catch-all."""
+    if item.listed:
+        return True
+    catch_all = regime.catch_all
+    caught = catch_all is not None and selects_item(catch_all.items, item)
+    return caught and end_use_concern and not group.catch_all_exempt
+
+
+def outcome(
+    regime: Regime, item: Item, found: Assessment, end_use_concern: bool, usable: frozenset[str]
+) -> str:
+    """Return the outcome id: ``prohibited``, ``none``, a licence kind, or :data:`GAP`."""
+    if found.prohibition is not None:
+        return PROHIBITED
+    if not needs_licence(regime, item, found.group, end_use_concern):
+        return NONE
+    routes = [k for k in ranked(regime) if k.id in found.available and k.id in usable]
+    return routes[0].id if routes else GAP
+
+
+def ranked(regime: Regime) -> tuple[LicenceKind, ...]:
+    """Return the licence kinds, least burdensome first."""
+    return tuple(sorted(regime.licences, key=lambda k: k.rank))
+
+
+def usable_kinds(regime: Regime, exporter: ExporterProfile) -> frozenset[str]:
+    """Return the licence kinds this exporter may use."""
+    return frozenset(k.id for k in regime.licences if exporter.qualifies(k))
+
+
+def lookup_item(regime: Regime, item_id: str) -> Item:
+    """Return the regime's item ``item_id`` or raise :class:`UnknownNameError`."""
+    if not regime.has_item(item_id):
+        raise UnknownNameError("item", item_id, (i.id for i in regime.items))
+    return regime.item(item_id)
+
+
+def check_date(regime: Regime, day: dt.date) -> None:
+    """Raise :class:`RuleError` for a day before the regime's first day."""
+    if day < regime.valid_from:
+        raise RuleError(f"{day} is before regime {regime.id!r} begins on {regime.valid_from}")
+
+
+def decide(regime: Regime, application: Application) -> Decision:
+    """Decide an application and explain the decision.
+
+    Args:
+        regime: the law to apply.
+        application: item, destination, date and exporter profile.
+
+    Returns:
+        The least burdensome authorisation the exporter may ship under, with the standard
+        processing period where a review is needed, the validity, and the reasons in order.
+
+    Raises:
+        UnknownNameError: the item is not in the regime.
+        RuleError: the date precedes the regime, or no rule gives the item a route.
+    """
+    item = lookup_item(regime, application.item)
+    check_date(regime, application.on)
+    found = assess(regime, item, application.destination, application.on)
+    exporter = application.exporter
+    result = outcome(regime, item, found, exporter.end_use_concern, usable_kinds(regime, exporter))
+    if result == GAP:
+        raise RuleError(_gap_message(item, application))
+    kind = regime.licence(result) if result not in (NONE, PROHIBITED) else None
+    return Decision(
+        item=item.id,
+        destination=application.destination,
+        on=application.on,
+        licence=result,
+        standard_processing_days=kind.standard_processing_days if kind else None,
+        validity_days=kind.validity_days if kind else None,
+        explanation=tuple(_explain(regime, item, application, found, result)),
+        regime=regime.id,
+    )
+
+
+def _gap_message(item: Item, application: Application) -> str:
+    return (
+        f"regime gives no authorisation route for {item.id} to {application.destination} "
+        f"on {application.on} for this exporter; run 'exportsim regime check'"
+    )
+
+
+def _explain(
+    regime: Regime, item: Item, application: Application, found: Assessment, result: str
+) -> list[Reason]:
+    destination = application.destination
+    group_text = f"{destination} is in {found.group.title} on {application.on}."
+    reasons = [
+        _classification(regime, item),
+        Reason(found.group_reason.rule, group_text, found.group_reason.citation),
+    ]
+    if found.prohibition is not None:
+        rule = found.prohibition
+        return [*reasons, Reason(rule.id, rule.text, rule.citation)]
+    catch_all = _catch_all_reason(regime, item, found.group, application.exporter)
+    reasons += [catch_all] if catch_all else []
+    if result == NONE:
+        return reasons
+    reasons += [Reason(r.id, r.text, r.citation) for r in found.applied]
+    reasons += [_passed_over(r, destination) for r in found.passed_over]
+    reasons += _qualification_reasons(regime, found.available, application.exporter)
+    return [*reasons, _conclusion(regime.licence(result))]
+
+
+def _passed_over(rule: Rule, destination: str) -> Reason:
+    reach = ", ".join(rule.destinations)
+    text = f"Does not apply: its destinations ({reach}) do not include {destination}. {rule.text}"
+    return Reason(rule.id, text, rule.citation)
+
+
+def _classification(regime: Regime, item: Item) -> Reason:
+    if item.listed:
+        text = f"{item.title} is on the control list ({item.basis}); its export needs a licence."
+    elif regime.catch_all and selects_item(regime.catch_all.items, item):
+        text = f"{item.title} is not on the control list; only the catch-all can reach it."
+    else:
+        text = f"{item.title} is outside both the control list and the catch-all."
+    return Reason(item.id, text, item.reference)
+
+
+def _catch_all_reason(
+    regime: Regime, item: Item, group: Group, exporter: ExporterProfile
+) -> Reason | None:
+    catch_all = regime.catch_all
+    if item.listed or catch_all is None or not selects_item(catch_all.items, item):
+        return None
+    if group.catch_all_exempt:
+        verdict = f"Not applied: {group.title} is exempt."
+    elif exporter.end_use_concern:
+        verdict = "Applied: the end use or end user is of concern."
+    else:
+        verdict = "Not applied: no end-use concern is known or has been notified."
+    return Reason("catch-all", f"{catch_all.text} {verdict}", catch_all.citation)
+
+
+def _qualification_reasons(
+    regime: Regime, available: frozenset[str], exporter: ExporterProfile
+) -> list[Reason]:
+    reasons = []
+    for kind in ranked(regime):
+        if kind.id in available and not exporter.qualifies(kind):
+            missing = _missing_qualification(kind, exporter)
+            text = f"{kind.title} is available but not to this exporter: {missing}."
+            reasons.append(Reason(kind.id, text, kind.citation))
+    return reasons
+
+
+_QUALIFICATION_TEXT = {
+    "icp": "it has no internal compliance programme",
+    "continuing": "it has no continuing relationship with the importer",
+}
+
+
+def _missing_qualification(kind: LicenceKind, exporter: ExporterProfile) -> str:
+    have = {"icp": exporter.icp, "continuing": exporter.continuing}
+    lacking = [_QUALIFICATION_TEXT[q] for q in kind.requires if not have[q]]
+    return "; ".join(lacking) or "it does not hold this licence"
+
+
+def _conclusion(kind: LicenceKind) -> Reason:
+    text = f"Least burdensome authorisation available: {kind.title}, valid {kind.validity_days} days"
+    if kind.standard_processing_days is not None:
+        text += f"; standard processing period {kind.standard_processing_days} days from receipt"
+        if kind.clock_stops_for_returned_documents:
+            text += " (time spent correcting returned documents does not count)"
+    return Reason(kind.id, text + ".", kind.citation)
+
+
+def timeline(
+    regime: Regime, item_id: str, destination: str, exporter: ExporterProfile
+) -> tuple[Interval, ...]:
+    """Return the date intervals over which the decision stays the same.
+
+    Adjacent intervals with the same outcome are merged; each names the measure that starts
+    it (``None`` for the regime's first day). The last interval is open (``until`` is None).
+    """
+    item = lookup_item(regime, item_id)
+    usable = usable_kinds(regime, exporter)
+    intervals: list[Interval] = []
+    for day, measure in boundaries(regime):
+        found = assess(regime, item, destination, day)
+        result = outcome(regime, item, found, exporter.end_use_concern, usable)
+        if intervals and intervals[-1].licence == result:
+            continue
+        if intervals:
+            intervals[-1] = attrs.evolve(intervals[-1], until=day - _DAY)
+        intervals.append(Interval(day, None, result, measure))
+    return tuple(intervals)

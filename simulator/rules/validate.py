@@ -1,0 +1,149 @@
+"""What a regime must mean to be decidable: references resolve, ids are unique, dates order.
+
+Structure (types, unknown keys) is checked where files are read; this module checks meaning,
+and reports every problem with its field path so that a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from simulator.errors import Problem
+from simulator.rules.values import Measure, Regime, Rule
+
+_SPECIAL_DESTINATIONS = ("*",)
+
+
+def regime_problems(regime: Regime) -> list[Problem]:
+    """Return every problem of meaning in ``regime`` (an empty list when it is sound)."""
+    return [
+        *_duplicates(regime),
+        *_group_problems(regime),
+        *_rule_list_problems(regime, regime.rules, "rules"),
+        *_measure_problems(regime),
+        *_catch_all_problems(regime),
+    ]
+
+
+def _duplicates(regime: Regime) -> Iterator[Problem]:
+    named = {
+        "groups": [g.id for g in regime.groups],
+        "items": [i.id for i in regime.items],
+        "licences": [k.id for k in regime.licences],
+        "measures": [m.id for m in regime.measures],
+        "rules": [r.id for r in _all_rules(regime)],
+        "licences.rank": [str(k.rank) for k in regime.licences],
+        "groups.rank": [str(g.rank) for g in regime.groups],
+    }
+    for path, ids in named.items():
+        for value, count in Counter(ids).items():
+            if count > 1:
+                yield Problem(path, f"expected unique values, {value!r} appears {count} times")
+
+
+def _all_rules(regime: Regime) -> Iterator[Rule]:
+    yield from regime.rules
+    for measure in regime.measures:
+        yield from measure.rules
+
+
+def _group_problems(regime: Regime) -> Iterator[Problem]:
+    groups = {g.id for g in regime.groups}
+    if regime.default_group not in groups:
+        yield Problem("regime.default_group", _one_of(regime.default_group, groups))
+    seen: dict[str, str] = {}
+    for n, entry in enumerate(regime.members):
+        if entry.group not in groups:
+            yield Problem(f"members[{n}].group", _one_of(entry.group, groups))
+        for country in entry.countries:
+            if not (len(country) == 2 and country.isupper()):
+                yield Problem(f"members[{n}].countries", f"expected ISO alpha-2 codes, got {country!r}")
+            elif country in seen:
+                yield Problem(f"members[{n}].countries", f"{country} is already in group {seen[country]}")
+            seen[country] = entry.group
+
+
+def _one_of(value: str, known: set[str] | tuple[str, ...]) -> str:
+    return f"expected one of {', '.join(sorted(known))}; got {value!r}"
+
+
+def _measure_problems(regime: Regime) -> Iterator[Problem]:
+    effective = {m.id: m.effective for m in regime.measures}
+    for n, measure in enumerate(regime.measures):
+        path = f"measures[{n}]"
+        yield from _measure_dates(regime, measure, path)
+        for repealed in measure.repeals:
+            if repealed not in effective:
+                yield Problem(f"{path}.repeals", _one_of(repealed, tuple(effective)))
+            elif effective[repealed] >= measure.effective:
+                yield Problem(f"{path}.repeals", f"can only repeal an earlier measure; {repealed} is not")
+        yield from _rule_list_problems(regime, measure.rules, f"{path}.rules")
+
+
+def _measure_dates(regime: Regime, measure: Measure, path: str) -> Iterator[Problem]:
+    if measure.effective < regime.valid_from:
+        yield Problem(f"{path}.effective", f"expected a date on or after {regime.valid_from}")
+    if measure.until is not None and measure.until < measure.effective:
+        yield Problem(f"{path}.until", f"expected a date on or after effective ({measure.effective})")
+
+
+def _rule_list_problems(regime: Regime, rules: tuple[Rule, ...], path: str) -> Iterator[Problem]:
+    for n, rule in enumerate(rules):
+        yield from _rule_problems(regime, rule, f"{path}[{n}]")
+
+
+def _rule_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
+    licences = {k.id for k in regime.licences}
+    if rule.action in ("grant", "withdraw"):
+        if not rule.licences:
+            yield Problem(f"{path}.licences", f"a {rule.action} rule names at least one licence kind")
+        yield from (Problem(f"{path}.licences", _one_of(k, licences)) for k in rule.licences if k not in licences)
+    elif rule.licences:
+        yield Problem(f"{path}.licences", f"a {rule.action} rule names no licence kinds")
+    if rule.action == "assign":
+        yield from _assign_problems(regime, rule, path)
+    else:
+        yield from _item_selector_problems(regime, rule.items, f"{path}.items")
+        yield from _destination_problems(regime, rule.destinations, f"{path}.destinations")
+
+
+def _assign_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
+    groups = {g.id for g in regime.groups}
+    if rule.group not in groups:
+        yield Problem(f"{path}.group", _one_of(str(rule.group), groups))
+    if not rule.destinations:
+        yield Problem(f"{path}.destinations", "an assign rule names at least one country")
+    for selector in rule.destinations:
+        if not _is_country(selector):
+            yield Problem(f"{path}.destinations", f"an assign rule names country codes; got {selector!r}")
+
+
+def _is_country(selector: str) -> bool:
+    return len(selector) == 2 and selector.isalpha() and selector.isupper()
+
+
+def _item_selector_problems(regime: Regime, selectors: tuple[str, ...], path: str) -> Iterator[Problem]:
+    if not selectors:
+        yield Problem(path, "expected at least one item id, @tag or *")
+    ids = {i.id for i in regime.items}
+    tags = {t for i in regime.items for t in i.tags}
+    for selector in selectors:
+        known = selector == "*" or selector in ids or (selector[:1] == "@" and selector[1:] in tags)
+        if not known:
+            choices = ids | {f"@{t}" for t in tags} | {"*"}
+            yield Problem(path, _one_of(selector, choices))
+
+
+def _destination_problems(regime: Regime, selectors: tuple[str, ...], path: str) -> Iterator[Problem]:
+    if not selectors:
+        yield Problem(path, "expected at least one country code, group:X or *")
+    groups = {f"group:{g.id}" for g in regime.groups}
+    for selector in selectors:
+        if not (selector in _SPECIAL_DESTINATIONS or selector in groups or _is_country(selector)):
+            yield Problem(path, f"expected a country code, one of {', '.join(sorted(groups))} or *; got {selector!r}")
+
+
+def _catch_all_problems(regime: Regime) -> Iterator[Problem]:
+    if regime.catch_all is not None:
+        yield from _item_selector_problems(regime, regime.catch_all.items, "catch_all.items")

@@ -1,0 +1,276 @@
+"""Frozen values of the rules engine: a regime as data, an application, a decision.
+
+A regime is the law as data: destination groups with dated membership, control-list entries,
+licence kinds, the catch-all, base rules and dated measures, each carrying its citation.
+Nothing here interprets the law; :mod:`simulator.rules.engine` does. Everything is frozen so
+that a regime can be shared between decisions, processes and replications without copying,
+and what-if regimes are new values made with :func:`attrs.evolve`, never edits in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Protocol, TypeVar
+
+import attrs
+from attrs import field, frozen
+from attrs.validators import in_, instance_of, matches_re, min_len
+
+Action = Literal["grant", "withdraw", "prohibit", "assign"]
+ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
+QUALIFICATIONS = ("icp", "continuing")
+NONE = "none"
+PROHIBITED = "prohibited"
+LISTED_TAG = "listed"
+
+_ID = r"^[a-z0-9][a-z0-9-]*$"
+_COUNTRY = r"^[A-Z]{2}$"
+
+
+def tuple_of_str(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else (str(value),)
+
+
+@frozen
+class Group:
+    """A destination group; ``rank`` 1 is the most trusted."""
+
+    id: str
+    rank: int
+    title: str
+    catch_all_exempt: bool = False
+    citation: str = ""
+    source: str = ""
+
+
+@frozen
+class Membership:
+    """Countries in a group on the regime's first day."""
+
+    group: str
+    countries: tuple[str, ...] = field(converter=tuple_of_str)
+    citation: str = ""
+    source: str = ""
+    confidence: str = ""
+
+
+@frozen
+class Item:
+    """A control-list entry (or a class of unlisted goods) with its legal reference."""
+
+    id: str = field(validator=matches_re(_ID))
+    title: str
+    tags: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    reference: str = ""
+    basis: str = ""
+    source: str = ""
+    confidence: str = ""
+
+    @property
+    def listed(self) -> bool:
+        """Whether the item is on the control list (always needs an authorisation)."""
+        return LISTED_TAG in self.tags
+
+
+@frozen
+class LicenceKind:
+    """A kind of licence; one with a standard processing period is applied for per contract."""
+
+    id: str = field(validator=matches_re(_ID))
+    rank: int
+    title: str
+    validity_days: int
+    scope: str = ""
+    requires: tuple[str, ...] = field(
+        default=(), converter=tuple_of_str, validator=attrs.validators.deep_iterable(in_(QUALIFICATIONS))
+    )
+    standard_processing_days: int | None = None
+    clock_stops_for_returned_documents: bool = False
+    citation: str = ""
+    source: str = ""
+    confidence: str = ""
+
+    @property
+    def per_application(self) -> bool:
+        """Whether each contract needs its own application and review."""
+        return self.standard_processing_days is not None
+
+
+@frozen
+class Rule:
+    """One rule: grant or withdraw licence kinds, prohibit, or assign a group.
+
+    ``items`` select by id, by ``@tag`` or ``*``; ``destinations`` by country code,
+    ``group:X`` or ``*``.
+    """
+
+    id: str = field(validator=matches_re(_ID))
+    action: Action = field(validator=in_(ACTIONS))
+    text: str
+    citation: str
+    items: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    destinations: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    licences: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    group: str | None = None
+    source: str = ""
+
+
+@frozen
+class Measure:
+    """A dated change to the law: its rules apply from ``effective`` until repealed or ``until``."""
+
+    id: str = field(validator=matches_re(_ID))
+    title: str
+    effective: dt.date = field(validator=instance_of(dt.date))
+    citation: str
+    rules: tuple[Rule, ...] = field(default=(), converter=tuple)
+    repeals: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    until: dt.date | None = None
+    source: str = ""
+    confidence: str = ""
+
+
+@frozen
+class CatchAll:
+    """The catch-all: the goods it reaches need a licence when the end use is of concern."""
+
+    items: tuple[str, ...] = field(converter=tuple_of_str)
+    text: str
+    citation: str
+    source: str = ""
+
+
+@frozen
+class Regime:
+    """A whole export-control regime: the law of one country as dated, cited data."""
+
+    id: str = field(validator=matches_re(_ID))
+    title: str
+    country: str = field(validator=matches_re(_COUNTRY))
+    valid_from: dt.date
+    default_group: str
+    groups: tuple[Group, ...] = field(converter=tuple, validator=min_len(1))
+    items: tuple[Item, ...] = field(converter=tuple, validator=min_len(1))
+    licences: tuple[LicenceKind, ...] = field(converter=tuple)
+    members: tuple[Membership, ...] = field(default=(), converter=tuple)
+    rules: tuple[Rule, ...] = field(default=(), converter=tuple)
+    measures: tuple[Measure, ...] = field(default=(), converter=tuple)
+    catch_all: CatchAll | None = None
+    authority: str = ""
+    citation: str = ""
+    source: str = ""
+    reviewed_through: dt.date | None = None
+    derived_from: str | None = None
+
+    def item(self, item_id: str) -> Item:
+        """Return the control-list entry ``item_id``; raise ``KeyError`` if absent."""
+        return _find(self.items, item_id)
+
+    def has_item(self, item_id: str) -> bool:
+        """Whether the regime lists an item (or catch-all class) with this id."""
+        return any(i.id == item_id for i in self.items)
+
+    def licence(self, licence_id: str) -> LicenceKind:
+        """Return the licence kind ``licence_id``; raise ``KeyError`` if absent."""
+        return _find(self.licences, licence_id)
+
+    def group(self, group_id: str) -> Group:
+        """Return the destination group ``group_id``; raise ``KeyError`` if absent."""
+        return _find(self.groups, group_id)
+
+    def measure(self, measure_id: str) -> Measure:
+        """Return the measure ``measure_id``; raise ``KeyError`` if absent."""
+        return _find(self.measures, measure_id)
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """Every possible outcome, least burdensome first."""
+        kinds = sorted(self.licences, key=lambda k: k.rank)
+        return (NONE, *(k.id for k in kinds), PROHIBITED)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasId)
+
+
+def _find(values: tuple[_T, ...], key: str) -> _T:
+    for value in values:
+        if value.id == key:
+            return value
+    raise KeyError(key)
+
+
+@frozen
+class ExporterProfile:
+    """What the rules need to know about the exporter.
+
+    ``bulk_licences`` of ``None`` means the exporter may use any bulk licence it qualifies
+    for (the established exporter of ``exportsim check``); a set limits it to those held.
+    ``end_use_concern`` covers both triggers of the catch-all: the exporter knows or suspects
+    a WMD end use, or the authority has informed it.
+    """
+
+    icp: bool = True
+    continuing: bool = True
+    end_use_concern: bool = False
+    bulk_licences: frozenset[str] | None = None
+
+    def qualifies(self, kind: LicenceKind) -> bool:
+        """Whether this exporter may use licence kind ``kind``."""
+        if not kind.per_application and self.bulk_licences is not None:
+            if kind.id not in self.bulk_licences:
+                return False
+        have = {"icp": self.icp, "continuing": self.continuing}
+        return all(have[q] for q in kind.requires)
+
+
+@frozen
+class Application:
+    """A question to the rules: may ``item`` go to ``destination`` on ``on``, for this exporter?"""
+
+    item: str
+    destination: str = field(validator=matches_re(_COUNTRY))
+    on: dt.date = field(validator=instance_of(dt.date))
+    exporter: ExporterProfile = ExporterProfile()
+
+
+@frozen
+class Reason:
+    """One rule considered in a decision: its id, its text and its legal citation."""
+
+    rule: str
+    text: str
+    citation: str
+
+
+@frozen
+class Decision:
+    """The answer to an :class:`Application`, with the reasons that led to it."""
+
+    item: str
+    destination: str
+    on: dt.date
+    licence: str
+    standard_processing_days: int | None
+    validity_days: int | None
+    explanation: tuple[Reason, ...]
+    regime: str
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the shipment waits for a review of an application."""
+        return self.standard_processing_days is not None
+
+
+@frozen
+class Interval:
+    """A stretch of dates over which a decision stays the same (``until`` inclusive)."""
+
+    start: dt.date
+    until: dt.date | None
+    licence: str
+    measure: str | None
