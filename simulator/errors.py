@@ -42,10 +42,10 @@ class InputError(ExportsimError):
 class UnknownNameError(ExportsimError, LookupError):
     """A name (item, country, regime, licence ...) that is not known, with close matches."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+    def __init__(self, kind: str, name: str, known: Iterable[str], *, matched: bool = False) -> None:
         self.kind = kind
         self.name = name
-        self.suggestions = tuple(close_matches(name, known))
+        self.suggestions = tuple(known) if matched else tuple(close_matches(name, known))
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"unknown {kind} {name!r}{hint}")
 

@@ -20,7 +20,7 @@ import cattrs
 import tomli_w
 from cattrs.errors import ClassValidationError, IterableValidationError
 
-from simulator.errors import InputError, Problem, UnknownNameError
+from simulator.errors import InputError, Problem, UnknownNameError, close_matches
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import regime_problems
 from simulator.rules.values import Regime
@@ -32,7 +32,7 @@ _HEADER_TABLE = "regime"
 _LIST_TABLES = ("groups", "members", "items", "licences", "rules", "measures", "catch_all")
 
 
-def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
+def _strict(kind: Callable[[Any], Any], name: str) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if type(value) is not kind and not (kind is float and type(value) is int):
             raise ValueError(f"expected {name}, got {_describe(value)}")
@@ -71,7 +71,12 @@ def _structure_str_set(value: Any, _: Any) -> frozenset[str]:
 def make_converter() -> cattrs.Converter:
     """Return the strict converter every file goes through."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    for kind, name in ((str, "a string"), (int, "an integer"), (float, "a number"), (bool, "true or false")):
+    for kind, name in (
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a number"),
+        (bool, "true or false"),
+    ):
         converter.register_structure_hook(kind, _strict(kind, name))
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_str_tuple)
@@ -106,7 +111,7 @@ def _problem(line: str, root: str) -> Problem:
 
 
 def _rename(path: str, root: str) -> str:
-    head = path.split(".")[0].split("[")[0]
+    head = path.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
     if root and head and head not in _LIST_TABLES:
         return f"{root}.{path}"
     return path
@@ -156,13 +161,17 @@ def load_regime(ref: str | Path) -> Regime:
         UnknownNameError: ``ref`` is neither a bundled regime nor an existing file.
         InputError: the file is malformed; every problem is listed.
     """
+    return _load_regime(ref, ())
+
+
+def _load_regime(ref: str | Path, seen: tuple[str, ...]) -> Regime:
     text = str(ref)
     if text in bundled_regimes():
         return _bundled_regime(text)
     path = Path(ref)
     if not path.is_file():
         raise UnknownNameError("regime (name or file)", text, bundled_regimes())
-    return parse_regime(read_toml(path), str(path))
+    return parse_regime(read_toml(path), str(path), (*seen, str(path.resolve())))
 
 
 def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = ()) -> Regime:
@@ -183,10 +192,12 @@ def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = 
 
 def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) -> Regime:
     changes = structure(flat, RegimeChanges, source, root=_HEADER_TABLE)
-    if changes.base in (*seen, changes.id):
+    base_path = Path(changes.base)
+    key = str(base_path.resolve()) if base_path.is_file() else changes.base
+    if key in seen:
         raise InputError(source, [Problem("regime.base", f"derivation cycle through {changes.base!r}")])
     try:
-        base = load_regime(changes.base)
+        base = _load_regime(changes.base, seen)
     except UnknownNameError as exc:
         raise InputError(source, [Problem("regime.base", str(exc))]) from None
     return derive(base, changes)
@@ -210,7 +221,9 @@ def _drop_none(value: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
     """Return ISO 3166-1 alpha-2 codes mapped to short country names."""
-    text = importlib.resources.files("simulator").joinpath("data").joinpath("countries.toml").read_text("utf-8")
+    text = (
+        importlib.resources.files("simulator").joinpath("data").joinpath("countries.toml").read_text("utf-8")
+    )
     return dict(tomllib.loads(text)["countries"])
 
 
@@ -219,6 +232,11 @@ def lookup_country(code: str) -> str:
     upper = code.upper()
     known = countries()
     if upper not in known:
-        by_name = {name: c for c, name in known.items()}
-        raise UnknownNameError("country code", code, [*known, *by_name])
+        by_name = {f"{c} ({name})": name for c, name in known.items()}
+        matches = close_matches(code, [*known, *by_name.values()])
+        hints = [
+            f"{c} ({known[c]})" if c in known else next(k for k, v in by_name.items() if v == c)
+            for c in matches
+        ]
+        raise UnknownNameError("country code", code, hints, matched=True)
     return upper

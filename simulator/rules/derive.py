@@ -33,12 +33,12 @@ class RegimeChanges:
     title: str = ""
     remove_measures: tuple[str, ...] = field(default=(), converter=tuple_of_str)
     remove_rules: tuple[str, ...] = field(default=(), converter=tuple_of_str)
-    measures: tuple[Measure, ...] = field(default=(), converter=tuple)
-    rules: tuple[Rule, ...] = field(default=(), converter=tuple)
-    licences: tuple[LicenceKind, ...] = field(default=(), converter=tuple)
-    groups: tuple[Group, ...] = field(default=(), converter=tuple)
-    items: tuple[Item, ...] = field(default=(), converter=tuple)
-    members: tuple[Membership, ...] = field(default=(), converter=tuple)
+    measures: tuple[Measure, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    licences: tuple[LicenceKind, ...] = ()
+    groups: tuple[Group, ...] = ()
+    items: tuple[Item, ...] = ()
+    members: tuple[Membership, ...] = ()
     citation: str = ""
     source: str = ""
 
@@ -64,9 +64,7 @@ def _move_members(base: tuple[Membership, ...], moves: tuple[Membership, ...]) -
 
 
 def _drop_repeals(measures: tuple[Measure, ...], removed: tuple[str, ...]) -> tuple[Measure, ...]:
-    return tuple(
-        attrs.evolve(m, repeals=[r for r in m.repeals if r not in removed]) for m in measures
-    )
+    return tuple(attrs.evolve(m, repeals=[r for r in m.repeals if r not in removed]) for m in measures)
 
 
 def derive(base: Regime, changes: RegimeChanges) -> Regime:

@@ -122,6 +122,12 @@ def group_on(regime: Regime, country: str, day: dt.date) -> tuple[Group, Reason]
     return regime.group(group_id), reason
 
 
+def named_countries(regime: Regime) -> tuple[str, ...]:
+    """Return the countries some rule names: the only ones that may differ from their group."""
+    rules = (*regime.rules, *(r for m in regime.measures for r in m.rules))
+    return tuple(sorted({d for r in rules for d in r.destinations if len(d) == 2 and d.isupper()}))
+
+
 def _selects_country(selectors: Iterable[str], country: str) -> bool:
     return any(s in ("*", country) for s in selectors)
 
@@ -152,9 +158,7 @@ def assess(
     for_item = [r for r in rules if r.action != "assign" and selects_item(r.items, item)]
     applied = tuple(r for r in for_item if selects_destination(r.destinations, country, group))
     passed_over = tuple(r for r in for_item if r not in applied)
-    return Assessment(
-        group, group_reason, _prohibition(applied), _available(applied), applied, passed_over
-    )
+    return Assessment(group, group_reason, _prohibition(applied), _available(applied), applied, passed_over)
 
 
 def _prohibition(applied: Iterable[Rule]) -> Rule | None:
@@ -295,9 +299,7 @@ def _classification(regime: Regime, item: Item) -> Reason:
     return Reason(item.id, text, item.reference)
 
 
-def _catch_all_reason(
-    regime: Regime, item: Item, group: Group, exporter: ExporterProfile
-) -> Reason | None:
+def _catch_all_reason(regime: Regime, item: Item, group: Group, exporter: ExporterProfile) -> Reason | None:
     catch_all = regime.catch_all
     if item.listed or catch_all is None or not selects_item(catch_all.items, item):
         return None

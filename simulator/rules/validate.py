@@ -98,7 +98,9 @@ def _rule_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
     if rule.action in ("grant", "withdraw"):
         if not rule.licences:
             yield Problem(f"{path}.licences", f"a {rule.action} rule names at least one licence kind")
-        yield from (Problem(f"{path}.licences", _one_of(k, licences)) for k in rule.licences if k not in licences)
+        yield from (
+            Problem(f"{path}.licences", _one_of(k, licences)) for k in rule.licences if k not in licences
+        )
     elif rule.licences:
         yield Problem(f"{path}.licences", f"a {rule.action} rule names no licence kinds")
     if rule.action == "assign":
@@ -141,7 +143,10 @@ def _destination_problems(regime: Regime, selectors: tuple[str, ...], path: str)
     groups = {f"group:{g.id}" for g in regime.groups}
     for selector in selectors:
         if not (selector in _SPECIAL_DESTINATIONS or selector in groups or _is_country(selector)):
-            yield Problem(path, f"expected a country code, one of {', '.join(sorted(groups))} or *; got {selector!r}")
+            yield Problem(
+                path,
+                f"expected a country code, one of {', '.join(sorted(groups))} or *; got {selector!r}",
+            )
 
 
 def _catch_all_problems(regime: Regime) -> Iterator[Problem]:

@@ -28,6 +28,7 @@ _COUNTRY = r"^[A-Z]{2}$"
 
 
 def tuple_of_str(value: object) -> tuple[str, ...]:
+    """Convert a list (or a single value) of names to a tuple of strings."""
     return tuple(str(v) for v in value) if isinstance(value, list | tuple) else (str(value),)
 
 
@@ -82,7 +83,9 @@ class LicenceKind:
     validity_days: int
     scope: str = ""
     requires: tuple[str, ...] = field(
-        default=(), converter=tuple_of_str, validator=attrs.validators.deep_iterable(in_(QUALIFICATIONS))
+        default=(),
+        converter=tuple_of_str,
+        validator=attrs.validators.deep_iterable(in_(QUALIFICATIONS)),
     )
     standard_processing_days: int | None = None
     clock_stops_for_returned_documents: bool = False
@@ -123,7 +126,7 @@ class Measure:
     title: str
     effective: dt.date = field(validator=instance_of(dt.date))
     citation: str
-    rules: tuple[Rule, ...] = field(default=(), converter=tuple)
+    rules: tuple[Rule, ...] = ()
     repeals: tuple[str, ...] = field(default=(), converter=tuple_of_str)
     until: dt.date | None = None
     source: str = ""
@@ -149,12 +152,12 @@ class Regime:
     country: str = field(validator=matches_re(_COUNTRY))
     valid_from: dt.date
     default_group: str
-    groups: tuple[Group, ...] = field(converter=tuple, validator=min_len(1))
-    items: tuple[Item, ...] = field(converter=tuple, validator=min_len(1))
-    licences: tuple[LicenceKind, ...] = field(converter=tuple)
-    members: tuple[Membership, ...] = field(default=(), converter=tuple)
-    rules: tuple[Rule, ...] = field(default=(), converter=tuple)
-    measures: tuple[Measure, ...] = field(default=(), converter=tuple)
+    groups: tuple[Group, ...] = field(validator=min_len(1))
+    items: tuple[Item, ...] = field(validator=min_len(1))
+    licences: tuple[LicenceKind, ...] = field()
+    members: tuple[Membership, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    measures: tuple[Measure, ...] = ()
     catch_all: CatchAll | None = None
     authority: str = ""
     citation: str = ""
@@ -221,9 +224,9 @@ class ExporterProfile:
 
     def qualifies(self, kind: LicenceKind) -> bool:
         """Whether this exporter may use licence kind ``kind``."""
-        if not kind.per_application and self.bulk_licences is not None:
-            if kind.id not in self.bulk_licences:
-                return False
+        held = self.bulk_licences
+        if not kind.per_application and held is not None and kind.id not in held:
+            return False
         have = {"icp": self.icp, "continuing": self.continuing}
         return all(have[q] for q in kind.requires)
 

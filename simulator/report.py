@@ -1,0 +1,127 @@
+"""Rendering results for people and programs: text and JSON-ready mappings.
+
+Functions here turn frozen values into strings or plain dicts; they never print or write
+files, so the CLI stays a thin shell around them and tests can read what a user would see.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from simulator.rules.check import Finding
+from simulator.rules.engine import boundaries
+from simulator.rules.values import Decision, Interval, Reason, Regime
+
+_WIDTH = 96
+
+
+def decision_mapping(decision: Decision) -> dict[str, Any]:
+    """Return a decision as JSON-ready data (the ``check --format json`` schema)."""
+    return {
+        "item": decision.item,
+        "destination": decision.destination,
+        "on": decision.on.isoformat(),
+        "licence": decision.licence,
+        "standard_processing_days": decision.standard_processing_days,
+        "validity_days": decision.validity_days,
+        "explanation": [reason_mapping(r) for r in decision.explanation],
+        "regime": decision.regime,
+    }
+
+
+def reason_mapping(reason: Reason) -> dict[str, str]:
+    """Return one reason as ``{rule, text, citation}``."""
+    return {"rule": reason.rule, "text": reason.text, "citation": reason.citation}
+
+
+def decision_text(decision: Decision) -> str:
+    """Return a decision as a compliance officer would read it."""
+    lines = [
+        f"{decision.item} to {decision.destination} on {decision.on} (regime {decision.regime})",
+        f"  licence: {decision.licence}",
+    ]
+    if decision.standard_processing_days is not None:
+        lines.append(f"  standard processing period: {decision.standard_processing_days} days")
+    if decision.validity_days is not None:
+        lines.append(f"  validity: {decision.validity_days} days")
+    lines.append("why:")
+    for n, reason in enumerate(decision.explanation, 1):
+        lines += _wrapped(f"{n}. [{reason.rule}] {reason.text}", "  ", "     ")
+        lines += _wrapped(f"({reason.citation})", "     ", "     ")
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, _WIDTH, initial_indent=first, subsequent_indent=rest)
+
+
+def timeline_mapping(intervals: Iterable[Interval]) -> list[dict[str, Any]]:
+    """Return a timeline as JSON-ready data: ``from``, ``until``, ``licence``, ``measure``."""
+    return [
+        {
+            "from": i.start.isoformat(),
+            "until": i.until.isoformat() if i.until else None,
+            "licence": i.licence,
+            "measure": i.measure,
+        }
+        for i in intervals
+    ]
+
+
+def timeline_text(item: str, destination: str, intervals: Iterable[Interval]) -> str:
+    """Return a timeline as an aligned table."""
+    lines = [f"{item} to {destination}", f"  {'from':<11} {'until':<11} {'licence':<21} measure"]
+    for i in intervals:
+        until = i.until.isoformat() if i.until else "(open)"
+        lines.append(
+            f"  {i.start.isoformat():<11} {until:<11} {i.licence:<21} {i.measure or '(regime start)'}"
+        )
+    return "\n".join(lines)
+
+
+def regime_text(regime: Regime) -> str:
+    """Return a readable summary of a regime: groups, items, licences and measures."""
+    lines = [f"{regime.id}: {regime.title}"]
+    if regime.derived_from:
+        lines.append(f"  derived from: {regime.derived_from}")
+    lines += [f"  in force from: {regime.valid_from}", f"  citation: {regime.citation}", "groups:"]
+    members = _members_by_group(regime)
+    for group in sorted(regime.groups, key=lambda g: g.rank):
+        listed = members.get(group.id, [])
+        if group.id == regime.default_group:
+            listed = [*listed, "every country listed in no group"]
+        lines += _wrapped(f"{group.id}: {group.title}: {', '.join(listed)}", "  ", "      ")
+    lines.append("items:")
+    lines += [f"  {i.id:<22} {i.reference}" for i in regime.items]
+    lines.append("licence kinds (least burdensome first):")
+    for kind in sorted(regime.licences, key=lambda k: k.rank):
+        review = f", review {kind.standard_processing_days} d" if kind.per_application else ""
+        needs = ", ".join(kind.requires) or "nothing"
+        lines.append(f"  {kind.id:<22} valid {kind.validity_days} d{review}; requires {needs}")
+    lines.append("measures:")
+    for day, measure in boundaries(regime)[1:]:
+        lines += _wrapped(f"{day}  {measure}: {_measure_title(regime, measure)}", "  ", "               ")
+    return "\n".join(lines)
+
+
+def _measure_title(regime: Regime, measure_id: str | None) -> str:
+    return regime.measure(measure_id).title if measure_id else ""
+
+
+def _members_by_group(regime: Regime) -> Mapping[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for entry in regime.members:
+        groups.setdefault(entry.group, []).extend(entry.countries)
+    return groups
+
+
+def findings_text(regime: Regime, findings: Iterable[Finding]) -> str:
+    """Return the result of a regime check: ``ok`` or one line per finding."""
+    found = list(findings)
+    if not found:
+        return f"{regime.id}: ok (no gaps, no overlaps)"
+    lines = [f"{regime.id}: {len(found)} problem(s)"]
+    lines += [f"  {f.kind}: {f.message} [rules: {', '.join(f.rules) or 'none'}]" for f in found]
+    return "\n".join(lines)
