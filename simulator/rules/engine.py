@@ -291,11 +291,11 @@ def _passed_over(rule: Rule, destination: str) -> Reason:
 
 def _classification(regime: Regime, item: Item) -> Reason:
     if item.listed:
-        text = f"{item.title} is on the control list ({item.basis}); its export needs a licence."
+        text = f"{item.title}: on the control list ({item.basis}); its export needs a licence."
     elif regime.catch_all and selects_item(regime.catch_all.items, item):
-        text = f"{item.title} is not on the control list; only the catch-all can reach it."
+        text = f"{item.title}: not on the control list; only the catch-all can reach it."
     else:
-        text = f"{item.title} is outside both the control list and the catch-all."
+        text = f"{item.title}: outside both the control list and the catch-all."
     return Reason(item.id, text, item.reference)
 
 
