@@ -40,7 +40,9 @@ def main() -> None:
     rng = np.random.default_rng(2019)
     countries = ["KR", "US", "CN", "KP", "TR", "IR", "VN", "DE"]
     items = rng.integers(0, len(table.items), BATCH)
-    destinations = np.array([table.destination_code(c) for c in countries])[rng.integers(0, len(countries), BATCH)]
+    destinations = np.array([table.destination_code(c) for c in countries])[
+        rng.integers(0, len(countries), BATCH)
+    ]
     first, last = regime.valid_from.toordinal(), dt.date(2024, 12, 31).toordinal()
     ordinals = rng.integers(first, last + 1, BATCH)
     profiles = rng.integers(0, table.matrix.shape[1], BATCH)

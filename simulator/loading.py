@@ -12,17 +12,19 @@ import datetime as dt
 import functools
 import importlib.resources
 import tomllib
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import tomli_w
-from cattrs.errors import ClassValidationError, IterableValidationError
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from simulator.errors import InputError, Problem, UnknownNameError, close_matches
 from simulator.rules.derive import RegimeChanges, derive
-from simulator.rules.validate import regime_problems
+from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
 
 T = TypeVar("T")
@@ -91,6 +93,8 @@ CONVERTER = make_converter()
 def _format_exception(exc: BaseException, _: Any) -> str:
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; check the spelling against the docs"
     message = str(exc) or type(exc).__name__
     return message.replace("invalid value for type, ", "")
 
@@ -104,17 +108,64 @@ def structure(data: Mapping[str, Any], cls: type[T], source: str, root: str = ""
         raise InputError(source, problems) from None
 
 
+def structure_entries(
+    data: Mapping[str, Any], cls: type[T], source: str, root: str
+) -> tuple[T, list[Problem]]:
+    """Structure ``data`` into ``cls`` entry by entry, keeping what is sound.
+
+    Each array of tables (a field typed ``tuple[SomeAttrsClass, ...]``) is structured one entry
+    at a time, so that a bad entry does not hide the problems of the others. Returns the value
+    built from the sound entries and the problems of the rest; raises :class:`InputError` if
+    the header itself is unsound.
+    """
+    problems: list[Problem] = []
+    parts: dict[str, tuple[Any, ...]] = {}
+    for name, entry_cls in _entry_fields(cls).items():
+        entries = data.get(name, [])
+        if not isinstance(entries, list):
+            problems.append(Problem(name, f"expected an array of tables ([[{name}]])"))
+            entries = []
+        parts[name] = tuple(_sound_entries(entries, entry_cls, source, name, problems))
+    known = set(typing.get_type_hints(cls))
+    unknown = sorted(k for k in data if k not in known)
+    if unknown:
+        problems.append(
+            Problem(root, f"unknown field(s) {', '.join(unknown)}; check the spelling against the docs")
+        )
+    header = {k: v for k, v in data.items() if k not in parts and k in known}
+    try:
+        value = structure(header, cls, source, root)
+    except InputError as exc:
+        raise InputError(source, [*exc.problems, *problems]) from None
+    return attrs.evolve(value, **parts), problems  # type: ignore[misc]
+
+
+def _sound_entries(
+    entries: list[Any], cls: type[T], source: str, name: str, problems: list[Problem]
+) -> Iterator[T]:
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(Problem(f"{name}[{n}]", "expected a table"))
+            continue
+        try:
+            yield structure(entry, cls, source, f"{name}[{n}]")
+        except InputError as exc:
+            problems.extend(exc.problems)
+
+
+def _entry_fields(cls: type) -> dict[str, type]:
+    fields = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) is tuple and len(args) == 2 and attrs.has(args[0]):
+            fields[name] = args[0]
+    return fields
+
+
 def _problem(line: str, root: str) -> Problem:
     message, _, path = line.rpartition(" @ ")
     path = path.removeprefix("$").removeprefix(".")
-    return Problem(_rename(path, root), message)
-
-
-def _rename(path: str, root: str) -> str:
-    head = path.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
-    if root and head and head not in _LIST_TABLES:
-        return f"{root}.{path}"
-    return path
+    return Problem(".".join(p for p in (root, path) if p).replace(".[", "["), message)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -181,26 +232,47 @@ def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = 
         raise InputError(source, [Problem(_HEADER_TABLE, "expected a [regime] table")])
     flat = {**{k: v for k, v in data.items() if k != _HEADER_TABLE}, **header}
     if "base" in header:
-        regime = _derived_regime(flat, source, _seen)
-    else:
-        regime = structure(flat, Regime, source, root=_HEADER_TABLE)
-    problems = regime_problems(regime)
-    if problems:
-        raise InputError(source, problems)
+        return _derived_regime(flat, source, _seen)
+    regime, problems = structure_entries(flat, Regime, source, root=_HEADER_TABLE)
+    _raise_if_any(source, problems, regime_problems(regime), _dropped_ids(flat, problems))
     return regime
 
 
+def _raise_if_any(source: str, shape: list[Problem], meaning: list[Problem], dropped: set[str]) -> None:
+    """Raise every problem of shape and meaning, less those caused only by a dropped entry."""
+    meaning = [p for p in meaning if not any(f"got {d!r}" in p.expected for d in dropped)]
+    if shape or meaning:
+        raise InputError(source, [*shape, *meaning])
+
+
+def _dropped_ids(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
+    dropped = set()
+    for problem in problems:
+        table, _, rest = problem.field.partition("[")
+        index = rest.partition("]")[0]
+        entries = flat.get(table)
+        if index.isdigit() and isinstance(entries, list) and int(index) < len(entries):
+            entry = entries[int(index)]
+            dropped.add(str(entry.get("id", "")) if isinstance(entry, dict) else "")
+    return dropped - {""}
+
+
 def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) -> Regime:
-    changes = structure(flat, RegimeChanges, source, root=_HEADER_TABLE)
+    """Derive from the base; problems are reported at the derived file's own field paths."""
+    changes, shape = structure_entries(flat, RegimeChanges, source, root=_HEADER_TABLE)
     base_path = Path(changes.base)
     key = str(base_path.resolve()) if base_path.is_file() else changes.base
     if key in seen:
-        raise InputError(source, [Problem("regime.base", f"derivation cycle through {changes.base!r}")])
+        raise InputError(
+            source, [*shape, Problem("regime.base", f"derivation cycle through {changes.base!r}")]
+        )
     try:
         base = _load_regime(changes.base, seen)
     except UnknownNameError as exc:
-        raise InputError(source, [Problem("regime.base", str(exc))]) from None
-    return derive(base, changes)
+        raise InputError(source, [*shape, Problem("regime.base", str(exc))]) from None
+    regime = derive(base, changes)
+    _raise_if_any(source, shape, derived_problems(regime, base, changes), _dropped_ids(flat, shape))
+    return regime
 
 
 def dump_regime(regime: Regime) -> str:

@@ -174,3 +174,39 @@ def test_lookup_country_suggests_by_name() -> None:
     with pytest.raises(UnknownNameError) as caught:
         lookup_country("Japan")
     assert caught.value.suggestions[0] == "JP (Japan)"
+
+
+def test_whole_regime_reports_shape_and_meaning_together(tmp_path: Path, japan: Regime) -> None:
+    """In a whole regime file a bad date, an unknown key and a bad reference are reported in one pass."""
+    text = dump_regime(japan)
+    text = text.replace("effective = 2019-08-28", 'effective = "late August"', 1)
+    text = text.replace('licences = [\n    "general-bulk",\n]', 'licences = [\n    "platinum",\n]', 1)
+    text = text.replace("[regime]\n", "[regime]\ncolour = 1\n", 1)
+    joined = "\n".join(_problems(_write(tmp_path, text)))
+    assert "effective: expected a date" in joined
+    assert "regime: unknown field(s) colour" in joined
+    assert "got 'platinum'" in joined
+
+
+def test_dropped_entry_causes_no_spurious_reference(tmp_path: Path) -> None:
+    """A measure dropped for a bad date is not also reported as unknown where another repeals it."""
+    text = (
+        DERIVED
+        + """
+[[measures]]
+id = "m-bad"
+title = "t"
+effective = "soon"
+citation = "c"
+
+[[measures]]
+id = "m-later"
+title = "t"
+effective = 2021-01-01
+citation = "c"
+repeals = ["m-bad"]
+"""
+    )
+    problems = _problems(_write(tmp_path, text))
+    assert len(problems) == 1
+    assert problems[0].startswith("measures[0].effective")

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from simulator.errors import Problem
+from simulator.rules.derive import RegimeChanges
 from simulator.rules.values import Measure, Regime, Rule
 
 _SPECIAL_DESTINATIONS = ("*",)
@@ -21,12 +22,40 @@ def regime_problems(regime: Regime) -> list[Problem]:
         *_duplicates(regime),
         *_group_problems(regime),
         *_rule_list_problems(regime, regime.rules, "rules"),
-        *_measure_problems(regime),
+        *_measure_problems(regime, regime.measures),
         *_catch_all_problems(regime),
     ]
 
 
+def derived_problems(regime: Regime, base: Regime, changes: RegimeChanges) -> list[Problem]:
+    """Return the problems of a derived regime, at the field paths of the derivation's own file.
+
+    The base is already sound, so only what the derivation adds or changes is checked.
+    """
+    return [
+        *_removal_problems(base, changes),
+        *_duplicates(regime),
+        *_group_problems(regime),
+        *_rule_list_problems(regime, changes.rules, "rules"),
+        *_measure_problems(regime, changes.measures),
+    ]
+
+
+def _removal_problems(base: Regime, changes: RegimeChanges) -> Iterator[Problem]:
+    measures = {m.id for m in base.measures}
+    rules = {r.id for r in base.rules}
+    for measure_id in changes.remove_measures:
+        if measure_id not in measures:
+            yield Problem("regime.remove_measures", _one_of(measure_id, measures))
+    for rule_id in changes.remove_rules:
+        if rule_id not in rules:
+            yield Problem("regime.remove_rules", _one_of(rule_id, rules))
+
+
 def _duplicates(regime: Regime) -> Iterator[Problem]:
+    for name in ("groups", "items", "licences"):
+        if not getattr(regime, name):
+            yield Problem(name, f"expected at least one entry in [[{name}]]")
     named = {
         "groups": [g.id for g in regime.groups],
         "items": [i.id for i in regime.items],
@@ -68,9 +97,9 @@ def _one_of(value: str, known: set[str] | tuple[str, ...]) -> str:
     return f"expected one of {', '.join(sorted(known))}; got {value!r}"
 
 
-def _measure_problems(regime: Regime) -> Iterator[Problem]:
+def _measure_problems(regime: Regime, measures: tuple[Measure, ...]) -> Iterator[Problem]:
     effective = {m.id: m.effective for m in regime.measures}
-    for n, measure in enumerate(regime.measures):
+    for n, measure in enumerate(measures):
         path = f"measures[{n}]"
         yield from _measure_dates(regime, measure, path)
         for repealed in measure.repeals:

@@ -14,7 +14,7 @@ from typing import Literal, Protocol, TypeVar
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import in_, instance_of, matches_re, min_len
+from attrs.validators import in_, instance_of, matches_re
 
 Action = Literal["grant", "withdraw", "prohibit", "assign"]
 ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
@@ -152,9 +152,9 @@ class Regime:
     country: str = field(validator=matches_re(_COUNTRY))
     valid_from: dt.date
     default_group: str
-    groups: tuple[Group, ...] = field(validator=min_len(1))
-    items: tuple[Item, ...] = field(validator=min_len(1))
-    licences: tuple[LicenceKind, ...] = field()
+    groups: tuple[Group, ...] = ()
+    items: tuple[Item, ...] = ()
+    licences: tuple[LicenceKind, ...] = ()
     members: tuple[Membership, ...] = ()
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
