@@ -1,1 +1,55 @@
-"""exportsim: an export-licensing rules simulator."""
+"""exportsim: an export-licensing rules simulator.
+
+The rules engine decides shipments under export-control regimes encoded as dated, cited
+data, and explains each decision against the law::
+
+    >>> import datetime as dt
+    >>> from simulator import Application, decide, load_regime
+    >>> japan = load_regime("japan")
+    >>> decide(japan, Application("photoresist", "KR", dt.date(2019, 7, 4))).licence
+    'individual'
+"""
+
+from simulator.errors import ExportsimError, InputError, Problem, RuleError, UnknownNameError
+from simulator.loading import bundled_regimes, dump_regime, load_regime
+from simulator.rules.check import Finding, check_regime
+from simulator.rules.compiled import DecisionTable, compile_regime
+from simulator.rules.derive import RegimeChanges, derive
+from simulator.rules.engine import decide, timeline
+from simulator.rules.values import (
+    Application,
+    Decision,
+    ExporterProfile,
+    Interval,
+    Measure,
+    Reason,
+    Regime,
+    Rule,
+)
+
+__all__ = [
+    "Application",
+    "Decision",
+    "DecisionTable",
+    "ExporterProfile",
+    "ExportsimError",
+    "Finding",
+    "InputError",
+    "Interval",
+    "Measure",
+    "Problem",
+    "Reason",
+    "Regime",
+    "RegimeChanges",
+    "Rule",
+    "RuleError",
+    "UnknownNameError",
+    "bundled_regimes",
+    "check_regime",
+    "compile_regime",
+    "decide",
+    "derive",
+    "dump_regime",
+    "load_regime",
+    "timeline",
+]

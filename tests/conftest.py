@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pytest
 from hypothesis import settings
 
 from simulator.loading import load_regime
-from simulator.rules.values import Regime
+from simulator.rules.values import Regime, Rule
 
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
@@ -19,3 +20,18 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 def japan() -> Regime:
     """Japan's bundled regime."""
     return load_regime("japan")
+
+
+@pytest.fixture(scope="session")
+def japan_without_arms_route(japan: Regime) -> Regime:
+    """Japan's regime with the individual licence withdrawn for arms: a regime with a gap."""
+    no_route = Rule(
+        id="no-individual",
+        action="withdraw",
+        text="Individual licences withdrawn for arms (a defect on purpose).",
+        citation="test",
+        items=("arms",),
+        destinations=("*",),
+        licences=("individual",),
+    )
+    return attrs.evolve(japan, rules=(*japan.rules, no_route))

@@ -19,12 +19,9 @@ def test_japan_is_complete(japan: Regime) -> None:
     assert check_regime(japan) == ()
 
 
-def test_gap_found_with_rules(japan: Regime) -> None:
+def test_gap_found_with_rules(japan_without_arms_route: Regime) -> None:
     """Withdrawing the individual licence for arms leaves a gap reported with the rules involved."""
-    no_route = _rule(
-        "no-individual", "withdraw", items=("arms",), destinations=("*",), licences=("individual",)
-    )
-    findings = check_regime(attrs.evolve(japan, rules=(*japan.rules, no_route)))
+    findings = check_regime(japan_without_arms_route)
     assert findings
     assert {f.kind for f in findings} == {"gap"}
     assert {f.item for f in findings} == {"arms"}

@@ -145,20 +145,10 @@ def test_unknown_item_suggests_close_matches(japan: Regime) -> None:
     assert "photoresist" in caught.value.suggestions
 
 
-def test_gap_raises(japan: Regime) -> None:
+def test_gap_raises(japan_without_arms_route: Regime) -> None:
     """A listed good with no route is an error, not a silent 'none'."""
-    no_route = Rule(
-        id="no-individual",
-        action="withdraw",
-        text="t",
-        citation="c",
-        items=("arms",),
-        destinations=("*",),
-        licences=("individual",),
-    )
-    regime = attrs.evolve(japan, rules=(*japan.rules, no_route))
     with pytest.raises(RuleError, match="no authorisation route"):
-        decide(regime, Application("arms", "US", D(2020, 1, 1)))
+        decide(japan_without_arms_route, Application("arms", "US", D(2020, 1, 1)))
 
 
 def test_timeline_merges_and_labels(japan: Regime) -> None:

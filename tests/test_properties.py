@@ -51,18 +51,9 @@ def _failed(regime: Regime) -> set[str]:
     return {r.name for r in run_properties(regime, max_examples=60) if not r.passed}
 
 
-def test_missing_individual_route_detected(japan: Regime) -> None:
+def test_missing_individual_route_detected(japan_without_arms_route: Regime) -> None:
     """Withdrawing individual licences for arms is caught by the individual-route property."""
-    rule = Rule(
-        id="no-arms",
-        action="withdraw",
-        text="t",
-        citation="c",
-        items=("arms",),
-        destinations=("*",),
-        licences=("individual",),
-    )
-    assert "individual-route" in _failed(attrs.evolve(japan, rules=(*japan.rules, rule)))
+    assert "individual-route" in _failed(japan_without_arms_route)
 
 
 def test_inverted_trust_detected(japan: Regime) -> None:
