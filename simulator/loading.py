@@ -26,6 +26,7 @@ from simulator.errors import InputError, Problem, UnknownNameError, close_matche
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
+from simulator.scenario import Scenario, scenario_problems
 
 T = TypeVar("T")
 
@@ -312,3 +313,62 @@ def lookup_country(code: str) -> str:
         ]
         raise UnknownNameError("country code", code, hints, matched=True)
     return upper
+
+
+# ---------------------------------------------------------------- scenarios
+
+_SCENARIO_TABLE = "scenario"
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
+    """Load a scenario file and the regime it names, checking both before anything runs.
+
+    A relative regime path is read relative to the scenario file.
+
+    Raises:
+        InputError: every problem of the file, with its field path.
+    """
+    path = Path(path)
+    data = read_toml(path)
+    source = str(path)
+    header = data.get(_SCENARIO_TABLE)
+    if not isinstance(header, dict):
+        raise InputError(source, [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
+    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
+    scenario, problems = structure_entries(flat, Scenario, source, root=_SCENARIO_TABLE)
+    regime, regime_problems_ = _scenario_regime(scenario.regime, path.parent)
+    meaning = [*regime_problems_, *_country_problems(scenario), *_duplicate_ids(scenario)]
+    if regime is not None:
+        meaning += scenario_problems(scenario, {i.id for i in regime.items})
+    _raise_if_any(source, problems, meaning, _dropped_ids(flat, problems))
+    if regime is None:  # unreachable: a missing regime is one of the problems raised above
+        raise InputError(source, [Problem("scenario.regime", "expected a regime")])
+    return scenario, regime
+
+
+def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
+    candidate = folder / ref
+    try:
+        return load_regime(candidate if ref not in bundled_regimes() and candidate.is_file() else ref), []
+    except (UnknownNameError, InputError) as exc:
+        return None, [Problem("scenario.regime", str(exc).replace("\n", "; "))]
+
+
+def _country_problems(scenario: Scenario) -> Iterator[Problem]:
+    known = countries()
+    located = [
+        *((f"suppliers[{n}].country", s.country) for n, s in enumerate(scenario.suppliers)),
+        *((f"chipmakers[{n}].country", c.country) for n, c in enumerate(scenario.chipmakers)),
+        *((f"lanes[{n}].origin", lane.origin) for n, lane in enumerate(scenario.lanes)),
+        *((f"lanes[{n}].destination", lane.destination) for n, lane in enumerate(scenario.lanes)),
+    ]
+    for field, code in located:
+        if code not in known:
+            yield Problem(field, f"expected an ISO 3166 alpha-2 country code; got {code!r}")
+
+
+def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
+    for table in ("materials", "suppliers", "chipmakers"):
+        ids = [entry.id for entry in getattr(scenario, table)]
+        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+            yield Problem(table, f"expected unique ids; {duplicate!r} appears {ids.count(duplicate)} times")

@@ -1,0 +1,87 @@
+"""The supply model: one replication of a scenario under a regime, as records.
+
+:func:`simulate` is the single entry point: it builds the SimPy world, runs it to the horizon
+and returns :class:`~simulator.model.records.RunRecords`. It never prints or writes.
+"""
+
+from __future__ import annotations
+
+from simulator.model.records import RunRecords, Stockout
+from simulator.model.supply import (
+    CountingEnvironment,
+    World,
+    periodic_review,
+    qualification,
+    rule_changes,
+    shock_days,
+)
+from simulator.rules.compiled import compile_regime
+from simulator.rules.values import Regime
+from simulator.scenario import Scenario
+from simulator.streams import Streams
+
+
+def simulate(scenario: Scenario, regime: Regime, replication: int = 0, seed: int | None = None) -> RunRecords:
+    """Run one replication of ``scenario`` under ``regime``.
+
+    Args:
+        scenario: the world to simulate.
+        regime: the law in force (its measures take effect on their dates during the run).
+        replication: the replication number; it selects the random streams.
+        seed: overrides the scenario's seed.
+
+    Returns:
+        Everything the replication recorded.
+    """
+    table = compile_regime(regime)
+    env = CountingEnvironment()
+    world = World(env, scenario, table, Streams(scenario.seed if seed is None else seed, replication))
+    shocks = shock_days(scenario, table)
+    env.process(rule_changes(env, world))
+    for fab in world.fabs.values():
+        env.process(periodic_review(env, fab))
+        for terms in fab.chipmaker.qualifications:
+            env.process(qualification(env, world, fab, terms, shocks.get((fab.chipmaker.id, terms.material))))
+    env.run(until=scenario.horizon_days)
+    return _records(world, scenario, shocks, replication)
+
+
+def _records(
+    world: World, scenario: Scenario, shocks: dict[tuple[str, str], float | None], replication: int
+) -> RunRecords:
+    for fab in world.fabs.values():
+        fab.advance()
+        fab.changed()
+    stockouts = [s for fab in world.fabs.values() for s in fab.stockouts]
+    stockouts += [
+        Stockout(f.chipmaker.id, m, start, None) for f in world.fabs.values() for m, start in f.out.items()
+    ]
+    material_shock: dict[str, float | None] = {}
+    for (_, material), day in shocks.items():
+        known = material_shock.get(material)
+        material_shock[material] = day if known is None else (known if day is None else min(known, day))
+    return RunRecords(
+        scenario=scenario.id,
+        replication=replication,
+        horizon_days=scenario.horizon_days,
+        inventory={(f.chipmaker.id, m): tuple(p) for f in world.fabs.values() for m, p in f.history.items()},
+        stockouts=tuple(stockouts),
+        lost_units={(f.chipmaker.id, m): v for f in world.fabs.values() for m, v in f.lost.items()},
+        planned_units={
+            f.chipmaker.id: f.chipmaker.output_units_per_day * scenario.horizon_days
+            for f in world.fabs.values()
+        },
+        planned_use_t_per_day={
+            (f.chipmaker.id, m): f.planned_use(m) for f in world.fabs.values() for m in f.use
+        },
+        shipments=tuple(world.shipments),
+        receipts=tuple(world.receipts),
+        applications=tuple(a.record(world) for a in world.applications),
+        failed_orders=tuple(world.failed),
+        shock_day=shocks,
+        material_shock_day=material_shock,
+        supplier_output_t={s.supplier.id: s.produced_t for s in world.suppliers.values()},
+        supplier_stock_t={s.supplier.id: s.held_t for s in world.suppliers.values()},
+        spoiled_t={(f.chipmaker.id, m): v for f in world.fabs.values() for m, v in f.spoiled.items()},
+        events=world.env.events_processed,
+    )

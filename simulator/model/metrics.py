@@ -1,0 +1,130 @@
+"""Metrics of one replication, computed from its records (pure numpy, no SimPy).
+
+Definitions (also in docs/model.md):
+
+* **stock-out days**: total time a chipmaker held none of a material, within the horizon.
+* **production loss fraction**: planned output lost while production was stopped, attributed
+  to the materials that were out (split equally when several were), over planned output for
+  the whole horizon.
+* **time to survive (TTS)**: days from the shock (the first day this chipmaker's sources
+  need an individual licence for the material) to the first stock-out of it; censored at the
+  horizon when none comes.
+* **time to recover (TTR)**: days from the shock until trailing 30-day receipts again cover
+  30 days of planned use, having first fallen short after the shock; 0 if they never fell
+  short; censored at the horizon if they never recover.
+* **first approval**: days from the material's shock to the first approved application.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from simulator.model.records import RunRecords
+from simulator.scenario import Scenario
+
+WINDOW_DAYS = 30
+
+
+def daily_inventory(records: RunRecords, chipmaker: str, material: str) -> np.ndarray:
+    """Stock in tonnes at the start of each day of the horizon (exact, from the change points)."""
+    points = records.inventory[(chipmaker, material)]
+    times = np.array([p.time for p in points])
+    days = np.arange(int(records.horizon_days))
+    last = np.searchsorted(times, days, side="right") - 1
+    stock = np.array([p.stock_t for p in points])[last]
+    rate = np.array([p.rate_t_per_day for p in points])[last]
+    stock_now: np.ndarray = np.maximum(0.0, stock - rate * (days - times[last]))
+    return stock_now
+
+
+def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
+    """Per chipmaker and material: stock-out days, lost production (fraction, USD), TTS and TTR."""
+    result: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+    value = {c.id: c.value_usd_per_unit for c in scenario.chipmakers}
+    for (chipmaker, material), lost in records.lost_units.items():
+        shock = records.shock_day.get((chipmaker, material))
+        result[chipmaker][material] = {
+            "stockout_days": _stockout_days(records, chipmaker, material),
+            "production_loss_fraction": lost / records.planned_units[chipmaker]
+            if records.planned_units[chipmaker]
+            else 0.0,
+            "production_loss_usd": lost * value[chipmaker],
+            "tts_days": _time_to_survive(records, chipmaker, material, shock),
+            "ttr_days": _time_to_recover(records, chipmaker, material, shock),
+        }
+    return dict(result)
+
+
+def _stockout_days(records: RunRecords, chipmaker: str, material: str) -> float:
+    spans = [s for s in records.stockouts if (s.chipmaker, s.material) == (chipmaker, material)]
+    return sum((records.horizon_days if s.end is None else s.end) - s.start for s in spans)
+
+
+def _time_to_survive(records: RunRecords, chipmaker: str, material: str, shock: float | None) -> float:
+    if shock is None:
+        return math.nan
+    starts = [
+        s.start
+        for s in records.stockouts
+        if (s.chipmaker, s.material) == (chipmaker, material) and s.start >= shock
+    ]
+    return (min(starts) if starts else records.horizon_days) - shock
+
+
+def _time_to_recover(records: RunRecords, chipmaker: str, material: str, shock: float | None) -> float:
+    if shock is None:
+        return math.nan
+    horizon = int(records.horizon_days)
+    daily = np.zeros(horizon)
+    for receipt in records.receipts:
+        if (receipt.chipmaker, receipt.material) == (chipmaker, material) and receipt.time < horizon:
+            daily[int(receipt.time)] += receipt.quantity_t
+    trailing = np.convolve(daily, np.ones(WINDOW_DAYS))[:horizon]
+    need = WINDOW_DAYS * records.planned_use_t_per_day[(chipmaker, material)] * (1 - 1e-9)
+    days = np.arange(horizon)
+    short = np.flatnonzero((days >= shock) & (trailing < need))
+    if short.size == 0:
+        return 0.0
+    recovered = np.flatnonzero((days > short[0]) & (trailing >= need))
+    return float((recovered[0] if recovered.size else records.horizon_days) - shock)
+
+
+def licensing_metrics(records: RunRecords) -> dict[str, dict[str, float]]:
+    """Per material: applications filed, approved, denied and returned; first approval; lead time."""
+    result: dict[str, dict[str, float]] = {}
+    for material, shock in records.material_shock_day.items():
+        apps = [a for a in records.applications if a.material == material]
+        approved = [a for a in apps if a.outcome == "approved"]
+        first = min((a.decided for a in approved if a.decided is not None), default=None)
+        lead = [a.decided - a.filed for a in apps if a.decided is not None]
+        result[material] = {
+            "applications": float(len(apps)),
+            "approved": float(len(approved)),
+            "denied": float(sum(a.outcome == "denied" for a in apps)),
+            "returned": float(sum(a.returned for a in apps)),
+            "first_approval_day": first - shock if first is not None and shock is not None else math.nan,
+            "lead_time_days": float(np.mean(lead)) if lead else math.nan,
+        }
+    return result
+
+
+def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
+    """Tonnes exported per material, origin country and month (``YYYY-MM``), as customs count them."""
+    flows: dict[str, dict[str, dict[str, float]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(float))
+    )
+    for shipment in records.shipments:
+        month = scenario.date(shipment.time).strftime("%Y-%m")
+        flows[shipment.material][shipment.origin][month] += shipment.quantity_t
+    return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
+
+
+def supplier_revenue(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, float]]:
+    """US dollars of exports per supplier and month."""
+    revenue: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for shipment in records.shipments:
+        revenue[shipment.supplier][scenario.date(shipment.time).strftime("%Y-%m")] += shipment.value_usd
+    return {s: dict(months) for s, months in revenue.items()}

@@ -1,0 +1,430 @@
+"""A scenario as frozen values: the world the supply model simulates, and its checks.
+
+A scenario names its period, its regime, the materials, suppliers, chipmakers, transport
+lanes and licensing authority, and its seed. Quantities carry their unit in the field name
+(``_t`` tonnes, ``_days`` days, ``_usd`` US dollars). Values are built from files in
+:mod:`simulator.loading` only; :func:`scenario_problems` checks what a file means (references,
+shares, dates) and reports every problem with its field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from typing import Literal
+
+import numpy as np
+from attrs import frozen
+
+from simulator.errors import Problem
+
+SimDays = float
+"""Simulation time, in days since the scenario's start."""
+
+DistributionKind = Literal["fixed", "uniform", "triangular", "exponential", "gamma", "lognormal"]
+
+
+@frozen
+class Distribution:
+    """A random duration or quantity, in the unit its field names.
+
+    ``fixed`` uses ``value``; ``uniform`` ``low``/``high``; ``triangular`` ``low``/``mode``/
+    ``high``; ``exponential`` ``mean``; ``gamma`` and ``lognormal`` ``mean``/``sd``.
+    """
+
+    dist: DistributionKind
+    value: float | None = None
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value from ``rng``."""
+        return float(_SAMPLERS[self.dist](self, rng))
+
+    @property
+    def expected(self) -> float:
+        """The distribution's mean."""
+        if self.dist == "fixed":
+            return _f(self.value)
+        if self.dist in ("uniform", "triangular"):
+            points = [self.low, self.high] if self.dist == "uniform" else [self.low, self.mode, self.high]
+            return sum(_f(p) for p in points) / len(points)
+        return _f(self.mean)
+
+    def problems(self, path: str) -> Iterator[Problem]:
+        """Yield what is missing or out of range for this kind of distribution."""
+        for name in _PARAMETERS[self.dist]:
+            value = getattr(self, name)
+            if value is None:
+                yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
+            elif value < 0 or math.isnan(value):
+                yield Problem(f"{path}.{name}", f"expected a number >= 0, got {value}")
+        if self.dist in ("uniform", "triangular") and not self._ordered():
+            yield Problem(path, "expected low <= mode <= high")
+
+    def _ordered(self) -> bool:
+        points = [p for p in (self.low, self.mode, self.high) if p is not None]
+        return points == sorted(points)
+
+
+def fixed(value: float) -> Distribution:
+    """Return a distribution that always gives ``value``."""
+    return Distribution("fixed", value=value)
+
+
+ZERO_DAYS = fixed(0.0)
+"""No delay at all."""
+STANDARD_REVIEW = fixed(90.0)
+"""A review taking exactly the standard processing period."""
+
+
+def _f(value: float | None) -> float:
+    return float(value) if value is not None else math.nan
+
+
+def _gamma(d: Distribution, rng: np.random.Generator) -> float:
+    mean, sd = _f(d.mean), _f(d.sd)
+    if sd == 0:
+        return mean
+    shape = (mean / sd) ** 2
+    return float(rng.gamma(shape, mean / shape))
+
+
+def _lognormal(d: Distribution, rng: np.random.Generator) -> float:
+    mean, sd = _f(d.mean), _f(d.sd)
+    sigma2 = math.log1p((sd / mean) ** 2) if mean > 0 else 0.0
+    return float(rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))) if mean > 0 else 0.0
+
+
+_SAMPLERS = {
+    "fixed": lambda d, _: _f(d.value),
+    "uniform": lambda d, rng: rng.uniform(_f(d.low), _f(d.high)),
+    "triangular": lambda d, rng: (
+        rng.triangular(_f(d.low), _f(d.mode), _f(d.high)) if d.low != d.high else _f(d.low)
+    ),
+    "exponential": lambda d, rng: rng.exponential(_f(d.mean)),
+    "gamma": _gamma,
+    "lognormal": _lognormal,
+}
+_PARAMETERS = {
+    "fixed": ("value",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "exponential": ("mean",),
+    "gamma": ("mean", "sd"),
+    "lognormal": ("mean", "sd"),
+}
+
+
+@frozen
+class Material:
+    """A material that chipmakers consume, the control-list item it falls under, and its value.
+
+    ``storage_cap_days`` caps a fab's stock at that many days of planned use; what arrives
+    beyond it is spoiled (resist degrades, HF is hard to stockpile).
+    """
+
+    id: str
+    item: str
+    value_usd_per_t: float
+    title: str = ""
+    storage_cap_days: float | None = None
+    source: str = ""
+
+
+@frozen
+class Product:
+    """A material a supplier makes: its capacity and its production lead time."""
+
+    material: str
+    capacity_t_per_day: float
+    lead_time_days: Distribution = ZERO_DAYS
+
+
+@frozen
+class Supplier:
+    """A maker of materials, with its exporter profile as the rules engine knows it.
+
+    ``bulk_licences`` lists the bulk licences the supplier holds; ``available_from`` is when a
+    new plant or entrant can first ship.
+    """
+
+    id: str
+    country: str
+    products: tuple[Product, ...] = ()
+    icp: bool = True
+    continuing: bool = True
+    bulk_licences: tuple[str, ...] = ()
+    available_from: dt.date | None = None
+    source: str = ""
+
+
+@frozen
+class Source:
+    """A supplier of one material to a chipmaker, with its share of orders."""
+
+    supplier: str
+    share: float
+
+
+@frozen
+class Qualification:
+    """Qualifying a new supplier: starts on ``start`` (or at the shock), takes ``days``."""
+
+    supplier: str
+    material: str
+    days: Distribution
+    share: float
+    start: dt.date | None = None
+    source: str = ""
+
+
+@frozen
+class MaterialUse:
+    """One material a chipmaker consumes, its starting stock and where it buys it."""
+
+    material: str
+    use_t_per_unit: float
+    start_inventory_days: float
+    sources: tuple[Source, ...] = ()
+
+
+@frozen
+class IntensityCut:
+    """Cutting input intensity when a material's cover falls below a threshold."""
+
+    below_cover_days: float
+    factor: float
+
+
+@frozen
+class Chipmaker:
+    """A fab (or display maker): planned output, inputs, replenishment and mitigations."""
+
+    id: str
+    country: str
+    output_units_per_day: float
+    value_usd_per_unit: float
+    materials: tuple[MaterialUse, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+    review_period_days: float = 7.0
+    cover_target_days: float = 30.0
+    intensity_cut: IntensityCut | None = None
+    title: str = ""
+    source: str = ""
+
+
+@frozen
+class Lane:
+    """Transport from one country to another, with its lead time."""
+
+    origin: str
+    destination: str
+    days: Distribution
+
+
+@frozen
+class ItemReview:
+    """How the authority reviews applications for one item."""
+
+    item: str
+    review_days: Distribution
+    returned_probability: float = 0.0
+    correction_days: Distribution = ZERO_DAYS
+    denial_probability: float = 0.0
+
+
+@frozen
+class Authority:
+    """The licensing authority: examiners working a first-come, first-served review queue."""
+
+    examiners: int = 10
+    review_days: Distribution = STANDARD_REVIEW
+    items: tuple[ItemReview, ...] = ()
+
+    def review(self, item: str) -> ItemReview:
+        """Return the review terms for ``item`` (the defaults where none is given)."""
+        for terms in self.items:
+            if terms.item == item:
+                return terms
+        return ItemReview(item=item, review_days=self.review_days)
+
+
+@frozen
+class Scenario:
+    """A whole scenario: the world, the rules, the period and the seed."""
+
+    id: str
+    start: dt.date
+    end: dt.date
+    regime: str = "japan"
+    seed: int = 0
+    replications: int = 1
+    title: str = ""
+    materials: tuple[Material, ...] = ()
+    suppliers: tuple[Supplier, ...] = ()
+    chipmakers: tuple[Chipmaker, ...] = ()
+    lanes: tuple[Lane, ...] = ()
+    authority: Authority = Authority()
+    source: str = ""
+
+    @property
+    def horizon_days(self) -> SimDays:
+        """The simulated span in days (the end day included)."""
+        return float((self.end - self.start).days + 1)
+
+    def day(self, date: dt.date) -> SimDays:
+        """Simulation time of ``date``."""
+        return float((date - self.start).days)
+
+    def date(self, time: SimDays) -> dt.date:
+        """Calendar date at simulation time ``time``."""
+        return self.start + dt.timedelta(days=math.floor(time))
+
+    def material(self, material_id: str) -> Material:
+        """Return the material ``material_id``."""
+        return next(m for m in self.materials if m.id == material_id)
+
+    def supplier(self, supplier_id: str) -> Supplier:
+        """Return the supplier ``supplier_id``."""
+        return next(s for s in self.suppliers if s.id == supplier_id)
+
+    def lane(self, origin: str, destination: str) -> Lane:
+        """Return the lane between two countries (same-country trade takes a day)."""
+        for lane in self.lanes:
+            if (lane.origin, lane.destination) == (origin, destination):
+                return lane
+        return Lane(origin, destination, fixed(1.0))
+
+
+def scenario_problems(scenario: Scenario, items: set[str]) -> list[Problem]:
+    """Return every problem of meaning in ``scenario``; ``items`` are the regime's item ids."""
+    return [
+        *_period_problems(scenario),
+        *_material_problems(scenario, items),
+        *_supplier_problems(scenario),
+        *_chipmaker_problems(scenario),
+        *_distribution_problems(scenario),
+    ]
+
+
+def _period_problems(scenario: Scenario) -> Iterator[Problem]:
+    if scenario.end < scenario.start:
+        yield Problem("scenario.end", f"expected a date on or after start ({scenario.start})")
+    if scenario.replications < 1:
+        yield Problem("scenario.replications", "expected a whole number >= 1")
+    if scenario.authority.examiners < 1:
+        yield Problem("authority.examiners", "expected a whole number >= 1")
+
+
+def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
+    for n, material in enumerate(scenario.materials):
+        if material.item not in items:
+            yield Problem(
+                f"materials[{n}].item", f"expected an item of the regime ({', '.join(sorted(items))})"
+            )
+        if not material.id.startswith(material.item):
+            yield Problem(f"materials[{n}].id", f"expected an id starting with its item id {material.item!r}")
+        yield from _non_negative(material, f"materials[{n}]", "value_usd_per_t")
+
+
+def _supplier_problems(scenario: Scenario) -> Iterator[Problem]:
+    materials = {m.id for m in scenario.materials}
+    for n, supplier in enumerate(scenario.suppliers):
+        for k, product in enumerate(supplier.products):
+            path = f"suppliers[{n}].products[{k}]"
+            if product.material not in materials:
+                yield Problem(f"{path}.material", _unknown("material", product.material, materials))
+            if product.capacity_t_per_day <= 0:
+                yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0")
+        if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
+            yield Problem(f"suppliers[{n}].available_from", _within(scenario))
+
+
+def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        path = f"chipmakers[{n}]"
+        yield from _non_negative(
+            chipmaker, path, "output_units_per_day", "value_usd_per_unit", "cover_target_days"
+        )
+        if chipmaker.review_period_days <= 0:
+            yield Problem(f"{path}.review_period_days", "expected a number > 0")
+        for k, use in enumerate(chipmaker.materials):
+            yield from _use_problems(scenario, use, f"{path}.materials[{k}]")
+        for k, qualification in enumerate(chipmaker.qualifications):
+            yield from _qualification_problems(scenario, qualification, f"{path}.qualifications[{k}]")
+        cut = chipmaker.intensity_cut
+        if cut is not None and not 0 < cut.factor <= 1:
+            yield Problem(f"{path}.intensity_cut.factor", "expected a number in (0, 1]")
+
+
+def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[Problem]:
+    makers = _makers(scenario)
+    if use.material not in {m.id for m in scenario.materials}:
+        yield Problem(
+            f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})
+        )
+    yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days")
+    for k, source in enumerate(use.sources):
+        if use.material not in makers.get(source.supplier, set()):
+            yield Problem(
+                f"{path}.sources[{k}].supplier",
+                f"expected a supplier of {use.material}; got {source.supplier!r}",
+            )
+        if not 0 <= source.share <= 1:
+            yield Problem(f"{path}.sources[{k}].share", "expected a share between 0 and 1")
+    total = sum(s.share for s in use.sources)
+    if use.sources and not math.isclose(total, 1.0, abs_tol=1e-9):
+        yield Problem(f"{path}.sources", f"expected shares that sum to 1, got {total:g}")
+
+
+def _qualification_problems(scenario: Scenario, qualification: Qualification, path: str) -> Iterator[Problem]:
+    if qualification.material not in _makers(scenario).get(qualification.supplier, set()):
+        yield Problem(
+            f"{path}.supplier",
+            f"expected a supplier of {qualification.material}; got {qualification.supplier!r}",
+        )
+    if not 0 < qualification.share <= 1:
+        yield Problem(f"{path}.share", "expected a share in (0, 1]")
+    if qualification.start and not scenario.start <= qualification.start <= scenario.end:
+        yield Problem(f"{path}.start", _within(scenario))
+
+
+def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:
+    for n, lane in enumerate(scenario.lanes):
+        yield from lane.days.problems(f"lanes[{n}].days")
+    yield from scenario.authority.review_days.problems("authority.review_days")
+    for n, terms in enumerate(scenario.authority.items):
+        yield from terms.review_days.problems(f"authority.items[{n}].review_days")
+        yield from terms.correction_days.problems(f"authority.items[{n}].correction_days")
+        for name in ("returned_probability", "denial_probability"):
+            if not 0 <= getattr(terms, name) <= 1:
+                yield Problem(f"authority.items[{n}].{name}", "expected a probability between 0 and 1")
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        for k, qualification in enumerate(chipmaker.qualifications):
+            yield from qualification.days.problems(f"chipmakers[{n}].qualifications[{k}].days")
+    for n, supplier in enumerate(scenario.suppliers):
+        for k, product in enumerate(supplier.products):
+            yield from product.lead_time_days.problems(f"suppliers[{n}].products[{k}].lead_time_days")
+
+
+def _makers(scenario: Scenario) -> dict[str, set[str]]:
+    return {s.id: {p.material for p in s.products} for s in scenario.suppliers}
+
+
+def _non_negative(value: object, path: str, *names: str) -> Iterator[Problem]:
+    for name in names:
+        if getattr(value, name) < 0:
+            yield Problem(f"{path}.{name}", f"expected a number >= 0, got {getattr(value, name)}")
+
+
+def _unknown(kind: str, name: str, known: set[str]) -> str:
+    return f"expected one of the scenario's {kind}s ({', '.join(sorted(known))}); got {name!r}"
+
+
+def _within(scenario: Scenario) -> str:
+    return f"expected a date within the scenario ({scenario.start} to {scenario.end})"
