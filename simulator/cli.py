@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,7 +17,9 @@ import click
 
 from simulator import report
 from simulator.errors import ExportsimError
-from simulator.loading import dump_regime, load_regime, lookup_country
+from simulator.experiments import Accumulator, replications
+from simulator.loading import dump_regime, load_regime, load_scenario, lookup_country
+from simulator.output import RunWriter
 from simulator.rules.check import check_regime
 from simulator.rules.engine import decide, lookup_item, timeline
 from simulator.rules.values import Application, ExporterProfile, Regime
@@ -190,3 +193,43 @@ def _run_properties(law: Regime, examples: int) -> int:
         if result.detail:
             click.echo("    " + result.detail.replace("\n", "\n    "))
     return sum(not r.passed for r in results)
+
+
+@main.command("run")
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, help="Random seed (default: the scenario's).")
+@click.option(
+    "--replications", "count", type=click.IntRange(1), help="Replications (default: the scenario's)."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Also write CSV series and records here."
+)
+def run_command(scenario_path: Path, seed: int | None, count: int | None, fmt: str, out: Path | None) -> None:
+    """Simulate a scenario and summarise who runs short of what, when, and at what cost."""
+    scenario, law = load_scenario(scenario_path)
+    seed = scenario.seed if seed is None else seed
+    count = count or scenario.replications
+    accumulator = Accumulator()
+    writer = RunWriter(out, scenario) if out else None
+    try:
+        for records, metrics in replications(scenario, law, count, seed):
+            accumulator.add(metrics)
+            if writer:
+                writer.add(records, metrics)
+    except BaseException:
+        if writer:
+            writer.discard()
+        raise
+    summary = {"scenario": scenario.id, "seed": seed, "replications": count, **accumulator.summary()}
+    if writer:
+        writer.publish(summary)
+    click.echo(json.dumps(summary, indent=2) if fmt == "json" else report.run_text(summary))
+
+
+@main.command()
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=False, path_type=Path))
+def validate(scenario_path: Path) -> None:
+    """Check a scenario file and print every problem, or "ok"."""
+    scenario, _ = load_scenario(scenario_path)
+    click.echo(f"{scenario_path}: ok ({scenario.id})")

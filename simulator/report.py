@@ -125,3 +125,41 @@ def findings_text(regime: Regime, findings: Iterable[Finding]) -> str:
     lines = [f"{regime.id}: {len(found)} problem(s)"]
     lines += [f"  {f.kind}: {f.message} [rules: {', '.join(f.rules) or 'none'}]" for f in found]
     return "\n".join(lines)
+
+
+_RUN_METRICS = ("stockout_days", "production_loss_fraction", "tts_days", "ttr_days")
+_LICENCE_METRICS = ("applications", "approved", "denied", "first_approval_day", "lead_time_days")
+
+
+def run_text(summary: Mapping[str, Any]) -> str:
+    """Return a run's summary as readable tables: means with 95% intervals."""
+    lines = [
+        f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
+        "",
+        f"{'chipmaker':<13}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS),
+    ]
+    for chipmaker, materials in summary["chipmakers"].items():
+        for material, metrics in materials.items():
+            cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
+            lines.append(f"{chipmaker:<13}{material:<28}{cells}")
+    lines += ["", f"{'licensing':<41}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
+    for material, metrics in summary["licensing"].items():
+        lines.append(f"{material:<41}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
+    lines += [
+        "",
+        "mean [95% CI]; days, or a fraction of planned output; time to survive is censored at the horizon",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(stats: Mapping[str, Any]) -> str:
+    if stats["mean"] is None:
+        return "n/a"
+    low, high = stats["ci95"]
+    if abs(high - low) < 1e-9 * max(1.0, abs(stats["mean"])):
+        return _number(stats["mean"])
+    return f"{_number(stats['mean'])} [{_number(low)}, {_number(high)}]"
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"

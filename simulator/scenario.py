@@ -185,12 +185,16 @@ class Qualification:
 
 @frozen
 class MaterialUse:
-    """One material a chipmaker consumes, its starting stock and where it buys it."""
+    """One material a chipmaker consumes, its starting stock and where it buys it.
+
+    ``cover_target_days`` overrides the chipmaker's order-up-to target for this material.
+    """
 
     material: str
     use_t_per_unit: float
     start_inventory_days: float
     sources: tuple[Source, ...] = ()
+    cover_target_days: float | None = None
 
 
 @frozen

@@ -82,8 +82,13 @@ class World:
         self.failed: list[FailedOrder] = []
 
     def licence(self, order: Order) -> str:
-        """Ask the rules, on today's date, how this order may be exported."""
+        """Ask the rules, on today's date, how this order may be exported.
+
+        The regime governs exports from its own country only; other trade needs no licence.
+        """
         supplier, fab = order.supplier, order.fab
+        if supplier.supplier.country != self.table.regime.country:
+            return NONE
         item = self.scenario.material(order.material).item
         day = self.scenario.date(self.env.now)
         return self.table.licence(item, fab.chipmaker.country, day, supplier.profile)
@@ -101,6 +106,9 @@ class Fab:
             u.material: u.start_inventory_days * daily * u.use_t_per_unit for u in chipmaker.materials
         }
         self.sources = {u.material: {s.supplier: s.share for s in u.sources} for u in chipmaker.materials}
+        self.cover_target = {
+            u.material: u.cover_target_days or chipmaker.cover_target_days for u in chipmaker.materials
+        }
         self.on_order = dict.fromkeys(self.use, 0.0)
         self.intensity = dict.fromkeys(self.use, 1.0)
         self.spoiled = dict.fromkeys(self.use, 0.0)
@@ -211,8 +219,8 @@ class Fab:
     def review(self) -> None:
         """Periodic review: order each material up to its cover target."""
         self.advance()
-        for material in self.use:
-            target = self.chipmaker.cover_target_days * self.planned_use(material) * self.intensity[material]
+        for material, cover in self.cover_target.items():
+            target = cover * self.planned_use(material) * self.intensity[material]
             shortfall = target - self.stock[material] - self.on_order[material]
             if shortfall > _EPSILON_T:
                 self.place(material, shortfall, exclude=())

@@ -1,0 +1,108 @@
+"""Writing run outputs to a folder: CSV series and records, and the JSON summary.
+
+Files are first written to a temporary folder beside the target and moved into place only
+when all are complete, so an interrupted or failed run leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from simulator.experiments import flatten
+from simulator.model.metrics import daily_inventory
+from simulator.model.records import RunRecords
+from simulator.scenario import Scenario
+
+_TABLES = {
+    "replications.csv": ("replication", "metric", "value"),
+    "daily_inventory.csv": ("replication", "chipmaker", "material", "date", "stock_t"),
+    "applications.csv": ("replication", "material", "item", "supplier", "chipmaker", "quantity_t", "filed_day", "decided_day", "outcome", "returned"),
+    "shipments.csv": ("replication", "day", "supplier", "origin", "destination", "chipmaker", "material", "quantity_t", "value_usd", "licence"),
+}  # fmt: skip
+
+
+class RunWriter:
+    """Collects a run's per-replication records as CSV, then publishes them with the summary."""
+
+    def __init__(self, folder: Path, scenario: Scenario) -> None:
+        self.folder = folder
+        self.scenario = scenario
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        self._files = {
+            name: (self._staging / name).open("w", newline="", encoding="utf-8") for name in _TABLES
+        }
+        self._writers = {name: csv.writer(f) for name, f in self._files.items()}
+        for name, header in _TABLES.items():
+            self._writers[name].writerow(header)
+
+    def add(self, records: RunRecords, metrics: dict[str, Any]) -> None:
+        """Append one replication's metrics, daily inventory, applications and shipments."""
+        r = records.replication
+        self._writers["replications.csv"].writerows(
+            (r, "/".join(path), value) for path, value in flatten(metrics)
+        )
+        self._write_inventory(records)
+        self._writers["applications.csv"].writerows(
+            (
+                r,
+                a.material,
+                a.item,
+                a.supplier,
+                a.chipmaker,
+                a.quantity_t,
+                a.filed,
+                a.decided,
+                a.outcome,
+                a.returned,
+            )
+            for a in records.applications
+        )
+        self._writers["shipments.csv"].writerows(
+            (
+                r,
+                s.time,
+                s.supplier,
+                s.origin,
+                s.destination,
+                s.chipmaker,
+                s.material,
+                s.quantity_t,
+                s.value_usd,
+                s.licence,
+            )
+            for s in records.shipments
+        )
+
+    def _write_inventory(self, records: RunRecords) -> None:
+        dates = [self.scenario.date(d).isoformat() for d in range(int(records.horizon_days))]
+        for chipmaker, material in records.inventory:
+            stock = daily_inventory(records, chipmaker, material)
+            self._writers["daily_inventory.csv"].writerows(
+                (records.replication, chipmaker, material, day, f"{value:.6g}")
+                for day, value in zip(dates, stock, strict=True)
+            )
+
+    def publish(self, summary: dict[str, Any]) -> None:
+        """Write the summary and move every file into the target folder."""
+        self._close()
+        (self._staging / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        self.folder.mkdir(exist_ok=True)
+        for path in self._staging.iterdir():
+            os.replace(path, self.folder / path.name)
+        self._staging.rmdir()
+
+    def discard(self) -> None:
+        """Remove everything written so far (the run failed)."""
+        self._close()
+        shutil.rmtree(self._staging, ignore_errors=True)
+
+    def _close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
