@@ -329,12 +329,8 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
         InputError: every problem of the file, with its field path.
     """
     path = Path(path)
-    data = read_toml(path)
     source = str(path)
-    header = data.get(_SCENARIO_TABLE)
-    if not isinstance(header, dict):
-        raise InputError(source, [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
-    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
+    flat = _scenario_data(path, ())
     scenario, problems = structure_entries(flat, Scenario, source, root=_SCENARIO_TABLE)
     regime, regime_problems_ = _scenario_regime(scenario.regime, path.parent)
     meaning = [*regime_problems_, *_country_problems(scenario), *_duplicate_ids(scenario)]
@@ -344,6 +340,33 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
     if regime is None:  # unreachable: a missing regime is one of the problems raised above
         raise InputError(source, [Problem("scenario.regime", "expected a regime")])
     return scenario, regime
+
+
+def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a scenario file as one flat mapping, resolving ``base`` (a scenario it amends).
+
+    A derived file's header fields replace the base's, and each table it has replaces the
+    base's table of that name whole. A relative regime path is resolved against the file
+    that names it.
+    """
+    data = read_toml(path)
+    header = data.get(_SCENARIO_TABLE)
+    if not isinstance(header, dict):
+        raise InputError(str(path), [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
+    if isinstance(header.get("regime"), str) and (path.parent / header["regime"]).is_file():
+        header = {**header, "regime": str(path.parent / header["regime"])}
+    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
+    base = flat.pop("base", None)
+    if base is None:
+        return flat
+    base_path = path.parent / str(base)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise InputError(str(path), [Problem("scenario.base", f"derivation cycle through {base!r}")])
+    if not base_path.is_file():
+        raise InputError(
+            str(path), [Problem("scenario.base", f"expected a scenario file; {base_path} does not exist")]
+        )
+    return {**_scenario_data(base_path, (*seen, path.resolve())), **flat}
 
 
 def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,8 +21,14 @@ from simulator.scenario import Scenario
 _TABLES = {
     "replications.csv": ("replication", "metric", "value"),
     "daily_inventory.csv": ("replication", "chipmaker", "material", "date", "stock_t"),
-    "applications.csv": ("replication", "material", "item", "supplier", "chipmaker", "quantity_t", "filed_day", "decided_day", "outcome", "returned"),
-    "shipments.csv": ("replication", "day", "supplier", "origin", "destination", "chipmaker", "material", "quantity_t", "value_usd", "licence"),
+    "applications.csv": (
+        "replication", "material", "item", "supplier", "chipmaker",
+        "quantity_t", "filed_day", "decided_day", "outcome", "returned",
+    ),
+    "shipments.csv": (
+        "replication", "day", "supplier", "origin", "destination",
+        "chipmaker", "material", "quantity_t", "value_usd", "licence",
+    ),
 }  # fmt: skip
 
 
@@ -95,7 +100,7 @@ class RunWriter:
         (self._staging / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         self.folder.mkdir(exist_ok=True)
         for path in self._staging.iterdir():
-            os.replace(path, self.folder / path.name)
+            path.replace(self.folder / path.name)
         self._staging.rmdir()
 
     def discard(self) -> None:

@@ -150,7 +150,8 @@ class Supplier:
     """A maker of materials, with its exporter profile as the rules engine knows it.
 
     ``bulk_licences`` lists the bulk licences the supplier holds; ``available_from`` is when a
-    new plant or entrant can first ship.
+    new plant or entrant can first ship; an individual-licence application covers the order
+    plus ``contract_days`` of the buyer's expected orders from this supplier.
     """
 
     id: str
@@ -160,6 +161,7 @@ class Supplier:
     continuing: bool = True
     bulk_licences: tuple[str, ...] = ()
     available_from: dt.date | None = None
+    contract_days: float = 0.0
     source: str = ""
 
 
@@ -233,7 +235,7 @@ class Lane:
 
 @frozen
 class ItemReview:
-    """How the authority reviews applications for one item."""
+    """How the authority reviews applications for one item (or, by its id, one material grade)."""
 
     item: str
     review_days: Distribution
@@ -250,11 +252,12 @@ class Authority:
     review_days: Distribution = STANDARD_REVIEW
     items: tuple[ItemReview, ...] = ()
 
-    def review(self, item: str) -> ItemReview:
-        """Return the review terms for ``item`` (the defaults where none is given)."""
-        for terms in self.items:
-            if terms.item == item:
-                return terms
+    def review(self, material: str, item: str) -> ItemReview:
+        """Return the review terms for a material: its own, else its item's, else the defaults."""
+        for key in (material, item):
+            for terms in self.items:
+                if terms.item == key:
+                    return terms
         return ItemReview(item=item, review_days=self.review_days)
 
 

@@ -6,15 +6,9 @@ and returns :class:`~simulator.model.records.RunRecords`. It never prints or wri
 
 from __future__ import annotations
 
+from simulator.model.processes import deliver, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
-from simulator.model.supply import (
-    CountingEnvironment,
-    World,
-    periodic_review,
-    qualification,
-    rule_changes,
-    shock_days,
-)
+from simulator.model.state import CountingEnvironment, World
 from simulator.rules.compiled import compile_regime
 from simulator.rules.values import Regime
 from simulator.scenario import Scenario
@@ -35,7 +29,9 @@ def simulate(scenario: Scenario, regime: Regime, replication: int = 0, seed: int
     """
     table = compile_regime(regime)
     env = CountingEnvironment()
-    world = World(env, scenario, table, Streams(scenario.seed if seed is None else seed, replication))
+    world = World(
+        env, scenario, table, Streams(scenario.seed if seed is None else seed, replication), deliver
+    )
     shocks = shock_days(scenario, table)
     env.process(rule_changes(env, world))
     for fab in world.fabs.values():

@@ -1,4 +1,4 @@
-"""The supply model: SimPy processes from suppliers through licensing to chipmakers' fabs.
+"""The state of one replication: the world, its fabs, its suppliers and their orders.
 
 Events are scheduled only when something changes: orders, production finished, exports,
 licence decisions, arrivals, stock-outs, cover thresholds and rule changes. Consumption is
@@ -11,31 +11,26 @@ that same moment (a woken process, a granted examiner) runs before the next phas
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 from simpy.events import Event, Timeout
 
-from simulator.model.records import (
-    FailedOrder,
-    InventoryPoint,
-    LicenceApplication,
-    Receipt,
-    Shipment,
-    Stockout,
-)
+from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout
 from simulator.rules.compiled import DecisionTable
-from simulator.rules.engine import boundaries
-from simulator.rules.values import NONE, PROHIBITED, ExporterProfile
-from simulator.scenario import Chipmaker, Qualification, Scenario, SimDays, Supplier
+from simulator.rules.values import NONE, ExporterProfile
+from simulator.scenario import Chipmaker, Scenario, SimDays, Supplier
 from simulator.streams import Streams
+
+if TYPE_CHECKING:
+    from simulator.model.licensing import ApplicationState, Licence
 
 RULE_CHANGE, LICENCE_DECISION, ARRIVAL, CONSUMPTION_AND_ORDERS = 2, 3, 4, 5
 """Event phases at the same moment, in the order they resolve."""
 
-_EPSILON_T = 1e-9
+EPSILON_T = 1e-9
+"""Stocks below this many tonnes count as none."""
 Process = Generator[Event, Any, None]
 
 
@@ -66,9 +61,15 @@ class World:
     """The shared state of one replication: rules, fabs, suppliers, authority and records."""
 
     def __init__(
-        self, env: CountingEnvironment, scenario: Scenario, table: DecisionTable, streams: Streams
+        self,
+        env: CountingEnvironment,
+        scenario: Scenario,
+        table: DecisionTable,
+        streams: Streams,
+        deliver: Callable[[simpy.Environment, World, Order], Process],
     ) -> None:
         self.env = env
+        self._deliver = deliver
         self.scenario = scenario
         self.table = table
         self.streams = streams
@@ -80,6 +81,10 @@ class World:
         self.receipts: list[Receipt] = []
         self.applications: list[ApplicationState] = []
         self.failed: list[FailedOrder] = []
+
+    def dispatch(self, order: Order) -> None:
+        """Start an order on its way: production, export, transport."""
+        self.env.process(self._deliver(self.env, self, order))
 
     def licence(self, order: Order) -> str:
         """Ask the rules, on today's date, how this order may be exported.
@@ -152,10 +157,10 @@ class Fab:
         """After any change: update stock-outs and the intensity cut, record, and re-arm the timer."""
         now = self.world.env.now
         for material, stock in self.stock.items():
-            if stock <= _EPSILON_T and material not in self.out:
+            if stock <= EPSILON_T and material not in self.out:
                 self.stock[material] = 0.0
                 self.out[material] = now
-            elif stock > _EPSILON_T and material in self.out:
+            elif stock > EPSILON_T and material in self.out:
                 self.stockouts.append(Stockout(self.chipmaker.id, material, self.out.pop(material), now))
         self._update_intensity()
         self._record()
@@ -166,7 +171,7 @@ class Fab:
         if cut is None:
             return
         for material, stock in self.stock.items():
-            low = stock < cut.below_cover_days * self.planned_use(material) - _EPSILON_T
+            low = stock < cut.below_cover_days * self.planned_use(material) - EPSILON_T
             self.intensity[material] = cut.factor if low else 1.0
 
     def _arm_timer(self) -> None:
@@ -188,7 +193,7 @@ class Fab:
         stock = self.stock[material]
         cut = self.chipmaker.intensity_cut
         threshold = cut.below_cover_days * self.planned_use(material) if cut else 0.0
-        level = threshold if stock > threshold + _EPSILON_T else 0.0
+        level = threshold if stock > threshold + EPSILON_T else 0.0
         return (stock - level) / rate
 
     def _on_timer(self, timer: int) -> None:
@@ -222,7 +227,7 @@ class Fab:
         for material, cover in self.cover_target.items():
             target = cover * self.planned_use(material) * self.intensity[material]
             shortfall = target - self.stock[material] - self.on_order[material]
-            if shortfall > _EPSILON_T:
+            if shortfall > EPSILON_T:
                 self.place(material, shortfall, exclude=())
         self.changed()
 
@@ -236,7 +241,7 @@ class Fab:
             quantity = quantity_t * share / total
             self.on_order[material] += quantity
             order = Order(self, self.world.suppliers[supplier_id], material, quantity, exclude)
-            self.world.env.process(deliver(self.world.env, self.world, order))
+            self.world.dispatch(order)
 
     def qualify(self, supplier_id: str, material: str, share: float) -> None:
         """Add a newly qualified supplier, which takes ``share`` of future orders."""
@@ -259,6 +264,7 @@ class SupplierState:
             self.capacity, world.scenario.day(supplier.available_from) if supplier.available_from else 0.0
         )
         self.licences: list[Licence] = []
+        self.pending: list[ApplicationState] = []
         self.produced_t = 0.0
         self.held_t = 0.0
 
@@ -270,32 +276,6 @@ class SupplierState:
             self.world.streams("production", f"{self.supplier.id}/{material}")
         )
         return self.line_free[material] + lead
-
-    def usable_licence(self, order: Order) -> Licence | None:
-        """Return a valid individual licence for this buyer and material with quantity left."""
-        now = self.world.env.now
-        for licence in self.licences:
-            if (
-                licence.matches(order)
-                and licence.valid_until >= now
-                and licence.remaining_t >= order.quantity_t - _EPSILON_T
-            ):
-                return licence
-        return None
-
-
-class Licence:
-    """An individual licence: one contract's quantity, to one buyer, until it expires."""
-
-    def __init__(self, chipmaker: str, material: str, quantity_t: float, valid_until: SimDays) -> None:
-        self.chipmaker = chipmaker
-        self.material = material
-        self.remaining_t = quantity_t
-        self.valid_until = valid_until
-
-    def matches(self, order: Order) -> bool:
-        """Whether the licence covers this order's buyer and material."""
-        return (self.chipmaker, self.material) == (order.fab.chipmaker.id, order.material)
 
 
 class Order:
@@ -310,188 +290,6 @@ class Order:
         self.quantity_t = quantity_t
         self.tried = (*tried, supplier.supplier.id)
         self.wake: Event | None = None
-
-
-class ApplicationState:
-    """An application in the authority's hands."""
-
-    def __init__(self, order: Order, filed: SimDays) -> None:
-        self.order = order
-        self.filed = filed
-        self.decided: SimDays | None = None
-        self.outcome = "pending"
-        self.returned = 0
-
-    def record(self, world: World) -> LicenceApplication:
-        """Return the application as a record."""
-        order = self.order
-        item = world.scenario.material(order.material).item
-        return LicenceApplication(
-            order.material, item, order.supplier.supplier.id, order.fab.chipmaker.id,
-            order.quantity_t, self.filed, self.decided, self.outcome, self.returned,
-        )  # fmt: skip
-
-
-# ---------------------------------------------------------------- processes
-
-
-def deliver(env: simpy.Environment, world: World, order: Order) -> Process:
-    """Make an order, export it under the rules of the export date, and carry it to the fab."""
-    supplier = order.supplier
-    ready = supplier.production_done(order.material, order.quantity_t)
-    supplier.produced_t += order.quantity_t
-    supplier.held_t += order.quantity_t
-    yield At(env, ready - env.now, CONSUMPTION_AND_ORDERS)
-    licence = yield from _authorise(env, world, order)
-    if licence is None:
-        return
-    supplier.held_t -= order.quantity_t
-    _record_shipment(world, order, licence)
-    origin, destination = supplier.supplier.country, order.fab.chipmaker.country
-    lane = world.scenario.lane(origin, destination)
-    transit = lane.days.sample(world.streams("transport", f"{origin}-{destination}"))
-    yield At(env, transit, ARRIVAL)
-    order.fab.receive(order)
-
-
-def _authorise(env: simpy.Environment, world: World, order: Order) -> Generator[Event, Any, str | None]:
-    """Wait until the order may leave; return the authorisation, or None if it failed."""
-    application: ApplicationState | None = None
-    while True:
-        decision = world.licence(order)
-        if decision == PROHIBITED:
-            _fail(world, order, "prohibited")
-            return None
-        if decision != "individual":
-            return decision
-        licence = order.supplier.usable_licence(order)
-        if licence is not None:
-            licence.remaining_t -= order.quantity_t
-            return decision
-        if application is None or application.outcome != "pending":
-            application = ApplicationState(order, env.now)
-            world.applications.append(application)
-            env.process(review(env, world, application))
-        order.wake = env.event()
-        world.waiting.append(order)
-        yield order.wake
-        world.waiting.remove(order)
-        if application.outcome == "denied":
-            _fail(world, order, "denied")
-            return None
-
-
-def _fail(world: World, order: Order, reason: str) -> None:
-    fab = order.fab
-    world.failed.append(
-        FailedOrder(
-            world.env.now,
-            fab.chipmaker.id,
-            order.material,
-            order.supplier.supplier.id,
-            order.quantity_t,
-            reason,
-        )
-    )
-    fab.on_order[order.material] -= order.quantity_t
-    fab.advance()
-    fab.place(order.material, order.quantity_t, exclude=order.tried)
-    fab.changed()
-
-
-def _record_shipment(world: World, order: Order, licence: str) -> None:
-    supplier = order.supplier.supplier
-    value = order.quantity_t * world.scenario.material(order.material).value_usd_per_t
-    world.shipments.append(
-        Shipment(world.env.now, supplier.id, supplier.country, order.fab.chipmaker.country,
-                 order.fab.chipmaker.id, order.material, order.quantity_t, value, licence)
-    )  # fmt: skip
-
-
-def review(env: simpy.Environment, world: World, application: ApplicationState) -> Process:
-    """The authority reviews an application: queue for an examiner, maybe return documents, decide."""
-    order = application.order
-    item = world.scenario.material(order.material).item
-    terms = world.scenario.authority.review(item)
-    rng = world.streams("review", order.supplier.supplier.id)
-    work = terms.review_days.sample(rng)
-    if rng.random() < terms.returned_probability:
-        first = work * rng.random()
-        with world.examiners.request() as request:
-            yield request
-            yield At(env, first, LICENCE_DECISION)
-        application.returned += 1
-        yield At(env, terms.correction_days.sample(rng), CONSUMPTION_AND_ORDERS)
-        work -= first
-    with world.examiners.request() as request:
-        yield request
-        yield At(env, work, LICENCE_DECISION)
-    denied = rng.random() < terms.denial_probability
-    application.decided = env.now
-    application.outcome = "denied" if denied else "approved"
-    if not denied:
-        validity = world.table.regime.licence("individual").validity_days
-        order.supplier.licences.append(
-            Licence(order.fab.chipmaker.id, order.material, order.quantity_t, env.now + validity)
-        )
-    if order.wake is not None and not order.wake.triggered:
-        order.wake.succeed()
-
-
-def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
-    """A chipmaker reviews its stocks every review period and orders up to target."""
-    while True:
-        fab.review()
-        yield At(env, fab.chipmaker.review_period_days, CONSUMPTION_AND_ORDERS)
-
-
-def rule_changes(env: simpy.Environment, world: World) -> Process:
-    """At every date the law changes, wake shipments waiting for a licence to re-ask the rules."""
-    horizon = world.scenario.horizon_days
-    for day, _ in boundaries(world.table.regime):
-        at = world.scenario.day(day)
-        if 0 < at < horizon and at >= env.now:
-            yield At(env, at - env.now, RULE_CHANGE)
-            for order in list(world.waiting):
-                if order.wake is not None and not order.wake.triggered:
-                    order.wake.succeed()
-
-
-def qualification(
-    env: simpy.Environment, world: World, fab: Fab, terms: Qualification, shock: SimDays | None
-) -> Process:
-    """Qualify a new supplier: from the trigger, a random time, then it takes its share."""
-    start = world.scenario.day(terms.start) if terms.start else shock
-    if start is None:
-        return
-    yield At(env, max(0.0, start - env.now), CONSUMPTION_AND_ORDERS)
-    rng = world.streams("qualification", f"{fab.chipmaker.id}/{terms.supplier}/{terms.material}")
-    yield At(env, terms.days.sample(rng), CONSUMPTION_AND_ORDERS)
-    fab.qualify(terms.supplier, terms.material, terms.share)
-
-
-def shock_days(scenario: Scenario, table: DecisionTable) -> dict[tuple[str, str], SimDays | None]:
-    """For each chipmaker and material: the first day in the run its sources need an individual licence."""
-    shocks: dict[tuple[str, str], SimDays | None] = {}
-    points = [d for d, _ in boundaries(table.regime) if scenario.start <= d <= scenario.end]
-    for chipmaker in scenario.chipmakers:
-        for use in chipmaker.materials:
-            item = scenario.material(use.material).item
-            days = [
-                scenario.day(day)
-                for source in use.sources
-                for day in (scenario.start, *points)
-                if _needs_individual(table, scenario.supplier(source.supplier), item, chipmaker.country, day)
-            ]
-            shocks[(chipmaker.id, use.material)] = min(days, default=None)
-    return shocks
-
-
-def _needs_individual(
-    table: DecisionTable, supplier: Supplier, item: str, country: str, day: dt.date
-) -> bool:
-    decision = table.licence(item, country, day, exporter_profile(supplier))
-    return decision not in (NONE, PROHIBITED) and table.regime.licence(decision).per_application
 
 
 def exporter_profile(supplier: Supplier) -> ExporterProfile:

@@ -1,0 +1,169 @@
+"""Individual licences: applying, waiting in the authority's queue, and using what is granted.
+
+An exporter that needs an individual licence applies for one contract: the order's quantity
+plus, where the supplier sets ``contract_days``, that many days of the buyer's expected
+orders. Orders that come while an application is pending join it if it has room; every order
+waiting on it wakes when it is decided, and also when the law changes (a measure that restores
+bulk coverage releases it; the application itself continues).
+
+The authority is a queue of examiners (a SimPy resource): an application waits for one,
+is reviewed for a random time, may have its documents returned (the clock stops while the
+applicant corrects them, and it queues again), and is approved or denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+from simpy.events import Event
+
+from simulator.model.records import LicenceApplication
+from simulator.model.state import (
+    CONSUMPTION_AND_ORDERS,
+    EPSILON_T,
+    LICENCE_DECISION,
+    At,
+    Order,
+    Process,
+    SupplierState,
+    World,
+)
+from simulator.rules.values import PROHIBITED
+from simulator.scenario import SimDays
+
+INDIVIDUAL = "individual"
+
+
+class Licence:
+    """An individual licence: one contract's quantity, to one buyer, until it expires."""
+
+    def __init__(self, chipmaker: str, material: str, quantity_t: float, valid_until: SimDays) -> None:
+        self.chipmaker = chipmaker
+        self.material = material
+        self.remaining_t = quantity_t
+        self.valid_until = valid_until
+
+    def covers(self, order: Order, now: SimDays) -> bool:
+        """Whether the licence is valid now for this order's buyer, material and quantity."""
+        return (
+            (self.chipmaker, self.material) == (order.fab.chipmaker.id, order.material)
+            and self.valid_until >= now
+            and self.remaining_t >= order.quantity_t - EPSILON_T
+        )
+
+
+class ApplicationState:
+    """An application in the authority's hands, and the orders waiting on it."""
+
+    def __init__(self, order: Order, quantity_t: float, filed: SimDays) -> None:
+        self.order = order
+        self.quantity_t = quantity_t
+        self.committed_t = 0.0
+        self.filed = filed
+        self.decided: SimDays | None = None
+        self.outcome = "pending"
+        self.returned = 0
+        self.waiters: list[Order] = []
+
+    def has_room(self, order: Order) -> bool:
+        """Whether this pending application is for the order's buyer and material, with room."""
+        same = (self.order.fab, self.order.material) == (order.fab, order.material)
+        room = self.quantity_t - self.committed_t >= order.quantity_t - EPSILON_T
+        return self.outcome == "pending" and same and room
+
+    def record(self, world: World) -> LicenceApplication:
+        """Return the application as a record."""
+        order = self.order
+        item = world.scenario.material(order.material).item
+        return LicenceApplication(
+            order.material, item, order.supplier.supplier.id, order.fab.chipmaker.id,
+            self.quantity_t, self.filed, self.decided, self.outcome, self.returned,
+        )  # fmt: skip
+
+
+def authorise(
+    env: simpy.Environment, world: World, order: Order, fail: Callable[[World, Order, str], None]
+) -> Generator[Event, Any, str | None]:
+    """Wait until the order may leave; return its authorisation, or None if it failed."""
+    application: ApplicationState | None = None
+    while True:
+        decision = world.licence(order)
+        if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
+            fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
+            return None
+        if decision != INDIVIDUAL or _use_licence(order.supplier, order, env.now):
+            return decision
+        if application is None or application.outcome != "pending":
+            application = _join_or_apply(env, world, order)
+        order.wake = env.event()
+        application.waiters.append(order)
+        world.waiting.append(order)
+        yield order.wake
+        world.waiting.remove(order)
+        if order in application.waiters:
+            application.waiters.remove(order)
+
+
+def _use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
+    for licence in supplier.licences:
+        if licence.covers(order, now):
+            licence.remaining_t -= order.quantity_t
+            return True
+    return False
+
+
+def _join_or_apply(env: simpy.Environment, world: World, order: Order) -> ApplicationState:
+    supplier = order.supplier
+    application = next((a for a in supplier.pending if a.has_room(order)), None)
+    if application is None:
+        application = ApplicationState(order, _contract_quantity(order), env.now)
+        supplier.pending.append(application)
+        world.applications.append(application)
+        env.process(review(env, world, application))
+    application.committed_t += order.quantity_t
+    return application
+
+
+def _contract_quantity(order: Order) -> float:
+    fab, supplier = order.fab, order.supplier
+    share = fab.sources[order.material].get(supplier.supplier.id, 0.0)
+    expected = supplier.supplier.contract_days * fab.planned_use(order.material) * share
+    return max(order.quantity_t, order.quantity_t + expected)
+
+
+def review(env: simpy.Environment, world: World, application: ApplicationState) -> Process:
+    """The authority reviews an application: queue for an examiner, maybe return documents, decide."""
+    order = application.order
+    terms = world.scenario.authority.review(order.material, world.scenario.material(order.material).item)
+    rng = world.streams("review", order.supplier.supplier.id)
+    work = terms.review_days.sample(rng)
+    if rng.random() < terms.returned_probability:
+        first = work * rng.random()
+        with world.examiners.request() as request:
+            yield request
+            yield At(env, first, LICENCE_DECISION)
+        application.returned += 1
+        yield At(env, terms.correction_days.sample(rng), CONSUMPTION_AND_ORDERS)
+        work -= first
+    with world.examiners.request() as request:
+        yield request
+        yield At(env, work, LICENCE_DECISION)
+    _decide(world, application, denied=rng.random() < terms.denial_probability)
+
+
+def _decide(world: World, application: ApplicationState, denied: bool) -> None:
+    order = application.order
+    application.decided = world.env.now
+    application.outcome = "denied" if denied else "approved"
+    order.supplier.pending.remove(application)
+    if not denied:
+        validity = world.table.regime.licence(INDIVIDUAL).validity_days
+        licence = Licence(
+            order.fab.chipmaker.id, order.material, application.quantity_t, world.env.now + validity
+        )
+        order.supplier.licences.append(licence)
+    for waiter in application.waiters:
+        if waiter.wake is not None and not waiter.wake.triggered:
+            waiter.wake.succeed()
