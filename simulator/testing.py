@@ -1,4 +1,4 @@
-"""Hypothesis strategies and properties for regimes: test your own regime as we test ours.
+"""Hypothesis strategies and properties for regimes and scenarios: test yours as we test ours.
 
 Use the strategies in your own tests::
 
@@ -41,6 +41,20 @@ from simulator.rules.engine import (
     usable_kinds,
 )
 from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
+from simulator.scenario import (
+    Authority,
+    Chipmaker,
+    Distribution,
+    IntensityCut,
+    ItemReview,
+    Lane,
+    Material,
+    MaterialUse,
+    Product,
+    Scenario,
+    Source,
+    Supplier,
+)
 
 _YEARS_AFTER_LAST_MEASURE = 3
 _EXTRA_COUNTRIES = ("VN", "IN", "MX", "TH")
@@ -225,3 +239,94 @@ def _run(name: str, regime: Regime, max_examples: int) -> PropertyResult:
         notes = [*getattr(exc, "__notes__", []), *map(str, report)]
         return PropertyResult(name, False, "\n".join([f"{type(exc).__name__}: {exc}", *notes]))
     return PropertyResult(name, True)
+
+
+# ---------------------------------------------------------------- scenarios
+
+_DAYS = st.floats(min_value=0.0, max_value=60.0, allow_nan=False)
+
+
+def _distributions(low: float, high: float) -> st.SearchStrategy[Distribution]:
+    bounds = st.tuples(st.floats(low, high), st.floats(low, high)).map(sorted)
+    return st.one_of(
+        st.floats(low, high).map(lambda v: Distribution("fixed", value=v)),
+        bounds.map(lambda b: Distribution("uniform", low=b[0], high=b[1])),
+        st.floats(max(low, 0.1), high).map(lambda m: Distribution("exponential", mean=m)),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """Small random scenarios under Japan's regime: Japanese and other suppliers, Korean fabs.
+
+    The period always spans 4 Jul 2019, so some orders need individual licences.
+    """
+    supplier_count = draw(st.integers(1, 3))
+    suppliers = tuple(
+        Supplier(
+            id=f"s{n}",
+            country=draw(st.sampled_from(["JP", "JP", "CN"])),
+            products=(Product("photoresist", draw(st.floats(0.5, 20.0)), draw(_distributions(0.0, 10.0))),),
+            bulk_licences=tuple(draw(st.sets(st.sampled_from(["general-bulk", "specific-bulk"])))),
+            contract_days=draw(st.sampled_from([0.0, 30.0, 90.0])),
+        )
+        for n in range(supplier_count)
+    )
+    shares = _shares(draw(st.lists(st.integers(1, 5), min_size=supplier_count, max_size=supplier_count)))
+    fabs = tuple(_fab(draw, n, suppliers, shares) for n in range(draw(st.integers(1, 2))))
+    authority = Authority(
+        examiners=draw(st.integers(1, 5)),
+        items=(
+            ItemReview(
+                item="photoresist",
+                review_days=draw(_distributions(1.0, 120.0)),
+                returned_probability=draw(st.floats(0.0, 1.0)),
+                correction_days=draw(_distributions(0.0, 30.0)),
+                denial_probability=draw(st.floats(0.0, 0.5)),
+            ),
+        ),
+    )
+    return Scenario(
+        id="generated",
+        start=dt.date(2019, 5, 1),
+        end=dt.date(2019, 5, 1) + dt.timedelta(days=draw(st.integers(90, 300))),
+        seed=draw(st.integers(0, 2**32 - 1)),
+        materials=(
+            Material(
+                "photoresist",
+                "photoresist",
+                1000.0,
+                storage_cap_days=draw(st.sampled_from([None, 20.0, 60.0])),
+            ),
+        ),
+        suppliers=suppliers,
+        chipmakers=fabs,
+        lanes=(Lane("JP", "KR", draw(_distributions(0.0, 10.0))),),
+        authority=authority,
+    )
+
+
+def _shares(weights: list[int]) -> list[float]:
+    shares = [w / sum(weights) for w in weights]
+    shares[-1] = 1.0 - sum(shares[:-1])
+    return shares
+
+
+def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[float]) -> Chipmaker:
+    return Chipmaker(
+        id=f"fab{n}",
+        country="KR",
+        output_units_per_day=draw(st.floats(0.1, 2.0)),
+        value_usd_per_unit=1.0,
+        review_period_days=draw(st.sampled_from([1.0, 7.0, 14.0])),
+        cover_target_days=draw(st.floats(5.0, 60.0)),
+        materials=(
+            MaterialUse(
+                "photoresist",
+                use_t_per_unit=draw(st.floats(0.1, 3.0)),
+                start_inventory_days=draw(_DAYS),
+                sources=tuple(Source(s.id, share) for s, share in zip(suppliers, shares, strict=True)),
+            ),
+        ),
+        intensity_cut=draw(st.sampled_from([None, IntensityCut(10.0, 0.5)])),
+    )

@@ -1,0 +1,60 @@
+"""The licensing authority is an M/M/c queue: its mean time in system matches Erlang C."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import attrs
+import numpy as np
+import simpy
+
+from simulator.loading import load_scenario
+from simulator.model.licensing import ApplicationState, review
+from simulator.model.processes import deliver
+from simulator.model.state import CountingEnvironment, Order, World
+from simulator.rules.compiled import compile_regime
+from simulator.scenario import Authority, Distribution, ItemReview
+from simulator.streams import Streams
+
+ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
+
+
+def erlang_c_time_in_system(arrival_rate: float, service_rate: float, servers: int) -> float:
+    """Mean time in an M/M/c system: waiting (Erlang C) plus service."""
+    load = arrival_rate / service_rate
+    top = load**servers / math.factorial(servers) * servers / (servers - load)
+    p_wait = top / (sum(load**k / math.factorial(k) for k in range(servers)) + top)
+    return p_wait / (servers * service_rate - arrival_rate) + 1 / service_rate
+
+
+def _applications(
+    env: simpy.Environment, world: World, rate: float, count: int, done: list[ApplicationState]
+):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(99)
+    fab, supplier = next(iter(world.fabs.values())), next(iter(world.suppliers.values()))
+    for _ in range(count):
+        yield env.timeout(rng.exponential(1 / rate))
+        application = ApplicationState(Order(fab, supplier, "photoresist", 1.0, ()), 1.0, env.now)
+        supplier.pending.append(application)
+        done.append(application)
+        env.process(review(env, world, application))
+
+
+def test_mean_time_in_system_matches_mmc() -> None:
+    """With Poisson applications and exponential reviews, 2 examiners at load 0.8 match M/M/2."""
+    arrival_rate, mean_review, servers, count = 0.8, 2.0, 2, 40_000
+    scenario, regime = load_scenario(ONE_FAB)
+    terms = ItemReview("photoresist", Distribution("exponential", mean=mean_review))
+    scenario = attrs.evolve(scenario, authority=Authority(examiners=servers, items=(terms,)))
+    env = CountingEnvironment()
+    world = World(env, scenario, compile_regime(regime), Streams(5, 0), deliver)
+    done: list[ApplicationState] = []
+    env.process(_applications(env, world, arrival_rate, count, done))
+    env.run()
+    times = np.array([a.decided - a.filed for a in done[2_000:] if a.decided is not None])
+    batches = np.array([b.mean() for b in np.array_split(times, 20)])
+    half_width = 2.861 * batches.std(ddof=1) / math.sqrt(len(batches))  # t(0.995, 19): a 99% interval
+    expected = erlang_c_time_in_system(arrival_rate, 1 / mean_review, servers)
+    assert abs(batches.mean() - expected) < half_width, (batches.mean(), expected, half_width)
+    assert math.isclose(expected, 50 / 9)  # by hand: M/M/2 gives W = (1/mu) / (1 - rho^2) = 2 / 0.36

@@ -1,0 +1,128 @@
+"""The supply model against hand-computed answers, conservation laws and its own event order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import numpy as np
+import pytest
+
+from simulator.loading import load_regime, load_scenario
+from simulator.model import simulate
+from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
+from simulator.model.state import ARRIVAL, CONSUMPTION_AND_ORDERS, LICENCE_DECISION, RULE_CHANGE
+from simulator.scenario import Chipmaker, Distribution, Scenario, fixed
+
+ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
+
+
+@pytest.fixture(scope="module")
+def one_fab() -> tuple[Scenario, object]:
+    """The deterministic one-supplier, one-fab scenario and its regime."""
+    return load_scenario(ONE_FAB)
+
+
+def _fab(scenario: Scenario) -> Chipmaker:
+    return scenario.chipmakers[0]
+
+
+def test_stockout_day_without_supply(one_fab: tuple[Scenario, object]) -> None:
+    """A fab with 30 days of stock and no suppliers runs out on day 30 exactly."""
+    scenario, regime = one_fab
+    fab = _fab(scenario)
+    use = attrs.evolve(fab.materials[0], sources=())
+    starving = attrs.evolve(scenario, chipmakers=(attrs.evolve(fab, materials=(use,)),))
+    records = simulate(starving, regime)  # type: ignore[arg-type]
+    [stockout] = records.stockouts
+    assert (stockout.start, stockout.end) == (30.0, None)
+    assert records.lost_units[("fab", "photoresist")] == pytest.approx(scenario.horizon_days - 30.0)
+    stock = daily_inventory(records, "fab", "photoresist")
+    assert stock[0] == 30.0
+    assert stock[10] == pytest.approx(20.0)
+    assert stock[30:].max() == 0.0
+
+
+def test_shipment_waits_fixed_review_and_lane(one_fab: tuple[Scenario, object]) -> None:
+    """The order exported on 4 Jul 2019 waits the fixed 90-day review, then the 2-day lane.
+
+    Orders leave every 7 days: the one placed on day 28 is ready on day 28 + 7/100 + 5 = 33.07,
+    the shock day (33), so it files an application decided on day 123.07 and arrives on 125.07.
+    """
+    scenario, regime = one_fab
+    records = simulate(scenario, regime)  # type: ignore[arg-type]
+    first = min(records.applications, key=lambda a: a.filed)
+    assert first.filed == pytest.approx(33.07)
+    assert first.decided == pytest.approx(123.07)
+    arrivals = sorted(r.time for r in records.receipts if r.time > 33)
+    assert arrivals[0] == pytest.approx(125.07)
+    assert records.shock_day[("fab", "photoresist")] == 33.0
+    assert licensing_metrics(records)["photoresist"]["first_approval_day"] == pytest.approx(90.07)
+
+
+def test_time_to_survive_by_hand(one_fab: tuple[Scenario, object]) -> None:
+    """Cover at the shock is 23 t at 1 t a day less the order in transit: stock-out 18 days after it."""
+    scenario, regime = one_fab
+    metrics = chipmaker_metrics(simulate(scenario, regime), scenario)["fab"]["photoresist"]  # type: ignore[arg-type]
+    assert metrics["tts_days"] == 18.0
+
+
+def test_rule_change_releases_waiting_shipment(one_fab: tuple[Scenario, object]) -> None:
+    """A shipment waiting for a licence leaves on the day a measure restores bulk coverage."""
+    scenario, _ = one_fab
+    holder = attrs.evolve(scenario.suppliers[0], bulk_licences=("general-bulk", "specific-bulk"))
+    scenario = attrs.evolve(scenario, suppliers=(holder,))
+    japan = load_regime("japan")
+    ease = attrs.evolve(
+        japan.measure("2019-12-20-resist-specific-bulk"), effective=scenario.start.replace(month=8, day=1)
+    )
+    regime = attrs.evolve(japan, measures=tuple(ease if m.id == ease.id else m for m in japan.measures))
+    records = simulate(scenario, regime)
+    release = scenario.day(ease.effective)
+    released = [s for s in records.shipments if s.time == release]
+    assert released
+    assert all(s.licence == "specific-bulk" for s in released)
+    assert all(a.outcome == "approved" for a in records.applications if a.decided)
+
+
+def test_phases_in_documented_order() -> None:
+    """Same-time events resolve: rule change, licence decisions, arrivals, then consumption and orders."""
+    assert RULE_CHANGE < LICENCE_DECISION < ARRIVAL < CONSUMPTION_AND_ORDERS
+
+
+def test_arrival_before_review_on_the_same_day(one_fab: tuple[Scenario, object]) -> None:
+    """An arrival and a periodic review at the same moment: the review sees the arrival."""
+    scenario, regime = one_fab
+    fab = _fab(scenario)
+    # Lead time 5 + 7/100 and lane 1.93: orders placed on day 7k arrive on day 7k + 7, a review day.
+    lane = attrs.evolve(scenario.lanes[0], days=fixed(1.93))
+    same_day = attrs.evolve(scenario, lanes=(lane,), end=scenario.start.replace(month=6, day=30))
+    records = simulate(same_day, regime)  # type: ignore[arg-type]
+    arrivals = {round(r.time, 9) for r in records.receipts}
+    assert 14.0 in arrivals
+    # With the arrival counted, the day-14 review orders exactly one week's use (7 t).
+    placed = [s.quantity_t for s in records.shipments if s.time == pytest.approx(14 + 5.07)]
+    assert placed == [pytest.approx(7.0)]
+    assert fab.review_period_days == 7.0
+
+
+def test_same_seed_same_records(one_fab: tuple[Scenario, object]) -> None:
+    """Two runs with the same seed and replication produce identical records."""
+    scenario, _ = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    regime = load_regime("japan")
+    assert simulate(scenario, regime, replication=3) == simulate(scenario, regime, replication=3)
+    assert simulate(scenario, regime, replication=3) != simulate(scenario, regime, replication=4)
+
+
+def test_distribution_means() -> None:
+    """Each distribution's sample mean approaches its stated mean."""
+    rng = np.random.default_rng(7)
+    for dist in (
+        Distribution("gamma", mean=10.0, sd=3.0),
+        Distribution("lognormal", mean=10.0, sd=3.0),
+        Distribution("triangular", low=2.0, mode=5.0, high=11.0),
+        Distribution("uniform", low=4.0, high=16.0),
+        Distribution("exponential", mean=10.0),
+    ):
+        draws = [dist.sample(rng) for _ in range(20_000)]
+        assert np.mean(draws) == pytest.approx(dist.expected, rel=0.03), dist.dist
