@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import numpy as np
@@ -44,6 +44,24 @@ class Distribution:
     def sample(self, rng: np.random.Generator) -> float:
         """Draw one value from ``rng``."""
         return float(_SAMPLERS[self.dist](self, rng))
+
+    def sampler(self, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
+        """Return a function drawing successive values from ``rng``, a batch at a time.
+
+        Drawing in batches is much cheaper than one NumPy call per value; the values are the
+        same sequence whenever the same stream is used the same way.
+        """
+        if self.dist == "fixed":
+            value = _f(self.value)
+            return lambda: value
+        buffer: list[float] = []
+
+        def draw() -> float:
+            if not buffer:
+                buffer.extend(reversed(_batch(self, rng, batch)))
+            return buffer.pop()
+
+        return draw
 
     @property
     def expected(self) -> float:
@@ -98,6 +116,17 @@ def _lognormal(d: Distribution, rng: np.random.Generator) -> float:
     mean, sd = _f(d.mean), _f(d.sd)
     sigma2 = math.log1p((sd / mean) ** 2) if mean > 0 else 0.0
     return float(rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))) if mean > 0 else 0.0
+
+
+def _batch(d: Distribution, rng: np.random.Generator, size: int) -> list[float]:
+    if d.dist == "triangular" and d.low == d.high:
+        return [_f(d.low)] * size
+    draws = {
+        "uniform": lambda: rng.uniform(_f(d.low), _f(d.high), size),
+        "triangular": lambda: rng.triangular(_f(d.low), _f(d.mode), _f(d.high), size),
+        "exponential": lambda: rng.exponential(_f(d.mean), size),
+    }.get(d.dist)
+    return [float(v) for v in draws()] if draws else [d.sample(rng) for _ in range(size)]
 
 
 _SAMPLERS = {

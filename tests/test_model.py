@@ -11,8 +11,14 @@ import pytest
 from simulator.loading import load_regime, load_scenario
 from simulator.model import simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
-from simulator.model.state import ARRIVAL, CONSUMPTION_AND_ORDERS, LICENCE_DECISION, RULE_CHANGE
-from simulator.scenario import Chipmaker, Distribution, Scenario, fixed
+from simulator.model.state import (
+    ARRIVAL,
+    CONSUMPTION_AND_ORDERS,
+    LICENCE_DECISION,
+    RULE_CHANGE,
+    CountingEnvironment,
+)
+from simulator.scenario import Chipmaker, Distribution, IntensityCut, Scenario, fixed
 
 ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
 
@@ -41,6 +47,22 @@ def test_stockout_day_without_supply(one_fab: tuple[Scenario, object]) -> None:
     assert stock[0] == 30.0
     assert stock[10] == pytest.approx(20.0)
     assert stock[30:].max() == 0.0
+
+
+def test_intensity_cut_by_hand(one_fab: tuple[Scenario, object]) -> None:
+    """30 days of stock, use halved below 10 days of cover: 10 t left on day 20, out on day 40."""
+    scenario, regime = one_fab
+    fab = _fab(scenario)
+    use = attrs.evolve(fab.materials[0], sources=())
+    cutting = attrs.evolve(
+        fab, materials=(use,), intensity_cut=IntensityCut(below_cover_days=10.0, factor=0.5)
+    )
+    records = simulate(attrs.evolve(scenario, chipmakers=(cutting,)), regime)  # type: ignore[arg-type]
+    [stockout] = records.stockouts
+    assert stockout.start == pytest.approx(40.0)
+    stock = daily_inventory(records, "fab", "photoresist")
+    assert stock[20] == pytest.approx(10.0)
+    assert stock[30] == pytest.approx(5.0)
 
 
 def test_shipment_waits_fixed_review_and_lane(one_fab: tuple[Scenario, object]) -> None:
@@ -126,3 +148,18 @@ def test_distribution_means() -> None:
     ):
         draws = [dist.sample(rng) for _ in range(20_000)]
         assert np.mean(draws) == pytest.approx(dist.expected, rel=0.03), dist.dist
+
+
+def test_event_count_is_exact() -> None:
+    """The count is exact: 3 timeouts, the process's start and end, and the run's stop event."""
+    env = CountingEnvironment()
+
+    def three(env: CountingEnvironment):  # type: ignore[no-untyped-def]
+        for _ in range(3):
+            yield env.timeout(1)
+
+    env.process(three(env))
+    env.timeout(10)  # scheduled beyond the run: not processed
+    env.run(until=5)
+    assert env.events_processed == 6
+    assert env.events_processed == 6  # reading the count does not change it

@@ -6,7 +6,7 @@ and returns :class:`~simulator.model.records.RunRecords`. It never prints or wri
 
 from __future__ import annotations
 
-from simulator.model.processes import deliver, periodic_review, qualification, rule_changes, shock_days
+from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.state import CountingEnvironment, World
 from simulator.rules.compiled import compile_regime
@@ -30,7 +30,7 @@ def simulate(scenario: Scenario, regime: Regime, replication: int = 0, seed: int
     table = compile_regime(regime)
     env = CountingEnvironment()
     world = World(
-        env, scenario, table, Streams(scenario.seed if seed is None else seed, replication), deliver
+        env, scenario, table, Streams(scenario.seed if seed is None else seed, replication), dispatch
     )
     shocks = shock_days(scenario, table)
     env.process(rule_changes(env, world))
@@ -48,6 +48,7 @@ def _records(
     for fab in world.fabs.values():
         fab.advance()
         fab.changed()
+        fab.record_all()
     stockouts = [s for fab in world.fabs.values() for s in fab.stockouts]
     stockouts += [
         Stockout(f.chipmaker.id, m, start, None) for f in world.fabs.values() for m, start in f.out.items()
@@ -60,7 +61,7 @@ def _records(
         scenario=scenario.id,
         replication=replication,
         horizon_days=scenario.horizon_days,
-        inventory={(f.chipmaker.id, m): tuple(p) for f in world.fabs.values() for m, p in f.history.items()},
+        inventory={(f.chipmaker.id, m): f.inventory(m) for f in world.fabs.values() for m in f.use},
         stockouts=tuple(stockouts),
         lost_units={(f.chipmaker.id, m): v for f in world.fabs.values() for m, v in f.lost.items()},
         planned_units={

@@ -93,7 +93,7 @@ def authorise(
         if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
             fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
             return None
-        if decision != INDIVIDUAL or _use_licence(order.supplier, order, env.now):
+        if decision != INDIVIDUAL or use_licence(order.supplier, order, env.now):
             return decision
         if application is None or application.outcome != "pending":
             application = _join_or_apply(env, world, order)
@@ -106,7 +106,8 @@ def authorise(
             application.waiters.remove(order)
 
 
-def _use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
+def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
+    """Draw the order's quantity from a valid licence the supplier holds, if there is one."""
     for licence in supplier.licences:
         if licence.covers(order, now):
             licence.remaining_t -= order.quantity_t

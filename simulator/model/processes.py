@@ -10,7 +10,7 @@ import datetime as dt
 
 import simpy
 
-from simulator.model.licensing import authorise
+from simulator.model.licensing import INDIVIDUAL, authorise, use_licence
 from simulator.model.records import FailedOrder, Shipment
 from simulator.model.state import (
     ARRIVAL,
@@ -18,6 +18,7 @@ from simulator.model.state import (
     RULE_CHANGE,
     At,
     Fab,
+    after,
     Order,
     Process,
     World,
@@ -29,23 +30,44 @@ from simulator.rules.values import NONE, PROHIBITED
 from simulator.scenario import Qualification, Scenario, SimDays, Supplier
 
 
-def deliver(env: simpy.Environment, world: World, order: Order) -> Process:
-    """Make an order, export it under the rules of the export date, and carry it to the fab."""
+def dispatch(world: World, order: Order) -> None:
+    """Start an order: book it on the supplier's line and export it when it is ready.
+
+    Orders are the model's most frequent thing, so their steps are callbacks on phased
+    timeouts rather than a process each (a process costs two more events and a resume per
+    step); an order that must wait for a licence becomes a process for the wait.
+    """
     supplier = order.supplier
     ready = supplier.production_done(order.material, order.quantity_t)
     supplier.produced_t += order.quantity_t
     supplier.held_t += order.quantity_t
-    yield At(env, ready - env.now, CONSUMPTION_AND_ORDERS)
+    after(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda: export(world, order))
+
+
+def export(world: World, order: Order) -> None:
+    """Ask the rules on the export date: ship, wait for a licence, or fail."""
+    decision = world.licence(order)
+    if decision == PROHIBITED:
+        fail(world, order, "prohibited")
+    elif decision == INDIVIDUAL and not use_licence(order.supplier, order, world.env.now):
+        world.env.process(_wait_then_ship(world.env, world, order))
+    else:
+        ship(world, order, decision)
+
+
+def _wait_then_ship(env: simpy.Environment, world: World, order: Order) -> Process:
     licence = yield from authorise(env, world, order, fail)
-    if licence is None:
-        return
+    if licence is not None:
+        ship(world, order, licence)
+
+
+def ship(world: World, order: Order, licence: str) -> None:
+    """The order leaves under ``licence`` and travels its lane to the fab."""
+    supplier = order.supplier
     supplier.held_t -= order.quantity_t
     _record_shipment(world, order, licence)
-    origin, destination = supplier.supplier.country, order.fab.chipmaker.country
-    lane = world.scenario.lane(origin, destination)
-    transit = lane.days.sample(world.streams("transport", f"{origin}-{destination}"))
-    yield At(env, transit, ARRIVAL)
-    order.fab.receive(order)
+    transit = world.transit(supplier.supplier.country, order.fab.chipmaker.country)
+    after(world.env, transit, ARRIVAL, lambda: order.fab.receive(order))
 
 
 def fail(world: World, order: Order, reason: str) -> None:
@@ -69,7 +91,7 @@ def fail(world: World, order: Order, reason: str) -> None:
 
 def _record_shipment(world: World, order: Order, licence: str) -> None:
     supplier = order.supplier.supplier
-    value = order.quantity_t * world.scenario.material(order.material).value_usd_per_t
+    value = order.quantity_t * world.materials[order.material].value_usd_per_t
     world.shipments.append(
         Shipment(world.env.now, supplier.id, supplier.country, order.fab.chipmaker.country,
                  order.fab.chipmaker.id, order.material, order.quantity_t, value, licence)

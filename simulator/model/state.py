@@ -11,6 +11,7 @@ that same moment (a woken process, a granted examiner) runs before the next phas
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -46,15 +47,26 @@ class At(Timeout):
         env.schedule(self, phase, delay)  # type: ignore[arg-type]
 
 
+def after(env: simpy.Environment, delay: SimDays, phase: int, action: Callable[[], None]) -> None:
+    """Run ``action`` after ``delay`` days, in ``phase``."""
+    event = At(env, delay, phase)
+    event.callbacks.append(lambda _: action())
+
+
 class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events it processes."""
+    """A SimPy environment that can say how many events it has processed.
 
-    events_processed = 0
+    Counting in ``step`` would cost a Python call per event; instead the count is read from
+    SimPy's event-id counter (every scheduled event takes the next id) less the events still
+    queued.
+    """
 
-    def step(self) -> None:
-        """Process the next event and count it."""
-        self.events_processed += 1
-        super().step()
+    @property
+    def events_processed(self) -> int:
+        """Events processed so far."""
+        scheduled = next(self._eid)  # type: ignore[attr-defined]
+        self._eid = itertools.count(scheduled)  # put the id back
+        return scheduled - len(self._queue)  # type: ignore[attr-defined]
 
 
 class World:
@@ -66,10 +78,14 @@ class World:
         scenario: Scenario,
         table: DecisionTable,
         streams: Streams,
-        deliver: Callable[[simpy.Environment, World, Order], Process],
+        dispatch: Callable[[World, Order], None],
     ) -> None:
         self.env = env
-        self._deliver = deliver
+        self._dispatch = dispatch
+        self.materials = {m.id: m for m in scenario.materials}
+        self._routes: dict[tuple[str, str], int] = {}
+        self._lanes: dict[tuple[str, str], Callable[[], float]] = {}
+        self._start_ordinal = scenario.start.toordinal()
         self.scenario = scenario
         self.table = table
         self.streams = streams
@@ -84,19 +100,31 @@ class World:
 
     def dispatch(self, order: Order) -> None:
         """Start an order on its way: production, export, transport."""
-        self.env.process(self._deliver(self.env, self, order))
+        self._dispatch(self, order)
 
     def licence(self, order: Order) -> str:
         """Ask the rules, on today's date, how this order may be exported.
 
         The regime governs exports from its own country only; other trade needs no licence.
         """
-        supplier, fab = order.supplier, order.fab
-        if supplier.supplier.country != self.table.regime.country:
+        supplier = order.supplier
+        if not supplier.regulated:
             return NONE
-        item = self.scenario.material(order.material).item
-        day = self.scenario.date(self.env.now)
-        return self.table.licence(item, fab.chipmaker.country, day, supplier.profile)
+        key = (order.material, order.fab.chipmaker.country)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = self.table.route(self.materials[order.material].item, key[1])
+        ordinal = self._start_ordinal + int(self.env.now // 1)
+        return self.table.licence_at(route, ordinal, supplier.profile_code)
+
+    def transit(self, origin: str, destination: str) -> SimDays:
+        """Draw a transport time on the lane from ``origin`` to ``destination``."""
+        key = (origin, destination)
+        lane = self._lanes.get(key)
+        if lane is None:
+            stream = self.streams("transport", f"{origin}-{destination}")
+            lane = self._lanes[key] = self.scenario.lane(*key).days.sampler(stream)
+        return lane()
 
 
 class Fab:
@@ -120,19 +148,22 @@ class Fab:
         self.lost = dict.fromkeys(self.use, 0.0)
         self.out: dict[str, SimDays] = {}
         self.stockouts: list[Stockout] = []
-        self.history: dict[str, list[InventoryPoint]] = {m: [] for m in self.use}
+        self.full_rate = {m: daily * use for m, use in self.use.items()}
+        self.history: dict[str, list[tuple[SimDays, float, float]]] = {m: [] for m in self.use}
+        self._recorded_rate: dict[str, float] = {}
         self.last = 0.0
         self.timer = 0
-        self._record()
+        self.armed_at: SimDays | None = None
+        self.record_all()
 
     # ------------------------------------------------------------ state
     def planned_use(self, material: str) -> float:
         """Tonnes a day of ``material`` at planned output and full intensity."""
-        return self.chipmaker.output_units_per_day * self.use[material]
+        return self.full_rate[material]
 
     def rate(self, material: str) -> float:
         """Tonnes a day being consumed now (zero while production is stopped)."""
-        return 0.0 if self.out else self.planned_use(material) * self.intensity[material]
+        return 0.0 if self.out else self.full_rate[material] * self.intensity[material]
 
     def advance(self) -> None:
         """Bring stocks and lost production up to now."""
@@ -144,17 +175,33 @@ class Fab:
             for material in self.out:
                 self.lost[material] += elapsed * self.chipmaker.output_units_per_day / len(self.out)
         else:
-            for material in self.stock:
-                self.stock[material] = max(0.0, self.stock[material] - elapsed * self.rate(material))
+            stock, full, intensity = self.stock, self.full_rate, self.intensity
+            for material in stock:
+                stock[material] = max(0.0, stock[material] - elapsed * full[material] * intensity[material])
         self.last = now
 
-    def _record(self) -> None:
-        now = self.world.env.now
-        for material, points in self.history.items():
-            points.append(InventoryPoint(now, self.stock[material], self.rate(material)))
+    def record_all(self) -> None:
+        """Record every material's stock and rate now (at the start and at the horizon)."""
+        for material in self.history:
+            self._record(material)
 
-    def changed(self) -> None:
-        """After any change: update stock-outs and the intensity cut, record, and re-arm the timer."""
+    def _record(self, material: str) -> None:
+        rate = self.rate(material)
+        self.history[material].append((self.world.env.now, self.stock[material], rate))
+        self._recorded_rate[material] = rate
+
+    def inventory(self, material: str) -> tuple[InventoryPoint, ...]:
+        """The recorded stock of ``material``: a point wherever its level jumped or its slope changed."""
+        return tuple(InventoryPoint(*point) for point in self.history[material])
+
+    def changed(self, touched: str | None = None) -> None:
+        """After a change: update stock-outs and the intensity cut, record, and re-arm the timer.
+
+        Between records stock falls in a straight line, so a point is recorded only for the
+        ``touched`` material (its level jumped) and for materials whose rate changed.
+        """
+        if touched is not None and self._quiet_arrival(touched):
+            return
         now = self.world.env.now
         for material, stock in self.stock.items():
             if stock <= EPSILON_T and material not in self.out:
@@ -163,26 +210,56 @@ class Fab:
             elif stock > EPSILON_T and material in self.out:
                 self.stockouts.append(Stockout(self.chipmaker.id, material, self.out.pop(material), now))
         self._update_intensity()
-        self._record()
+        for material in self.history:
+            if material == touched or self.rate(material) != self._recorded_rate[material]:
+                self._record(material)
         self._arm_timer()
 
+    def _quiet_arrival(self, material: str) -> bool:
+        """Handle an arrival that cannot bring the next crossing earlier; False if it might.
+
+        While production runs, an arrival only raises one stock: unless it also lifts that
+        material's intensity cut (faster consumption), the armed timer stays right.
+        """
+        if self.out or self.armed_at is None:
+            return False
+        before = self.intensity[material]
+        self._update_intensity_of(material)
+        if self.intensity[material] > before:
+            return False
+        self._record(material)
+        return True
+
     def _update_intensity(self) -> None:
+        for material in self.stock:
+            self._update_intensity_of(material)
+
+    def _update_intensity_of(self, material: str) -> None:
         cut = self.chipmaker.intensity_cut
-        if cut is None:
-            return
-        for material, stock in self.stock.items():
-            low = stock < cut.below_cover_days * self.planned_use(material) - EPSILON_T
+        if cut is not None:
+            # At the crossing itself stock equals the threshold: cut there, restore only above it.
+            low = self.stock[material] <= cut.below_cover_days * self.full_rate[material] + EPSILON_T
             self.intensity[material] = cut.factor if low else 1.0
 
     def _arm_timer(self) -> None:
-        """Schedule the next moment the state changes by itself: a stock-out or a cover threshold."""
+        """Make sure a timer fires no later than the next stock-out or cover threshold.
+
+        Arrivals only push crossings later, so an armed timer that would fire earlier is kept;
+        when it fires early it finds nothing to change and re-arms. This saves an event per
+        arrival.
+        """
         if self.out:
             return
         delays = [d for m in self.stock if (d := self._next_crossing(m)) is not None]
         if not delays:
             return
+        now = self.world.env.now
+        due = now + min(delays)
+        if self.armed_at is not None and now <= self.armed_at <= due:
+            return
         self.timer += 1
-        event = At(self.world.env, min(delays), CONSUMPTION_AND_ORDERS)
+        self.armed_at = due
+        event = At(self.world.env, due - now, CONSUMPTION_AND_ORDERS)
         timer = self.timer
         event.callbacks.append(lambda _: self._on_timer(timer))
 
@@ -198,6 +275,7 @@ class Fab:
 
     def _on_timer(self, timer: int) -> None:
         if timer == self.timer:  # a later change re-armed the timer: this one is stale
+            self.armed_at = None
             self.advance()
             self.changed()
 
@@ -206,7 +284,7 @@ class Fab:
         """An order arrives: add it to stock, spilling what exceeds the storage cap."""
         self.advance()
         material = order.material
-        cap = self.world.scenario.material(material).storage_cap_days
+        cap = self.world.materials[material].storage_cap_days
         room = (
             float("inf") if cap is None else max(0.0, cap * self.planned_use(material) - self.stock[material])
         )
@@ -219,7 +297,7 @@ class Fab:
                 self.world.env.now, self.chipmaker.id, material, order.supplier.supplier.id, order.quantity_t
             )
         )
-        self.changed()
+        self.changed(touched=material)
 
     def review(self) -> None:
         """Periodic review: order each material up to its cover target."""
@@ -258,6 +336,12 @@ class SupplierState:
         self.world = world
         self.supplier = supplier
         self.profile = exporter_profile(supplier)
+        self.profile_code = world.table.profile_code(self.profile)
+        self.regulated = supplier.country == world.table.regime.country
+        self._lead_time = {
+            p.material: p.lead_time_days.sampler(world.streams("production", f"{supplier.id}/{p.material}"))
+            for p in supplier.products
+        }
         self.capacity = {p.material: p.capacity_t_per_day for p in supplier.products}
         self.lead_time = {p.material: p.lead_time_days for p in supplier.products}
         self.line_free = dict.fromkeys(
@@ -272,10 +356,7 @@ class SupplierState:
         """Book ``quantity_t`` on the line and return when it is ready to export."""
         start = max(self.world.env.now, self.line_free[material])
         self.line_free[material] = start + quantity_t / self.capacity[material]
-        lead = self.lead_time[material].sample(
-            self.world.streams("production", f"{self.supplier.id}/{material}")
-        )
-        return self.line_free[material] + lead
+        return self.line_free[material] + self._lead_time[material]()
 
 
 class Order:

@@ -51,6 +51,7 @@ class DecisionTable:
             for slot in self._slots:
                 self._series.append(self._compile(item.id, slot))
         self.matrix = np.array(list(self._rows), dtype=np.uint8)
+        self._rows_list = [list(row) for row in self._rows]
         self._flat_keys, self._flat_states = self._flatten()
 
     # ------------------------------------------------------------ compiling
@@ -115,16 +116,24 @@ class DecisionTable:
     # ------------------------------------------------------------ deciding
     def licence(self, item_id: str, country: str, on: dt.date, exporter: ExporterProfile) -> str:
         """Return the outcome for one application (no explanation: see :func:`engine.decide`)."""
-        series = self._series[self.item_code(item_id) * len(self._slots) + self.destination_code(country)]
-        position = bisect.bisect_right(series[0], on.toordinal()) - 1
-        if position < 0:
-            engine.check_date(self.regime, on)
-        code = int(self.matrix[series[1][position], self.profile_code(exporter)])
-        return self._name(code, item_id, country, on)
+        route = self.route(item_id, country)
+        return self.licence_at(route, on.toordinal(), self.profile_code(exporter))
 
-    def _name(self, code: int, item_id: str, country: str, on: dt.date) -> str:
+    def route(self, item_id: str, country: str) -> int:
+        """Return the code of an item and destination, for :meth:`licence_at`."""
+        return self.item_code(item_id) * len(self._slots) + self.destination_code(country)
+
+    def licence_at(self, route: int, ordinal: int, profile: int) -> str:
+        """The fast path: the outcome for pre-computed route and profile codes on a date ordinal."""
+        starts, states = self._series[route]
+        position = bisect.bisect_right(starts, ordinal) - 1
+        if position < 0:
+            engine.check_date(self.regime, dt.date.fromordinal(ordinal))
+        code = int(self._rows_list[states[position]][profile])
         if code == GAP_CODE:
-            raise RuleError(f"regime gives no authorisation route for {item_id} to {country} on {on}")
+            raise RuleError(
+                f"regime gives no authorisation route (route {route}) on {dt.date.fromordinal(ordinal)}"
+            )
         return self.outcomes[code]
 
     def decide_many(

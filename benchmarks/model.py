@@ -1,0 +1,55 @@
+"""Benchmark the supply model: cost per event against bare SimPy, and time per replication.
+
+Targets (issue 3): the model's cost per event within 2x of a bare SimPy loop of timeouts on
+the same machine; one replication of scenarios/japan-2019.toml under 25 ms.
+Run: ``python benchmarks/model.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import simpy
+
+from simulator.loading import load_scenario
+from simulator.model import simulate
+from simulator.rules.compiled import compile_regime
+
+SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
+BARE_EVENTS = 200_000
+
+
+def bare_simpy_seconds_per_event() -> float:
+    """Seconds per event of one process yielding plain timeouts."""
+
+    def ticker(env: simpy.Environment):  # type: ignore[no-untyped-def]
+        while True:
+            yield env.timeout(1.0)
+
+    env = simpy.Environment()
+    env.process(ticker(env))
+    started = time.perf_counter()
+    env.run(until=BARE_EVENTS)
+    return (time.perf_counter() - started) / BARE_EVENTS
+
+
+def main() -> None:
+    """Print the figures."""
+    scenario, regime = load_scenario(SCENARIO)
+    compile_regime(regime)
+    simulate(scenario, regime, replication=0)  # warm caches
+    runs, events, started = 20, 0, time.perf_counter()
+    for replication in range(runs):
+        events += simulate(scenario, regime, replication=replication).events
+    elapsed = time.perf_counter() - started
+    bare = min(bare_simpy_seconds_per_event() for _ in range(3))
+    per_event = elapsed / events
+    print(f"japan-2019: {1e3 * elapsed / runs:.1f} ms per replication, {events / runs:,.0f} events each")
+    print(f"model: {1e6 * per_event:.2f} us per event ({events / elapsed:,.0f} events/s)")
+    print(f"bare SimPy timeouts: {1e6 * bare:.2f} us per event ({1 / bare:,.0f} events/s)")
+    print(f"model cost per event / bare SimPy: {per_event / bare:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
