@@ -18,10 +18,10 @@ from simulator.model.state import (
     RULE_CHANGE,
     At,
     Fab,
-    after,
     Order,
     Process,
     World,
+    after,
     exporter_profile,
 )
 from simulator.rules.compiled import DecisionTable

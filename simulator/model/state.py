@@ -64,9 +64,9 @@ class CountingEnvironment(simpy.Environment):
     @property
     def events_processed(self) -> int:
         """Events processed so far."""
-        scheduled = next(self._eid)  # type: ignore[attr-defined]
+        scheduled = next(self._eid)
         self._eid = itertools.count(scheduled)  # put the id back
-        return scheduled - len(self._queue)  # type: ignore[attr-defined]
+        return scheduled - len(self._queue)
 
 
 class World:
