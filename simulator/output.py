@@ -25,6 +25,8 @@ _TABLES = {
         "replication", "material", "item", "supplier", "chipmaker",
         "quantity_t", "filed_day", "decided_day", "outcome", "returned",
     ),
+    "flows.csv": ("replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"),
+    "revenue.csv": ("replication", "month", "supplier", "revenue_usd"),
     "shipments.csv": (
         "replication", "day", "supplier", "origin", "destination",
         "chipmaker", "material", "quantity_t", "value_usd", "licence",
@@ -69,6 +71,7 @@ class RunWriter:
             )
             for a in records.applications
         )
+        self._write_flows(records)
         self._writers["shipments.csv"].writerows(
             (
                 r,
@@ -84,6 +87,19 @@ class RunWriter:
             )
             for s in records.shipments
         )
+
+    def _write_flows(self, records: RunRecords) -> None:
+        flows: dict[tuple[str, str, str, str], list[float]] = {}
+        revenue: dict[tuple[str, str], float] = {}
+        for s in records.shipments:
+            month = self.scenario.date(s.time).strftime("%Y-%m")
+            total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
+            total[0] += s.quantity_t
+            total[1] += s.value_usd
+            revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
+        r = records.replication
+        self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
+        self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
 
     def _write_inventory(self, records: RunRecords) -> None:
         dates = [self.scenario.date(d).isoformat() for d in range(int(records.horizon_days))]

@@ -35,6 +35,8 @@ HEADERS = {
         "replication", "day", "supplier", "origin", "destination",
         "chipmaker", "material", "quantity_t", "value_usd", "licence",
     ],
+    "flows.csv": ["replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"],
+    "revenue.csv": ["replication", "month", "supplier", "revenue_usd"],
 }  # fmt: skip
 
 

@@ -120,11 +120,3 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
         month = scenario.date(shipment.time).strftime("%Y-%m")
         flows[shipment.material][shipment.origin][month] += shipment.quantity_t
     return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
-
-
-def supplier_revenue(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, float]]:
-    """US dollars of exports per supplier and month."""
-    revenue: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for shipment in records.shipments:
-        revenue[shipment.supplier][scenario.date(shipment.time).strftime("%Y-%m")] += shipment.value_usd
-    return {s: dict(months) for s, months in revenue.items()}
