@@ -35,13 +35,20 @@ def dispatch(world: World, order: Order) -> None:
 
     Orders are the model's most frequent thing, so their steps are callbacks on phased
     timeouts rather than a process each (a process costs two more events and a resume per
-    step); an order that must wait for a licence becomes a process for the wait.
+    step). The rules are a function of the date, so an order whose export date is known to
+    need no individual licence is shipped from here, dated its export day, and costs a single
+    event (its arrival); the others are asked again on the day, and one that must wait for a
+    licence becomes a process for the wait.
     """
     supplier = order.supplier
     ready = supplier.production_done(order.material, order.quantity_t)
     supplier.produced_t += order.quantity_t
     supplier.held_t += order.quantity_t
-    after(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda: export(world, order))
+    decision = world.licence(order, at=ready)
+    if decision not in (INDIVIDUAL, PROHIBITED) and ready < world.scenario.horizon_days:
+        ship(world, order, decision, at=ready)
+    else:
+        after(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda: export(world, order))
 
 
 def export(world: World, order: Order) -> None:
@@ -61,13 +68,14 @@ def _wait_then_ship(env: simpy.Environment, world: World, order: Order) -> Proce
         ship(world, order, licence)
 
 
-def ship(world: World, order: Order, licence: str) -> None:
-    """The order leaves under ``licence`` and travels its lane to the fab."""
+def ship(world: World, order: Order, licence: str, at: SimDays | None = None) -> None:
+    """The order leaves under ``licence`` (now, or at the later time ``at``) and travels to the fab."""
     supplier = order.supplier
+    leaves = world.env.now if at is None else at
     supplier.held_t -= order.quantity_t
-    _record_shipment(world, order, licence)
+    _record_shipment(world, order, licence, leaves)
     transit = world.transit(supplier.supplier.country, order.fab.chipmaker.country)
-    after(world.env, transit, ARRIVAL, lambda: order.fab.receive(order))
+    after(world.env, leaves + transit - world.env.now, ARRIVAL, lambda: order.fab.receive(order))
 
 
 def fail(world: World, order: Order, reason: str) -> None:
@@ -89,11 +97,11 @@ def fail(world: World, order: Order, reason: str) -> None:
     fab.changed()
 
 
-def _record_shipment(world: World, order: Order, licence: str) -> None:
+def _record_shipment(world: World, order: Order, licence: str, leaves: SimDays) -> None:
     supplier = order.supplier.supplier
     value = order.quantity_t * world.materials[order.material].value_usd_per_t
     world.shipments.append(
-        Shipment(world.env.now, supplier.id, supplier.country, order.fab.chipmaker.country,
+        Shipment(leaves, supplier.id, supplier.country, order.fab.chipmaker.country,
                  order.fab.chipmaker.id, order.material, order.quantity_t, value, licence)
     )  # fmt: skip
 

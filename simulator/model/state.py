@@ -102,8 +102,8 @@ class World:
         """Start an order on its way: production, export, transport."""
         self._dispatch(self, order)
 
-    def licence(self, order: Order) -> str:
-        """Ask the rules, on today's date, how this order may be exported.
+    def licence(self, order: Order, at: SimDays | None = None) -> str:
+        """Ask the rules how this order may be exported on the date of ``at`` (default: now).
 
         The regime governs exports from its own country only; other trade needs no licence.
         """
@@ -114,7 +114,7 @@ class World:
         route = self._routes.get(key)
         if route is None:
             route = self._routes[key] = self.table.route(self.materials[order.material].item, key[1])
-        ordinal = self._start_ordinal + int(self.env.now // 1)
+        ordinal = self._start_ordinal + int((self.env.now if at is None else at) // 1)
         return self.table.licence_at(route, ordinal, supplier.profile_code)
 
     def transit(self, origin: str, destination: str) -> SimDays:
