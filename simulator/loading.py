@@ -26,7 +26,8 @@ from simulator.errors import InputError, Problem, UnknownNameError, close_matche
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
-from simulator.scenario import Scenario, scenario_problems
+from simulator.scenario import Scenario
+from simulator.scenario_check import scenario_problems
 
 T = TypeVar("T")
 
@@ -137,8 +138,17 @@ def structure_entries(
     try:
         value = structure(header, cls, source, root)
     except InputError as exc:
-        raise InputError(source, [*exc.problems, *problems]) from None
+        tables = {k for k, v in header.items() if isinstance(v, dict)}
+        located = [_unrooted(p, root, tables) for p in exc.problems]
+        raise InputError(source, [*located, *problems]) from None
     return attrs.evolve(value, **parts), problems  # type: ignore[misc]
+
+
+def _unrooted(problem: Problem, root: str, tables: set[str]) -> Problem:
+    """A problem in a table of its own (``[authority]``) is not under the header's root."""
+    rest = problem.field.removeprefix(f"{root}.")
+    head = rest.split(".")[0].split("[")[0]
+    return Problem(rest, problem.expected) if head in tables else problem
 
 
 def _sound_entries(
@@ -335,7 +345,8 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
     regime, regime_problems_ = _scenario_regime(scenario.regime, path.parent)
     meaning = [*regime_problems_, *_country_problems(scenario), *_duplicate_ids(scenario)]
     if regime is not None:
-        meaning += scenario_problems(scenario, {i.id for i in regime.items})
+        bulk = {k.id for k in regime.licences if not k.per_application}
+        meaning += scenario_problems(scenario, {i.id for i in regime.items}, bulk)
     _raise_if_any(source, problems, meaning, _dropped_ids(flat, problems))
     if regime is None:  # unreachable: a missing regime is one of the problems raised above
         raise InputError(source, [Problem("scenario.regime", "expected a regime")])
@@ -353,8 +364,9 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     header = data.get(_SCENARIO_TABLE)
     if not isinstance(header, dict):
         raise InputError(str(path), [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
-    if isinstance(header.get("regime"), str) and (path.parent / header["regime"]).is_file():
-        header = {**header, "regime": str(path.parent / header["regime"])}
+    regime = header.get("regime")
+    if isinstance(regime, str) and regime not in bundled_regimes() and (path.parent / regime).is_file():
+        header = {**header, "regime": str(path.parent / regime)}
     flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
     base = flat.pop("base", None)
     if base is None:

@@ -140,7 +140,8 @@ class Fab:
         }
         self.sources = {u.material: {s.supplier: s.share for s in u.sources} for u in chipmaker.materials}
         self.cover_target = {
-            u.material: u.cover_target_days or chipmaker.cover_target_days for u in chipmaker.materials
+            u.material: chipmaker.cover_target_days if u.cover_target_days is None else u.cover_target_days
+            for u in chipmaker.materials
         }
         self.on_order = dict.fromkeys(self.use, 0.0)
         self.intensity = dict.fromkeys(self.use, 1.0)

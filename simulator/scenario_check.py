@@ -1,0 +1,218 @@
+"""Checks of what a scenario means: references resolve, shares add up, numbers are in range.
+
+Structure (types, unknown keys) is checked where files are read; this module checks meaning
+and reports every problem with its field path, so that a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from simulator.errors import Problem
+from simulator.scenario import Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
+
+
+def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
+    """Return every problem of meaning in ``scenario``.
+
+    Args:
+        scenario: the scenario to check.
+        items: the regime's item ids.
+        bulk_licences: the regime's bulk licence kinds (those a supplier can hold).
+    """
+    return [
+        *_period_problems(scenario),
+        *_material_problems(scenario, items),
+        *_supplier_problems(scenario, bulk_licences),
+        *_chipmaker_problems(scenario),
+        *_lane_problems(scenario),
+        *_authority_problems(scenario, items),
+        *_distribution_problems(scenario),
+    ]
+
+
+def _period_problems(scenario: Scenario) -> Iterator[Problem]:
+    if scenario.end < scenario.start:
+        yield Problem("scenario.end", f"expected a date on or after start ({scenario.start})")
+    if scenario.replications < 1:
+        yield Problem("scenario.replications", "expected a whole number >= 1")
+    if scenario.seed < 0:
+        yield Problem("scenario.seed", "expected a whole number >= 0")
+    if scenario.authority.examiners < 1:
+        yield Problem("authority.examiners", "expected a whole number >= 1")
+
+
+def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
+    for n, material in enumerate(scenario.materials):
+        if material.item not in items:
+            yield Problem(
+                f"materials[{n}].item", f"expected an item of the regime ({', '.join(sorted(items))})"
+            )
+        if material.id != material.item and not material.id.startswith(f"{material.item}-"):
+            yield Problem(
+                f"materials[{n}].id", f"expected its item id {material.item!r} or '{material.item}-GRADE'"
+            )
+        yield from _non_negative(material, f"materials[{n}]", "value_usd_per_t", "storage_cap_days")
+
+
+def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[Problem]:
+    materials = {m.id for m in scenario.materials}
+    for n, supplier in enumerate(scenario.suppliers):
+        yield from _non_negative(supplier, f"suppliers[{n}]", "contract_days")
+        for licence in supplier.bulk_licences:
+            if licence not in bulk_licences:
+                yield Problem(
+                    f"suppliers[{n}].bulk_licences", _unknown("regime's bulk licence", licence, bulk_licences)
+                )
+        products = [p.material for p in supplier.products]
+        for duplicate in sorted({m for m in products if products.count(m) > 1}):
+            yield Problem(
+                f"suppliers[{n}].products", f"expected one entry per material; {duplicate!r} repeats"
+            )
+        for k, product in enumerate(supplier.products):
+            path = f"suppliers[{n}].products[{k}]"
+            if product.material not in materials:
+                yield Problem(f"{path}.material", _unknown("material", product.material, materials))
+            if product.capacity_t_per_day <= 0:
+                yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0")
+        if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
+            yield Problem(f"suppliers[{n}].available_from", _within(scenario))
+
+
+def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        path = f"chipmakers[{n}]"
+        yield from _non_negative(
+            chipmaker, path, "output_units_per_day", "value_usd_per_unit", "cover_target_days"
+        )
+        if chipmaker.review_period_days <= 0:
+            yield Problem(f"{path}.review_period_days", "expected a number > 0")
+        for k, use in enumerate(chipmaker.materials):
+            yield from _use_problems(scenario, use, f"{path}.materials[{k}]")
+        yield from _duplicates([u.material for u in chipmaker.materials], f"{path}.materials", "material")
+        yield from _qualifications_problems(scenario, chipmaker, path)
+        yield from _intensity_cut_problems(chipmaker.intensity_cut, f"{path}.intensity_cut")
+
+
+def _qualifications_problems(scenario: Scenario, chipmaker: Chipmaker, path: str) -> Iterator[Problem]:
+    used = [u.material for u in chipmaker.materials]
+    for k, qualification in enumerate(chipmaker.qualifications):
+        yield from _qualification_problems(scenario, qualification, f"{path}.qualifications[{k}]")
+        if qualification.material not in used:
+            expected = f"expected a material this chipmaker uses ({', '.join(used)})"
+            yield Problem(
+                f"{path}.qualifications[{k}].material", f"{expected}; got {qualification.material!r}"
+            )
+
+
+def _intensity_cut_problems(cut: IntensityCut | None, path: str) -> Iterator[Problem]:
+    if cut is None:
+        return
+    if not 0 < cut.factor <= 1:
+        yield Problem(f"{path}.factor", "expected a number in (0, 1]")
+    yield from _non_negative(cut, path, "below_cover_days")
+
+
+def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
+    for duplicate in sorted({v for v in values if values.count(v) > 1}):
+        yield Problem(path, f"expected one entry per {what}; {duplicate!r} repeats")
+
+
+def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[Problem]:
+    makers = _makers(scenario)
+    yield from _non_negative(use, path, "cover_target_days")
+    if use.material not in {m.id for m in scenario.materials}:
+        yield Problem(
+            f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})
+        )
+    yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days")
+    for k, source in enumerate(use.sources):
+        if use.material not in makers.get(source.supplier, set()):
+            yield Problem(
+                f"{path}.sources[{k}].supplier",
+                f"expected a supplier of {use.material}; got {source.supplier!r}",
+            )
+        if not 0 <= source.share <= 1:
+            yield Problem(f"{path}.sources[{k}].share", "expected a share between 0 and 1")
+    total = sum(s.share for s in use.sources)
+    if use.sources and not math.isclose(total, 1.0, abs_tol=1e-9):
+        yield Problem(f"{path}.sources", f"expected shares that sum to 1, got {total:g}")
+
+
+def _qualification_problems(scenario: Scenario, qualification: Qualification, path: str) -> Iterator[Problem]:
+    if qualification.material not in _makers(scenario).get(qualification.supplier, set()):
+        yield Problem(
+            f"{path}.supplier",
+            f"expected a supplier of {qualification.material}; got {qualification.supplier!r}",
+        )
+    if not 0 < qualification.share <= 1:
+        yield Problem(f"{path}.share", "expected a share in (0, 1]")
+    if qualification.start and not scenario.start <= qualification.start <= scenario.end:
+        yield Problem(f"{path}.start", _within(scenario))
+
+
+def _lane_problems(scenario: Scenario) -> Iterator[Problem]:
+    pairs = [(lane.origin, lane.destination) for lane in scenario.lanes]
+    for duplicate in sorted({p for p in pairs if pairs.count(p) > 1}):
+        yield Problem(
+            "lanes", f"expected one lane per origin and destination; {duplicate[0]}-{duplicate[1]} repeats"
+        )
+    countries = {s.id: s.country for s in scenario.suppliers}
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        named = {s.supplier for u in chipmaker.materials for s in u.sources}
+        named |= {q.supplier for q in chipmaker.qualifications}
+        for supplier in sorted(named & set(countries)):
+            origin = countries[supplier]
+            if origin != chipmaker.country and (origin, chipmaker.country) not in pairs:
+                lane = f"expected a [[lanes]] entry from {origin} to {chipmaker.country}"
+                yield Problem(f"chipmakers[{n}]", f"{lane} (supplier {supplier!r})")
+
+
+def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
+    keys = [terms.item for terms in scenario.authority.items]
+    known = items | {m.id for m in scenario.materials}
+    for n, key in enumerate(keys):
+        if key not in known:
+            yield Problem(f"authority.items[{n}].item", _unknown("item or material", key, known))
+        elif keys.count(key) > 1 and keys.index(key) < n:
+            yield Problem(
+                f"authority.items[{n}].item", f"expected one entry per item or material; {key!r} repeats"
+            )
+
+
+def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:
+    for n, lane in enumerate(scenario.lanes):
+        yield from lane.days.problems(f"lanes[{n}].days")
+    yield from scenario.authority.review_days.problems("authority.review_days")
+    for n, terms in enumerate(scenario.authority.items):
+        yield from terms.review_days.problems(f"authority.items[{n}].review_days")
+        yield from terms.correction_days.problems(f"authority.items[{n}].correction_days")
+        for name in ("returned_probability", "denial_probability"):
+            if not 0 <= getattr(terms, name) <= 1:
+                yield Problem(f"authority.items[{n}].{name}", "expected a probability between 0 and 1")
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        for k, qualification in enumerate(chipmaker.qualifications):
+            yield from qualification.days.problems(f"chipmakers[{n}].qualifications[{k}].days")
+    for n, supplier in enumerate(scenario.suppliers):
+        for k, product in enumerate(supplier.products):
+            yield from product.lead_time_days.problems(f"suppliers[{n}].products[{k}].lead_time_days")
+
+
+def _makers(scenario: Scenario) -> dict[str, set[str]]:
+    return {s.id: {p.material for p in s.products} for s in scenario.suppliers}
+
+
+def _non_negative(value: object, path: str, *names: str) -> Iterator[Problem]:
+    for name in names:
+        number = getattr(value, name)
+        if number is not None and not number >= 0:  # written so that NaN fails too
+            yield Problem(f"{path}.{name}", f"expected a number >= 0, got {number}")
+
+
+def _unknown(kind: str, name: str, known: set[str]) -> str:
+    return f"expected one of the scenario's {kind}s ({', '.join(sorted(known))}); got {name!r}"
+
+
+def _within(scenario: Scenario) -> str:
+    return f"expected a date within the scenario ({scenario.start} to {scenario.end})"

@@ -1,0 +1,91 @@
+"""Scenario checks that keep bad input from reaching the model: each reported with its path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.errors import InputError
+from simulator.loading import load_scenario
+from simulator.model import simulate
+
+ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
+
+_QUALIFY_EUV = """[[chipmakers.qualifications]]
+supplier = "maker"
+material = "photoresist-euv"
+share = 0.5
+days = { dist = "fixed", value = 1.0 }
+
+[[lanes]]"""
+_REVIEW = 'review_days = { dist = "fixed", value = 90.0 }'
+_MISSPELT_REVIEW = (
+    _REVIEW
+    + '\n  [[authority.items]]\n  item = "photo-resist"\n  review_days = '
+    + '{ dist = "fixed", value = 9.0 }'
+)
+_SECOND_LANE = (
+    '[[lanes]]\norigin = "JP"\ndestination = "KR"\ndays = { dist = "fixed", value = 1.0 }\n\n[authority]'
+)
+_VALUE = "value_usd_per_t = 1000000.0"
+_BULK = 'bulk_licences = ["general-bulk", "special-general-bulk"]'
+
+CASES = [
+    ("negative seed", ("seed = 1", "seed = -1"), "scenario.seed"),
+    (
+        "qualification for an unused material",
+        ("[[lanes]]", _QUALIFY_EUV),
+        "chipmakers[0].qualifications[0].material",
+    ),
+    ("unknown review key", (_REVIEW, _MISSPELT_REVIEW), "authority.items[0].item"),
+    ("unknown bulk licence", (_BULK, 'bulk_licences = ["golden-bulk"]'), "suppliers[0].bulk_licences"),
+    ("negative storage cap", (_VALUE, _VALUE + "\nstorage_cap_days = -5.0"), "materials[0].storage_cap_days"),
+    ("NaN value", (_VALUE, "value_usd_per_t = nan"), "materials[0].value_usd_per_t"),
+    (
+        "negative contract days",
+        ('country = "JP"', 'country = "JP"\ncontract_days = -1.0'),
+        "suppliers[0].contract_days",
+    ),
+    ("missing lane", ('origin = "JP"', 'origin = "CN"'), "chipmakers[0]"),
+    ("duplicate lane", ("[authority]", _SECOND_LANE), "lanes"),
+    (
+        "material id not item-GRADE",
+        ('id = "photoresist"\nitem', 'id = "photoresistance"\nitem'),
+        "materials[0].id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "field"), CASES, ids=[c[0] for c in CASES])
+def test_check_reports_field(tmp_path: Path, name: str, edit: tuple[str, str], field: str) -> None:
+    """Each bad input is refused before the model runs, at its own field path."""
+    old, new = edit
+    assert old in ONE_FAB, name
+    path = tmp_path / "bad.toml"
+    path.write_text(ONE_FAB.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert field in [p.field for p in caught.value.problems], caught.value
+
+
+def test_authority_type_error_is_not_under_scenario(tmp_path: Path) -> None:
+    """A wrong type in [authority] is reported at authority..., not scenario.authority...."""
+    path = tmp_path / "bad.toml"
+    path.write_text(ONE_FAB.replace("examiners = 50", 'examiners = "many"'), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert [p.field for p in caught.value.problems] == ["authority.examiners"]
+
+
+def test_zero_cover_target_is_honoured(tmp_path: Path) -> None:
+    """A material's cover target of 0 is used, not replaced by the chipmaker's."""
+    path = tmp_path / "zero.toml"
+    path.write_text(
+        ONE_FAB.replace(
+            "start_inventory_days = 30.0", "start_inventory_days = 30.0\n  cover_target_days = 0.0"
+        ),
+        encoding="utf-8",
+    )
+    scenario, regime = load_scenario(path)
+    assert simulate(scenario, regime).shipments == ()
