@@ -7,13 +7,14 @@ base is untouched. A derivation with no changes decides exactly as its base.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import attrs
 from attrs import field, frozen
 
 from simulator.rules.values import (
     Group,
+    HasId,
     Item,
     LicenceKind,
     Measure,
@@ -43,12 +44,7 @@ class RegimeChanges:
     source: str = ""
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_T = TypeVar("_T", bound=_HasId)
+_T = TypeVar("_T", bound=HasId)
 
 
 def _merge(base: tuple[_T, ...], changes: tuple[_T, ...], remove: tuple[str, ...] = ()) -> tuple[_T, ...]:

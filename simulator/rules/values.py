@@ -192,12 +192,15 @@ class Regime:
         return (NONE, *(k.id for k in kinds), PROHIBITED)
 
 
-class _HasId(Protocol):
+class HasId(Protocol):
+    """Anything with an ``id``: groups, items, licence kinds, measures, rules."""
+
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The stable id."""
 
 
-_T = TypeVar("_T", bound=_HasId)
+_T = TypeVar("_T", bound=HasId)
 
 
 def _find(values: tuple[_T, ...], key: str) -> _T:
