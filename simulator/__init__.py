@@ -8,10 +8,17 @@ data, and explains each decision against the law::
     >>> japan = load_regime("japan")
     >>> decide(japan, Application("photoresist", "KR", dt.date(2019, 7, 4))).licence
     'individual'
+
+The supply model replays a scenario under a regime: ``load_scenario`` reads a scenario file
+with its regime, ``simulate`` runs one replication and returns its records, and ``run``
+summarises many replications.
 """
 
 from simulator.errors import ExportsimError, InputError, Problem, RuleError, UnknownNameError
-from simulator.loading import bundled_regimes, dump_regime, load_regime
+from simulator.experiments import run
+from simulator.loading import bundled_regimes, dump_regime, load_regime, load_scenario
+from simulator.model import simulate
+from simulator.model.records import RunRecords
 from simulator.rules.check import Finding, check_regime
 from simulator.rules.compiled import DecisionTable, compile_regime
 from simulator.rules.derive import RegimeChanges, derive
@@ -26,6 +33,7 @@ from simulator.rules.values import (
     Regime,
     Rule,
 )
+from simulator.scenario import Scenario
 
 __all__ = [
     "Application",
@@ -43,6 +51,8 @@ __all__ = [
     "RegimeChanges",
     "Rule",
     "RuleError",
+    "RunRecords",
+    "Scenario",
     "UnknownNameError",
     "bundled_regimes",
     "check_regime",
@@ -51,5 +61,8 @@ __all__ = [
     "derive",
     "dump_regime",
     "load_regime",
+    "load_scenario",
+    "run",
+    "simulate",
     "timeline",
 ]

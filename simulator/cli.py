@@ -17,7 +17,7 @@ import click
 
 from simulator import report
 from simulator.errors import ExportsimError
-from simulator.experiments import Accumulator, replications
+from simulator.experiments import run
 from simulator.loading import dump_regime, load_regime, load_scenario, lookup_country
 from simulator.output import RunWriter
 from simulator.rules.check import check_regime
@@ -210,18 +210,13 @@ def run_command(scenario_path: Path, seed: int | None, count: int | None, fmt: s
     scenario, law = load_scenario(scenario_path)
     seed = scenario.seed if seed is None else seed
     count = count or scenario.replications
-    accumulator = Accumulator()
     writer = RunWriter(out, scenario) if out else None
     try:
-        for records, metrics in replications(scenario, law, count, seed):
-            accumulator.add(metrics)
-            if writer:
-                writer.add(records, metrics)
+        summary = run(scenario, law, count, seed, on_replication=writer.add if writer else None)
     except BaseException:
         if writer:
             writer.discard()
         raise
-    summary = {"scenario": scenario.id, "seed": seed, "replications": count, **accumulator.summary()}
     if writer:
         writer.publish(summary)
     click.echo(json.dumps(summary, indent=2) if fmt == "json" else report.run_text(summary))

@@ -7,7 +7,7 @@ finish; per-replication records are handed to the caller, who decides whether to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -77,9 +77,26 @@ def flatten(tree: dict[str, Any], prefix: Path = ()) -> Iterator[tuple[Path, flo
             yield (*prefix, key), float(value)
 
 
-def run(scenario: Scenario, regime: Regime, count: int, seed: int) -> dict[str, Any]:
-    """Run ``count`` replications and return the JSON-ready summary of ``exportsim run``."""
+def run(
+    scenario: Scenario,
+    regime: Regime,
+    count: int,
+    seed: int,
+    on_replication: Callable[[RunRecords, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Run ``count`` replications and return the JSON-ready summary of ``exportsim run``.
+
+    Args:
+        scenario: the world to simulate.
+        regime: the law in force.
+        count: how many replications.
+        seed: the seed all replications' streams are spawned from.
+        on_replication: called with each replication's records and metrics as it finishes
+            (to write them out, say); nothing is kept otherwise.
+    """
     accumulator = Accumulator()
-    for _, metrics in replications(scenario, regime, count, seed):
+    for records, metrics in replications(scenario, regime, count, seed):
         accumulator.add(metrics)
+        if on_replication is not None:
+            on_replication(records, metrics)
     return {"scenario": scenario.id, "seed": seed, "replications": count, **accumulator.summary()}
