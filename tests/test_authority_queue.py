@@ -38,7 +38,7 @@ def _applications(
         application = ApplicationState(Order(fab, supplier, "photoresist", 1.0, ()), 1.0, env.now)
         supplier.pending.append(application)
         done.append(application)
-        env.process(review(env, world, application))
+        env.process(review(env, world, application, lambda *_: None))
 
 
 def test_mean_time_in_system_matches_mmc() -> None:

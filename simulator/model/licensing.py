@@ -2,9 +2,8 @@
 
 An exporter that needs an individual licence applies for one contract: the order's quantity
 plus, where the supplier sets ``contract_days``, that many days of the buyer's expected
-orders. Orders that come while an application is pending join it if it has room; every order
-waiting on it wakes when it is decided, and also when the law changes (a measure that restores
-bulk coverage releases it; the application itself continues).
+orders. Orders that come while an application is pending join it if it has room; what happens
+to them when it is decided is :mod:`simulator.model.exports`' business (``on_decided``).
 
 The authority is a queue of examiners (a SimPy resource): an application waits for one,
 is reviewed for a random time, may have its documents returned (the clock stops while the
@@ -13,11 +12,9 @@ applicant corrects them, and it queues again), and is approved or denied.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from typing import Any
+from collections.abc import Callable
 
 import simpy
-from simpy.events import Event
 
 from simulator.model.records import LicenceApplication
 from simulator.model.state import (
@@ -30,7 +27,6 @@ from simulator.model.state import (
     SupplierState,
     World,
 )
-from simulator.rules.values import PROHIBITED
 from simulator.scenario import SimDays
 
 INDIVIDUAL = "individual"
@@ -83,29 +79,6 @@ class ApplicationState:
         )  # fmt: skip
 
 
-def authorise(
-    env: simpy.Environment, world: World, order: Order, fail: Callable[[World, Order, str], None]
-) -> Generator[Event, Any, str | None]:
-    """Wait until the order may leave; return its authorisation, or None if it failed."""
-    application: ApplicationState | None = None
-    while True:
-        decision = world.licence(order)
-        if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
-            fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
-            return None
-        if decision != INDIVIDUAL or use_licence(order.supplier, order, env.now):
-            return decision
-        if application is None or application.outcome != "pending":
-            application = _join_or_apply(env, world, order)
-        order.wake = env.event()
-        application.waiters.append(order)
-        world.waiting.append(order)
-        yield order.wake
-        world.waiting.remove(order)
-        if order in application.waiters:
-            application.waiters.remove(order)
-
-
 def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
     """Draw the order's quantity from a valid licence the supplier holds, if there is one."""
     for licence in supplier.licences:
@@ -115,14 +88,18 @@ def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
     return False
 
 
-def _join_or_apply(env: simpy.Environment, world: World, order: Order) -> ApplicationState:
+def join_or_apply(
+    world: World, order: Order, on_decided: Callable[[World, ApplicationState], None]
+) -> ApplicationState:
+    """Join a pending application with room for the order, or file a new one for a contract."""
+    env = world.env
     supplier = order.supplier
     application = next((a for a in supplier.pending if a.has_room(order)), None)
     if application is None:
         application = ApplicationState(order, _contract_quantity(order), env.now)
         supplier.pending.append(application)
         world.applications.append(application)
-        env.process(review(env, world, application))
+        env.process(review(env, world, application, on_decided))
     application.committed_t += order.quantity_t
     return application
 
@@ -134,7 +111,12 @@ def _contract_quantity(order: Order) -> float:
     return max(order.quantity_t, order.quantity_t + expected)
 
 
-def review(env: simpy.Environment, world: World, application: ApplicationState) -> Process:
+def review(
+    env: simpy.Environment,
+    world: World,
+    application: ApplicationState,
+    on_decided: Callable[[World, ApplicationState], None],
+) -> Process:
     """The authority reviews an application: queue for an examiner, maybe return documents, decide."""
     order = application.order
     terms = world.scenario.authority.review(order.material, world.scenario.material(order.material).item)
@@ -152,6 +134,7 @@ def review(env: simpy.Environment, world: World, application: ApplicationState) 
         yield request
         yield At(env, work, LICENCE_DECISION)
     _decide(world, application, denied=rng.random() < terms.denial_probability)
+    on_decided(world, application)
 
 
 def _decide(world: World, application: ApplicationState, denied: bool) -> None:
@@ -165,6 +148,3 @@ def _decide(world: World, application: ApplicationState, denied: bool) -> None:
             order.fab.chipmaker.id, order.material, application.quantity_t, world.env.now + validity
         )
         order.supplier.licences.append(licence)
-    for waiter in application.waiters:
-        if waiter.wake is not None and not waiter.wake.triggered:
-            waiter.wake.succeed()

@@ -10,10 +10,9 @@ import datetime as dt
 
 import simpy
 
-from simulator.model.licensing import INDIVIDUAL, authorise, use_licence
-from simulator.model.records import FailedOrder, Shipment
+from simulator.model.exports import export, release, ship
+from simulator.model.licensing import INDIVIDUAL
 from simulator.model.state import (
-    ARRIVAL,
     CONSUMPTION_AND_ORDERS,
     RULE_CHANGE,
     At,
@@ -37,8 +36,7 @@ def dispatch(world: World, order: Order) -> None:
     timeouts rather than a process each (a process costs two more events and a resume per
     step). The rules are a function of the date, so an order whose export date is known to
     need no individual licence is shipped from here, dated its export day, and costs a single
-    event (its arrival); the others are asked again on the day, and one that must wait for a
-    licence becomes a process for the wait.
+    event (its arrival); the others are asked again on the day.
     """
     supplier = order.supplier
     ready = supplier.production_done(order.material, order.quantity_t)
@@ -51,61 +49,6 @@ def dispatch(world: World, order: Order) -> None:
         after(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda: export(world, order))
 
 
-def export(world: World, order: Order) -> None:
-    """Ask the rules on the export date: ship, wait for a licence, or fail."""
-    decision = world.licence(order)
-    if decision == PROHIBITED:
-        fail(world, order, "prohibited")
-    elif decision == INDIVIDUAL and not use_licence(order.supplier, order, world.env.now):
-        world.env.process(_wait_then_ship(world.env, world, order))
-    else:
-        ship(world, order, decision)
-
-
-def _wait_then_ship(env: simpy.Environment, world: World, order: Order) -> Process:
-    licence = yield from authorise(env, world, order, fail)
-    if licence is not None:
-        ship(world, order, licence)
-
-
-def ship(world: World, order: Order, licence: str, at: SimDays | None = None) -> None:
-    """The order leaves under ``licence`` (now, or at the later time ``at``) and travels to the fab."""
-    supplier = order.supplier
-    leaves = world.env.now if at is None else at
-    supplier.held_t -= order.quantity_t
-    _record_shipment(world, order, licence, leaves)
-    transit = world.transit(supplier.supplier.country, order.fab.chipmaker.country)
-    after(world.env, leaves + transit - world.env.now, ARRIVAL, lambda: order.fab.receive(order))
-
-
-def fail(world: World, order: Order, reason: str) -> None:
-    """Record a failed order and send its quantity to the buyer's other suppliers."""
-    fab = order.fab
-    world.failed.append(
-        FailedOrder(
-            world.env.now,
-            fab.chipmaker.id,
-            order.material,
-            order.supplier.supplier.id,
-            order.quantity_t,
-            reason,
-        )
-    )
-    fab.on_order[order.material] -= order.quantity_t
-    fab.advance()
-    fab.place(order.material, order.quantity_t, exclude=order.tried)
-    fab.changed()
-
-
-def _record_shipment(world: World, order: Order, licence: str, leaves: SimDays) -> None:
-    supplier = order.supplier.supplier
-    value = order.quantity_t * world.materials[order.material].value_usd_per_t
-    world.shipments.append(
-        Shipment(leaves, supplier.id, supplier.country, order.fab.chipmaker.country,
-                 order.fab.chipmaker.id, order.material, order.quantity_t, value, licence)
-    )  # fmt: skip
-
-
 def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
     """A chipmaker reviews its stocks every review period and orders up to target."""
     while True:
@@ -114,15 +57,13 @@ def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
 
 
 def rule_changes(env: simpy.Environment, world: World) -> Process:
-    """At every date the law changes, wake shipments waiting for a licence to re-ask the rules."""
+    """At every date the law changes, orders waiting for a licence ask the rules again."""
     horizon = world.scenario.horizon_days
     for day, _ in boundaries(world.table.regime):
         at = world.scenario.day(day)
         if 0 < at < horizon and at >= env.now:
             yield At(env, at - env.now, RULE_CHANGE)
-            for order in list(world.waiting):
-                if order.wake is not None and not order.wake.triggered:
-                    order.wake.succeed()
+            release(world, list(world.waiting))
 
 
 def qualification(

@@ -92,7 +92,7 @@ class World:
         self.examiners = simpy.Resource(env, capacity=scenario.authority.examiners)
         self.fabs = {c.id: Fab(self, c) for c in scenario.chipmakers}
         self.suppliers = {s.id: SupplierState(self, s) for s in scenario.suppliers}
-        self.waiting: list[Order] = []
+        self.waiting: dict[Order, None] = {}  # orders waiting for a licence, in the order they began
         self.shipments: list[Shipment] = []
         self.receipts: list[Receipt] = []
         self.applications: list[ApplicationState] = []
@@ -371,7 +371,7 @@ class Order:
         self.material = material
         self.quantity_t = quantity_t
         self.tried = (*tried, supplier.supplier.id)
-        self.wake: Event | None = None
+        self.application: ApplicationState | None = None
 
 
 def exporter_profile(supplier: Supplier) -> ExporterProfile:
