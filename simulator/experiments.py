@@ -1,102 +1,256 @@
-"""Replications and their summaries: from many runs of the model to means and intervals.
+"""Studies: replications of one or more variants, their summaries and paired differences.
 
-Replication *r* draws from streams keyed by (seed, r), so the same seed gives the same
-results however the replications are scheduled. Summaries are accumulated as replications
-finish; per-replication records are handed to the caller, who decides whether to keep them.
+Replication *r* of every variant draws from streams keyed by (seed, r): variants compared
+side by side share their random numbers (common random numbers), so a difference comes from
+the rules, not from luck. Summaries are accumulated in replication order as results arrive,
+in bounded memory; per-replication records go to the caller only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
 from typing import Any
 
 import attrs
+import cattrs
 
-from simulator.model import simulate
-from simulator.model.metrics import chipmaker_metrics, licensing_metrics, monthly_flows
-from simulator.model.records import RunRecords
+from simulator.loading import dump_regime
+from simulator.parallel import Outcome, executor, jobs, run_job
 from simulator.rules.values import Regime
 from simulator.scenario import Scenario
-from simulator.stats import summarise
+from simulator.stats import Running
 
 Path = tuple[str, ...]
 _FLOWS = "flows"
+_HEADLINE = ("stockout_days", "production_loss_fraction")
 
 
-def replication_metrics(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
-    """The headline metrics of one replication, nested as in ``exportsim run --format json``."""
-    return {
-        "chipmakers": chipmaker_metrics(records, scenario),
-        "licensing": licensing_metrics(records),
-        _FLOWS: monthly_flows(records, scenario),
-    }
+@attrs.frozen
+class Variant:
+    """A named world under a named law."""
+
+    name: str
+    scenario: Scenario
+    regime: Regime
 
 
-def replications(
-    scenario: Scenario, regime: Regime, count: int, seed: int, first: int = 0
-) -> Iterator[tuple[RunRecords, dict[str, Any]]]:
-    """Yield (records, metrics) for replications ``first`` to ``first + count - 1``."""
-    for replication in range(first, first + count):
-        records = simulate(scenario, regime, replication=replication, seed=seed)
-        yield records, replication_metrics(records, scenario)
+@attrs.frozen
+class Plan:
+    """How many replications, and where to run them.
+
+    With ``precision`` set, replications are added until the 95% half-width of every headline
+    metric (stock-out days and production loss per chipmaker and material) is within that
+    fraction of its mean, up to ``max_replications``.
+    """
+
+    replications: int = 20
+    precision: float | None = None
+    max_replications: int = 10_000
+    workers: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+    keep_records: bool = False
 
 
 @attrs.define
 class Accumulator:
-    """Collects each metric path's values as replications finish; flows absent in a run count 0."""
+    """Summaries of every metric path, accumulated as replications finish, in bounded memory.
 
-    values: dict[Path, list[float]] = attrs.field(factory=dict)
+    A flow (material, origin, month) absent from a replication counts as 0 tonnes there.
+    """
+
+    values: dict[Path, Running] = attrs.field(factory=dict)
     count: int = 0
 
-    def add(self, metrics: dict[str, Any]) -> None:
-        """Add one replication's metrics."""
-        for path, value in flatten(metrics):
-            self.values.setdefault(path, [0.0] * self.count if path[0] == _FLOWS else []).append(value)
+    def add(self, pairs: Iterable[tuple[Path, float]]) -> None:
+        """Add one replication's metrics as (path, value) pairs."""
+        seen = set()
+        for path, value in pairs:
+            running = self.values.get(path)
+            if running is None:
+                running = self.values[path] = Running("/".join(path))
+                for _ in range(self.count if path[0] == _FLOWS else 0):
+                    running.add(0.0)
+            running.add(value)
+            seen.add(path)
+        for path, running in self.values.items():
+            if path[0] == _FLOWS and path not in seen:
+                running.add(0.0)
         self.count += 1
-        for path, values in self.values.items():
-            if path[0] == _FLOWS and len(values) < self.count:
-                values.append(0.0)
 
     def summary(self) -> dict[str, Any]:
         """Every metric path's summary (mean, ci95, p10, p50, p90), nested."""
-        nested: dict[str, Any] = {}
-        for path, values in sorted(self.values.items()):
-            node = nested
-            for key in path[:-1]:
-                node = node.setdefault(key, {})
-            node[path[-1]] = summarise(values)
-        return nested
+        return _nest({path: running.summary() for path, running in self.values.items()})
 
 
-def flatten(tree: dict[str, Any], prefix: Path = ()) -> Iterator[tuple[Path, float]]:
-    """Yield (path, value) for every number in a nested mapping."""
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            yield from flatten(value, (*prefix, key))
-        else:
-            yield (*prefix, key), float(value)
+def _nest(flat: dict[Path, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for path, value in sorted(flat.items()):
+        node = nested
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return nested
 
 
-def run(
-    scenario: Scenario,
-    regime: Regime,
-    count: int,
+@attrs.define
+class Study:
+    """What a study accumulated: per variant, and per variant against the first (paired)."""
+
+    variants: list[Variant]
+    seed: int
+    summaries: list[Accumulator]
+    differences: list[Accumulator]
+
+    @property
+    def count(self) -> int:
+        """Replications run."""
+        return self.summaries[0].count
+
+    def add(self, outcome: Outcome) -> None:
+        """Add one replication of every variant, and its differences from the first."""
+        for accumulator, pairs in zip(self.summaries, outcome.metrics, strict=True):
+            accumulator.add(pairs)
+        first = dict(outcome.metrics[0])
+        for accumulator, pairs in zip(self.differences, outcome.metrics[1:], strict=True):
+            accumulator.add(_difference(dict(pairs), first))
+
+    def precise(self, target: float) -> bool:
+        """Whether every headline metric's 95% half-width is within ``target`` of its mean."""
+        for accumulator in self.summaries:
+            for path, running in accumulator.values.items():
+                if path[-1] in _HEADLINE and running.half_width > target * abs(running.mean):
+                    return False
+        return True
+
+
+def _difference(pairs: dict[Path, float], first: dict[Path, float]) -> Iterable[tuple[Path, float]]:
+    for path in pairs.keys() | first.keys():
+        default = 0.0 if path[0] == _FLOWS else math.nan
+        yield path, pairs.get(path, default) - first.get(path, default)
+
+
+def study(
+    variants: list[Variant],
     seed: int,
-    on_replication: Callable[[RunRecords, dict[str, Any]], None] | None = None,
-) -> dict[str, Any]:
-    """Run ``count`` replications and return the JSON-ready summary of ``exportsim run``.
+    plan: Plan,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Study:
+    """Run replications of every variant with common random numbers.
 
     Args:
-        scenario: the world to simulate.
-        regime: the law in force.
-        count: how many replications.
-        seed: the seed all replications' streams are spawned from.
-        on_replication: called with each replication's records and metrics as it finishes
-            (to write them out, say); nothing is kept otherwise.
+        variants: the worlds and laws to compare; differences are taken from the first.
+        seed: the seed every replication's streams are spawned from.
+        plan: how many replications and where to run them.
+        on_outcome: called with each replication's outcome, in replication order.
+        on_progress: called with (replications done, replications planned so far).
     """
-    accumulator = Accumulator()
-    for records, metrics in replications(scenario, regime, count, seed):
-        accumulator.add(metrics)
-        if on_replication is not None:
-            on_replication(records, metrics)
-    return {"scenario": scenario.id, "seed": seed, "replications": count, **accumulator.summary()}
+    result = Study(variants, seed, [Accumulator() for _ in variants], [Accumulator() for _ in variants[1:]])
+    pairs = tuple((v.scenario, v.regime) for v in variants)
+    with executor(plan.workers, plan.executor, plan.scheduler) as mapper:
+        target = _first_batch(plan)
+        while result.count < target:
+            batch = jobs(pairs, seed, range(result.count, target), plan.workers, plan.keep_records)
+            for outcomes in mapper(run_job, batch):
+                for outcome in outcomes:
+                    result.add(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                if on_progress is not None:
+                    on_progress(result.count, target)
+            target = _next_target(result, plan)
+    return result
+
+
+def _first_batch(plan: Plan) -> int:
+    if plan.precision is None:
+        return plan.replications
+    return min(plan.max_replications, max(10, 4 * plan.workers))
+
+
+def _next_target(result: Study, plan: Plan) -> int:
+    """How many replications in all the study should have: more only while imprecise."""
+    if plan.precision is None or result.precise(plan.precision) or result.count >= plan.max_replications:
+        return result.count
+    needed = max(
+        result.count * (running.half_width / (plan.precision * abs(running.mean))) ** 2
+        for accumulator in result.summaries
+        for path, running in accumulator.values.items()
+        if path[-1] in _HEADLINE and running.mean != 0
+    )
+    return min(plan.max_replications, max(result.count + 10, math.ceil(needed)))
+
+
+def run(scenario: Scenario, regime: Regime, plan: Plan, seed: int, **hooks: Any) -> dict[str, Any]:
+    """Run one scenario and return the JSON-ready summary of ``exportsim run``."""
+    result = study([Variant(scenario.id, scenario, regime)], seed, plan, **hooks)
+    summary = result.summaries[0].summary()
+    return {
+        "scenario": scenario.id,
+        "seed": seed,
+        "replications": result.count,
+        **summary,
+        "provenance": provenance(result),
+    }
+
+
+def comparison(result: Study) -> dict[str, Any]:
+    """The JSON-ready result of ``exportsim compare``: summaries and paired differences."""
+    names = [v.name for v in result.variants]
+    return {
+        "variants": {name: acc.summary() for name, acc in zip(names, result.summaries, strict=True)},
+        "differences": {
+            name: _differences(diff, result.summaries[0], own)
+            for name, diff, own in zip(names[1:], result.differences, result.summaries[1:], strict=True)
+        },
+        "baseline": names[0],
+        "seed": result.seed,
+        "replications": result.count,
+        "provenance": provenance(result),
+    }
+
+
+def _differences(diff: Accumulator, first: Accumulator, own: Accumulator) -> dict[str, Any]:
+    flat = {}
+    for path, running in diff.values.items():
+        summary = running.summary()
+        ci = summary["ci95"]
+        summary["excludes_zero"] = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))  # type: ignore[index]
+        summary["unpaired_ci95"] = _unpaired(first.values.get(path), own.values.get(path))
+        flat[path] = summary
+    return _nest(flat)
+
+
+def _unpaired(first: Running | None, other: Running | None) -> list[float] | None:
+    """Welch's 95% interval of the difference of means, as if the runs were independent."""
+    if first is None or other is None or first.count < 2 or other.count < 2:
+        return None
+    se = math.sqrt(first.variance / first.count + other.variance / other.count)
+    half = 1.96 * se if min(first.count, other.count) > 30 else 2.0 * se
+    centre = other.mean - first.mean
+    return [centre - half, centre + half]
+
+
+def provenance(result: Study) -> dict[str, Any]:
+    """Where a result came from: package version, content hashes, seed, replications, time."""
+    return {
+        "exportsim": version("exportsim"),
+        "scenarios": {
+            v.name: _sha256(json.dumps(cattrs.unstructure(v.scenario), sort_keys=True, default=str))
+            for v in result.variants
+        },
+        "regimes": {v.name: _sha256(dump_regime(v.regime)) for v in result.variants},
+        "seed": result.seed,
+        "replications": result.count,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -23,10 +23,11 @@ import tomli_w
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from simulator.errors import InputError, Problem, UnknownNameError, close_matches
+from simulator.overrides import override_all
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
-from simulator.scenario import Scenario
+from simulator.scenario import Override, Scenario, VariantSpec
 from simulator.scenario_check import scenario_problems
 
 T = TypeVar("T")
@@ -68,6 +69,12 @@ def _structure_str_tuple(value: Any, _: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _structure_override(value: Any, _: Any) -> Override:
+    if not isinstance(value, bool | int | float | str):
+        raise ValueError(f"expected a number, true/false or a string, got {_describe(value)}")
+    return value
+
+
 def _structure_str_set(value: Any, _: Any) -> frozenset[str]:
     return frozenset(_structure_str_tuple(value, None))
 
@@ -85,6 +92,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_str_tuple)
     converter.register_structure_hook_func(lambda t: t == frozenset[str], _structure_str_set)
+    converter.register_structure_hook_func(lambda t: t == Override, _structure_override)
     converter.register_unstructure_hook(dt.date, lambda d: d)
     return converter
 
@@ -407,3 +415,52 @@ def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
         ids = [entry.id for entry in getattr(scenario, table)]
         for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
             yield Problem(table, f"expected unique ids; {duplicate!r} appears {ids.count(duplicate)} times")
+
+
+def load_variants(path: str | Path, names: tuple[str, ...]) -> list[tuple[str, Scenario, Regime]]:
+    """Load a scenario and the variants named (``base`` is the file's own scenario).
+
+    With no names, every variant is returned after the base. Each variant is checked like a
+    scenario of its own, problems reported at ``variants[N]...``.
+
+    Raises:
+        InputError: the file, or a variant, has problems; or a name is not declared.
+    """
+    path = Path(path)
+    scenario, regime = load_scenario(path)
+    specs = {spec.name: (n, spec) for n, spec in enumerate(scenario.variants)}
+    wanted = names or ("base", *specs)
+    unknown = [name for name in wanted if name != "base" and name not in specs]
+    if unknown:
+        raise InputError(str(path), [Problem("variants", _one_of_variants(unknown, specs))])
+    return [
+        (name, scenario, regime) if name == "base" else _variant(path, scenario, regime, *specs[name])
+        for name in wanted
+    ]
+
+
+def _one_of_variants(unknown: list[str], specs: Mapping[str, Any]) -> str:
+    declared = ", ".join(["base", *specs])
+    return f"no variant {', '.join(repr(u) for u in unknown)}; the file declares {declared}"
+
+
+def _variant(
+    path: Path, base: Scenario, regime: Regime, n: int, spec: VariantSpec
+) -> tuple[str, Scenario, Regime]:
+    scenario, problems = override_all(base, spec.set, f"variants[{n}].set")
+    if spec.regime is not None:
+        regime_, regime_problems_ = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
+        problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in regime_problems_]
+        regime = regime_ or regime
+    bulk = {k.id for k in regime.licences if not k.per_application}
+    problems += [
+        attrs.evolve(p, field=f"variants[{n}] -> {p.field}")
+        for p in scenario_problems(scenario, {i.id for i in regime.items}, bulk)
+    ]
+    if problems:
+        raise InputError(str(path), problems)
+    return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), regime
+
+
+def _resolve_beside(path: Path, ref: str) -> str:
+    return str(path.parent / ref) if ref not in bundled_regimes() and (path.parent / ref).is_file() else ref

@@ -7,15 +7,17 @@ when all are complete, so an interrupted or failed run leaves nothing half-writt
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from simulator.experiments import flatten
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
+from simulator.parallel import Outcome
 from simulator.scenario import Scenario
 
 _TABLES = {
@@ -49,11 +51,12 @@ class RunWriter:
         for name, header in _TABLES.items():
             self._writers[name].writerow(header)
 
-    def add(self, records: RunRecords, metrics: dict[str, Any]) -> None:
+    def add(self, outcome: Outcome) -> None:
         """Append one replication's metrics, daily inventory, applications and shipments."""
+        records = outcome.records[0]
         r = records.replication
         self._writers["replications.csv"].writerows(
-            (r, "/".join(path), value) for path, value in flatten(metrics)
+            (r, "/".join(path), value) for path, value in outcome.metrics[0]
         )
         self._write_inventory(records)
         self._writers["applications.csv"].writerows(
@@ -127,3 +130,33 @@ class RunWriter:
     def _close(self) -> None:
         for handle in self._files.values():
             handle.close()
+
+
+def write_comparison_csv(data: dict[str, Any]) -> str:
+    """A comparison as tidy CSV: one row per variant, metric path and statistic."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("variant", "kind", "metric", "statistic", "value"))
+    for kind, tree in (("summary", data["variants"]), ("difference", data["differences"])):
+        for variant, metrics in tree.items():
+            for path, stats in _leaves(metrics):
+                writer.writerows((variant, kind, path, stat, value) for stat, value in _cells(stats))
+    return buffer.getvalue()
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for key, value in tree.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if isinstance(value, dict) and "mean" in value:
+            yield path, value
+        elif isinstance(value, dict):
+            yield from _leaves(value, path)
+
+
+def _cells(stats: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for stat, value in stats.items():
+        if isinstance(value, list):
+            yield f"{stat}_low", value[0]
+            yield f"{stat}_high", value[1]
+        else:
+            yield stat, value

@@ -163,3 +163,37 @@ def _cell(stats: Mapping[str, Any]) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
+
+
+def comparison_text(data: Mapping[str, Any]) -> str:
+    """A comparison as tables: each variant's headline means, then paired differences."""
+    names = list(data["variants"])
+    lines = [
+        f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']}; "
+        f"differences from {data['baseline']!r} (paired, common random numbers)",
+        "",
+    ]
+    header = f"{'chipmaker':<13}{'material':<28}{'metric':<26}" + "".join(f"{n[:24]:>26}" for n in names)
+    lines.append(header)
+    base = data["variants"][names[0]]["chipmakers"]
+    for chipmaker, materials in base.items():
+        for material in materials:
+            for metric in (*_RUN_METRICS, "tts_lt_ttr"):
+                cells = [_variant_cell(data, name, chipmaker, material, metric) for name in names]
+                lines.append(
+                    f"{chipmaker:<13}{material:<28}{metric:<26}" + "".join(f"{c:>26}" for c in cells)
+                )
+    lines += [
+        "",
+        "cells: mean [95% CI]; for variants after the first, the paired difference from the first",
+        "* marks a difference whose 95% interval excludes zero",
+    ]
+    return "\n".join(lines)
+
+
+def _variant_cell(data: Mapping[str, Any], name: str, chipmaker: str, material: str, metric: str) -> str:
+    if name == data["baseline"]:
+        return _cell(data["variants"][name]["chipmakers"][chipmaker][material][metric])
+    stats = data["differences"][name]["chipmakers"][chipmaker][material][metric]
+    mark = "*" if stats.get("excludes_zero") else ""
+    return f"{'+' if (stats['mean'] or 0) > 0 else ''}{_cell(stats)}{mark}"

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Literal
 
+import attrs
 import numpy as np
 from attrs import frozen
 
@@ -75,6 +76,9 @@ class Distribution:
 
     def problems(self, path: str) -> Iterator[Problem]:
         """Yield what is missing or out of range for this kind of distribution."""
+        if self.dist not in _PARAMETERS:
+            yield Problem(f"{path}.dist", f"expected one of {', '.join(_PARAMETERS)}; got {self.dist!r}")
+            return
         for name in _PARAMETERS[self.dist]:
             value = getattr(self, name)
             if value is None:
@@ -290,6 +294,20 @@ class Authority:
         return ItemReview(item=item, review_days=self.review_days)
 
 
+Override = float | int | bool | str
+"""A value set on a field by a variant or a sweep."""
+
+
+@frozen
+class VariantSpec:
+    """A variant declared in a scenario file: another regime and/or fields set by dotted path."""
+
+    name: str
+    title: str = ""
+    regime: str | None = None
+    set: dict[str, Override] = attrs.field(factory=dict)
+
+
 @frozen
 class Scenario:
     """A whole scenario: the world, the rules, the period and the seed."""
@@ -306,6 +324,7 @@ class Scenario:
     chipmakers: tuple[Chipmaker, ...] = ()
     lanes: tuple[Lane, ...] = ()
     authority: Authority = Authority()
+    variants: tuple[VariantSpec, ...] = ()
     source: str = ""
 
     @property

@@ -1,16 +1,22 @@
-"""Summaries over replications: mean, 95% confidence interval and percentiles.
+"""Summaries over replications: mean, 95% confidence interval and percentiles, in bounded memory.
 
-The confidence interval is Student's t on the replication means (exact for normal outputs,
-asymptotically right otherwise). NaN values (a metric that does not apply in a replication,
-such as time to survive without a shock) are left out.
+Means and variances are accumulated by Welford's method; percentiles come from a uniform
+reservoir sample of at most :data:`RESERVOIR` values (exact up to that many replications).
+The reservoir's random choices come from a generator seeded by the metric's name, so the
+same values added in the same order give the same summary, however they were computed.
+The confidence interval is Student's t on the replication means. NaN values (a metric that
+does not apply in a replication, such as time to survive without a shock) are left out.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
+
+RESERVOIR = 4096
 
 # Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond.
 _T975 = (
@@ -18,6 +24,8 @@ _T975 = (
     2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
     2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
 )  # fmt: skip
+
+Summary = dict[str, float | list[float] | None]
 
 
 def t975(dof: int) -> float:
@@ -29,16 +37,72 @@ def t975(dof: int) -> float:
     return _T975[dof - 1] if dof <= len(_T975) else 1.96
 
 
-def summarise(values: Iterable[float]) -> dict[str, float | list[float] | None]:
-    """Return ``mean``, ``ci95`` ([low, high]), ``p10``, ``p50`` and ``p90`` of ``values``.
+class Running:
+    """One metric's running summary: count, Welford moments and a bounded reservoir."""
+
+    __slots__ = ("_rng", "_sample", "_seen", "count", "m2", "mean")
+
+    def __init__(self, name: str = "") -> None:
+        self.count = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+        self._seen = 0
+        self._sample: list[float] = []
+        self._rng = np.random.default_rng(zlib.crc32(name.encode("utf-8")))
+
+    def add(self, value: float) -> None:
+        """Add one replication's value (NaN is skipped)."""
+        if math.isnan(value):
+            return
+        self.count += 1
+        delta = value - self.mean
+        self.mean += delta / self.count
+        self.m2 += delta * (value - self.mean)
+        self._keep(value)
+
+    def _keep(self, value: float) -> None:
+        self._seen += 1
+        if len(self._sample) < RESERVOIR:
+            self._sample.append(value)
+        else:
+            slot = int(self._rng.integers(self._seen))
+            if slot < RESERVOIR:
+                self._sample[slot] = value
+
+    @property
+    def half_width(self) -> float:
+        """Half-width of the 95% confidence interval of the mean (0 for fewer than 2 values)."""
+        if self.count < 2:
+            return 0.0
+        return t975(self.count - 1) * math.sqrt(self.m2 / (self.count - 1) / self.count)
+
+    @property
+    def variance(self) -> float:
+        """Sample variance (0 for fewer than 2 values)."""
+        return self.m2 / (self.count - 1) if self.count > 1 else 0.0
+
+    def summary(self) -> Summary:
+        """``mean``, ``ci95`` ([low, high]), ``p10``, ``p50`` and ``p90``; None when empty."""
+        if self.count == 0:
+            return {"mean": None, "ci95": None, "p10": None, "p50": None, "p90": None}
+        half = self.half_width
+        p10, p50, p90 = (float(q) for q in np.percentile(self._sample, [10, 50, 90]))
+        return {
+            "mean": self.mean,
+            "ci95": [self.mean - half, self.mean + half],
+            "p10": p10,
+            "p50": p50,
+            "p90": p90,
+        }
+
+
+def summarise(values: Iterable[float]) -> Summary:
+    """Return the summary of ``values``.
 
     >>> summarise([1.0, 2.0, 3.0])["mean"]
     2.0
     """
-    data = np.array([v for v in values if not math.isnan(v)], dtype=float)
-    if data.size == 0:
-        return {"mean": None, "ci95": None, "p10": None, "p50": None, "p90": None}
-    mean = float(data.mean())
-    half = t975(data.size - 1) * float(data.std(ddof=1)) / math.sqrt(data.size) if data.size > 1 else 0.0
-    p10, p50, p90 = (float(q) for q in np.percentile(data, [10, 50, 90]))
-    return {"mean": mean, "ci95": [mean - half, mean + half], "p10": p10, "p50": p50, "p90": p90}
+    running = Running()
+    for value in values:
+        running.add(value)
+    return running.summary()

@@ -13,12 +13,16 @@ Definitions (also in docs/model.md):
   30 days of planned use, having first fallen short after the shock; 0 if they never fell
   short; censored at the horizon if they never recover.
 * **first approval**: days from the material's shock to the first approved application.
+* **tts_lt_ttr**: 1 when time to survive is shorter than time to recover (the fab runs out
+  before supply recovers), else 0; its mean over replications is P(TTS < TTR).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +30,7 @@ from simulator.model.records import RunRecords
 from simulator.scenario import Scenario
 
 WINDOW_DAYS = 30
+MetricPath = tuple[str, ...]
 
 
 def daily_inventory(records: RunRecords, chipmaker: str, material: str) -> np.ndarray:
@@ -52,8 +57,9 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
             if records.planned_units[chipmaker]
             else 0.0,
             "production_loss_usd": lost * value[chipmaker],
-            "tts_days": _time_to_survive(records, chipmaker, material, shock),
-            "ttr_days": _time_to_recover(records, chipmaker, material, shock),
+            "tts_days": (tts := _time_to_survive(records, chipmaker, material, shock)),
+            "ttr_days": (ttr := _time_to_recover(records, chipmaker, material, shock)),
+            "tts_lt_ttr": float(tts < ttr) if shock is not None else math.nan,
         }
     return dict(result)
 
@@ -120,3 +126,21 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
         month = scenario.date(shipment.time).strftime("%Y-%m")
         flows[shipment.material][shipment.origin][month] += shipment.quantity_t
     return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
+
+
+def replication_metrics(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
+    """The headline metrics of one replication, nested as in ``exportsim run --format json``."""
+    return {
+        "chipmakers": chipmaker_metrics(records, scenario),
+        "licensing": licensing_metrics(records),
+        "flows": monthly_flows(records, scenario),
+    }
+
+
+def flatten(tree: dict[str, Any], prefix: MetricPath = ()) -> Iterator[tuple[MetricPath, float]]:
+    """Yield (path, value) for every number in a nested mapping."""
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from flatten(value, (*prefix, key))
+        else:
+            yield (*prefix, key), float(value)

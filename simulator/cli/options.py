@@ -1,0 +1,162 @@
+"""Shared pieces of the command line: the error-handling group, common options, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from simulator.errors import ExportsimError
+from simulator.rules.values import ExporterProfile
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(click.ClickException):
+    """A problem with what the user asked for: printed plainly, exit code 2."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """A click group that turns the project's errors into plain messages and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report a user's error without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ExportsimError as exc:
+            raise UserError(str(exc)) from None
+
+
+def exporter_options(command: F) -> F:
+    """Add the exporter-profile, regime and format options of ``check`` and ``regime timeline``."""
+    options = [
+        click.option(
+            "--icp/--no-icp",
+            default=True,
+            show_default=True,
+            help="The exporter runs an internal compliance programme.",
+        ),
+        click.option(
+            "--continuing/--no-continuing",
+            default=True,
+            show_default=True,
+            help="The exporter has a continuing relationship with the importer.",
+        ),
+        click.option(
+            "--end-use-concern",
+            is_flag=True,
+            help="The exporter knows of, or has been informed of, a WMD end-use concern.",
+        ),
+        click.option(
+            "--regime",
+            "regime_ref",
+            default="japan",
+            show_default=True,
+            help="Bundled regime name or regime file.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def profile(icp: bool, continuing: bool, end_use_concern: bool) -> ExporterProfile:
+    """The exporter the flags describe."""
+    return ExporterProfile(icp=icp, continuing=continuing, end_use_concern=end_use_concern)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def study_options(command: F) -> F:
+    """Add the replication, parallelism and progress options of ``run``, ``compare`` and ``sweep``."""
+    options = [
+        click.option("--seed", type=int, help="Random seed (default: the scenario's)."),
+        click.option(
+            "--replications", "count", type=click.IntRange(1), help="Replications (default: the scenario's)."
+        ),
+        click.option(
+            "--precision",
+            type=click.FloatRange(0, min_open=True),
+            help="Add replications until every headline 95% half-width is within this fraction of its mean.",
+        ),
+        click.option(
+            "--max-replications",
+            type=click.IntRange(1),
+            default=10_000,
+            show_default=True,
+            help="Cap for --precision.",
+        ),
+        click.option(
+            "--workers", type=click.IntRange(1), default=1, show_default=True, help="Local worker processes."
+        ),
+        click.option(
+            "--executor",
+            "executor_kind",
+            type=click.Choice(["local", "dask"]),
+            default="local",
+            show_default=True,
+        ),
+        click.option(
+            "--scheduler", help="Dask scheduler address, with --executor dask (e.g. tcp://127.0.0.1:8786)."
+        ),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield an ``on_progress(done, planned)`` callback drawing a bar on stderr.
+
+    The bar appears only on a terminal, without --quiet, once the work has taken a second.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield lambda *_: None
+        return
+    from rich.console import Console  # noqa: PLC0415 - only needed on a terminal
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.speed} /s"),
+        TimeRemainingColumn(),
+    )
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+    started = time.monotonic()
+
+    def update(done: int, planned: int) -> None:
+        if not bar.live.is_started and time.monotonic() - started > 1.0:
+            bar.start()
+        bar.update(task, completed=done, total=planned)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
+
+
+def dump_json(data: Any) -> str:
+    """``data`` as indented JSON text."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
