@@ -21,6 +21,7 @@ import cattrs
 
 from simulator.loading import dump_regime
 from simulator.parallel import Outcome, executor, jobs, run_job
+from simulator.rules.engine import boundaries
 from simulator.rules.values import Regime
 from simulator.scenario import Scenario
 from simulator.stats import Running
@@ -190,14 +191,23 @@ def _next_target(result: Study, plan: Plan) -> int:
 def run(scenario: Scenario, regime: Regime, plan: Plan, seed: int, **hooks: Any) -> dict[str, Any]:
     """Run one scenario and return the JSON-ready summary of ``exportsim run``."""
     result = study([Variant(scenario.id, scenario, regime)], seed, plan, **hooks)
+    head = {"scenario": scenario.id, "seed": seed, "replications": result.count}
     summary = result.summaries[0].summary()
     return {
-        "scenario": scenario.id,
-        "seed": seed,
-        "replications": result.count,
+        **head,
         **summary,
+        "measures": measures_within(scenario, regime),
         "provenance": provenance(result),
     }
+
+
+def measures_within(scenario: Scenario, regime: Regime) -> list[dict[str, str]]:
+    """The measures that change the law during the scenario: ``{"id", "date"}``."""
+    return [
+        {"id": measure, "date": day.isoformat()}
+        for day, measure in boundaries(regime)
+        if measure is not None and scenario.start <= day <= scenario.end
+    ]
 
 
 def comparison(result: Study) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.parallel import Outcome
 from simulator.scenario import Scenario
+from simulator.sweep import Condition, PointResult
 
 _TABLES = {
     "replications.csv": ("replication", "metric", "value"),
@@ -96,10 +97,12 @@ class RunWriter:
         revenue: dict[tuple[str, str], float] = {}
         for s in records.shipments:
             month = self.scenario.date(s.time).strftime("%Y-%m")
+            revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
+            if s.origin == s.destination:
+                continue  # customs statistics see only what crosses a border
             total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
             total[0] += s.quantity_t
             total[1] += s.value_usd
-            revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
         r = records.replication
         self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
@@ -160,3 +163,57 @@ def _cells(stats: dict[str, Any]) -> Iterator[tuple[str, Any]]:
             yield f"{stat}_high", value[1]
         else:
             yield stat, value
+
+
+def sweep_csv(results: list[PointResult], paths: list[str], condition: Condition | None) -> str:
+    """Sweep results as tidy CSV: one row per point and metric path."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ("point", *paths, "metric", "mean", "ci95_low", "ci95_high", "p10", "p50", "p90", "holds")
+    )
+    for n, result in enumerate(results):
+        values = [result.point[p] for p in paths]
+        for path, stats in _leaves(result.summary):
+            writer.writerow((n, *values, path, *_stats_row(stats), ""))
+        if condition is not None and result.condition is not None:
+            label = f"{condition.aggregate} {condition.metric}"
+            writer.writerow((n, *values, label, *_stats_row(result.condition.summary()), result.holds))
+    return buffer.getvalue()
+
+
+def _stats_row(stats: dict[str, Any]) -> tuple[Any, ...]:
+    ci = stats["ci95"] or (None, None)
+    return (stats["mean"], ci[0], ci[1], stats["p10"], stats["p50"], stats["p90"])
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so that nothing is half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}-", delete=False, encoding="utf-8"
+    ) as handle:
+        handle.write(text)
+    Path(handle.name).replace(path)
+
+
+class FanCollector:
+    """Keeps the daily inventory of at most ``limit`` replications, for fan charts."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self.limit = limit
+        self._series: dict[tuple[str, str], list[Any]] = {}
+
+    def add(self, outcome: Outcome) -> None:
+        """Keep this replication's daily inventories (until the limit is reached)."""
+        records = outcome.records[0]
+        for key in records.inventory:
+            kept = self._series.setdefault(key, [])
+            if len(kept) < self.limit:
+                kept.append(daily_inventory(records, *key))
+
+    def series(self) -> dict[tuple[str, str], Any]:
+        """(chipmaker, material) -> array of shape (replications, days)."""
+        import numpy as np  # noqa: PLC0415 - numpy is already loaded by the model
+
+        return {key: np.array(rows) for key, rows in self._series.items()}

@@ -1,20 +1,23 @@
-"""Study commands: ``run`` and ``validate`` a scenario, ``compare`` variants."""
+"""Study commands: ``run`` and ``validate`` a scenario, ``compare`` variants, ``sweep``, ``plot``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
-from simulator import report
+from simulator import plots, report
 from simulator.cli.options import dump_json, progress, study_options
 from simulator.errors import ExportsimError
 from simulator.experiments import Plan, Variant, comparison, run, study
 from simulator.loading import load_scenario, load_variants
-from simulator.output import RunWriter, write_comparison_csv
+from simulator.output import FanCollector, RunWriter, sweep_csv, write_comparison_csv, write_text_atomically
+from simulator.parallel import Outcome
 from simulator.scenario import Scenario
+from simulator.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
 
 _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 
@@ -37,27 +40,50 @@ def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Pla
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Also write CSV series and records here."
 )
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the inventory fan chart (.png or .svg).",
+)
 def run_command(
-    scenario_path: Path, seed: int | None, count: int | None, fmt: str, out: Path | None, **options: Any
+    scenario_path: Path,
+    seed: int | None,
+    count: int | None,
+    fmt: str,
+    out: Path | None,
+    plot_file: Path | None,
+    **options: Any,
 ) -> None:
     """Simulate a scenario and summarise who runs short of what, when, and at what cost."""
     scenario, law = load_scenario(scenario_path)
     seed = scenario.seed if seed is None else seed
-    plan = _plan(scenario, count, options)
+    plan = attrs.evolve(_plan(scenario, count, options), keep_records=bool(out or plot_file))
     writer = RunWriter(out, scenario) if out else None
+    fans = FanCollector() if plot_file else None
     try:
         with progress(options["quiet"], scenario.id) as on_progress:
-            plan = attrs.evolve(plan, keep_records=writer is not None)
-            summary = run(
-                scenario, law, plan, seed, on_outcome=writer.add if writer else None, on_progress=on_progress
-            )
+            hook = _hooks(writer, fans)
+            summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
     except BaseException:
         if writer:
             writer.discard()
         raise
     if writer:
         writer.publish(summary)
+    if fans and plot_file:
+        plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
     click.echo(dump_json(summary) if fmt == "json" else report.run_text(summary))
+
+
+def _hooks(writer: RunWriter | None, fans: FanCollector | None) -> Callable[[Outcome], None] | None:
+    hooks = [hook.add for hook in (writer, fans) if hook is not None]
+
+    def both(outcome: Outcome) -> None:
+        for hook in hooks:
+            hook(outcome)
+
+    return both if hooks else None
 
 
 @click.command()
@@ -81,12 +107,19 @@ def validate(scenario_path: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw stock-out days by variant with CIs (.png or .svg).",
+)
 def compare(
     scenario_paths: tuple[Path, ...],
     names: tuple[str, ...],
     seed: int | None,
     count: int | None,
     fmt: str,
+    plot_file: Path | None,
     **options: Any,
 ) -> None:
     """Compare variants with paired confidence intervals (common random numbers).
@@ -100,6 +133,8 @@ def compare(
     with progress(options["quiet"], "compare") as on_progress:
         result = study(variants, seed, _plan(first, count, options), on_progress=on_progress)
     data = comparison(result)
+    if plot_file:
+        plots.comparison_bars(data, plot_file)
     if fmt == "json":
         click.echo(dump_json(data))
     elif fmt == "csv":
@@ -117,4 +152,79 @@ def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:
     return [Variant(name, s, r) for name, s, r in load_variants(paths[0], wanted)]
 
 
-COMMANDS = (run_command, validate, compare)
+@click.command("sweep")
+@click.argument("scenario_path", metavar="SCENARIO", type=_SCENARIO)
+@click.option(
+    "--set",
+    "axes",
+    multiple=True,
+    required=True,
+    metavar="PATH=SPEC",
+    help="A field and its values: start:stop:step, a,b,c or one value (repeat).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(1),
+    help="A Latin hypercube of this many points over the ranges, instead of the grid.",
+)
+@click.option(
+    "--find",
+    "find",
+    metavar="CONDITION",
+    help="e.g. 'max stockout_days == 0': the smallest value (one --set) meeting it with 95% confidence.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV here (default: standard output).",
+)
+@study_options
+def sweep_command(
+    scenario_path: Path,
+    axes: tuple[str, ...],
+    samples: int | None,
+    find: str | None,
+    out: Path | None,
+    seed: int | None,
+    count: int | None,
+    **options: Any,
+) -> None:
+    """Run a scenario over a grid of field values and write a tidy CSV of summaries per point."""
+    scenario, law = load_scenario(scenario_path)
+    parsed = [parse_axis(a) for a in axes]
+    condition = Condition.parse(find) if find else None
+    if condition is not None and len(parsed) != 1:
+        raise ExportsimError("--find answers for one swept field: give exactly one --set")
+    seed = scenario.seed if seed is None else seed
+    points = latin_hypercube(parsed, samples, seed) if samples else grid(parsed)
+    plan = _plan(scenario, count, options)
+    with progress(options["quiet"], "sweep") as on_progress:
+        results = []
+        for result in sweep(scenario, law, points, seed, plan, condition):
+            results.append(result)
+            on_progress(len(results), len(points))
+    table = sweep_csv(results, [a.path for a in parsed], condition)
+    if out is None:
+        click.echo(table, nl=False)
+    else:
+        write_text_atomically(out, table)
+    if condition is not None:
+        answer = smallest_meeting(results, parsed[0].path)
+        verdict = (
+            f"smallest {parsed[0].path} meeting '{find}' with 95% confidence: {answer}"
+            if answer is not None
+            else f"no swept value meets '{find}' with 95% confidence"
+        )
+        click.echo(verdict, err=out is None)
+
+
+@click.command("plot")
+@click.argument("result_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(plots.FORMATS)), default="png", show_default=True)
+def plot_command(result_dir: Path, fmt: str) -> None:
+    """Draw inventory fan charts and monthly flows for a folder written by 'run --out'."""
+    for written in plots.plot_result_dir(result_dir, fmt):
+        click.echo(str(written))
+
+
+COMMANDS = (run_command, validate, compare, sweep_command, plot_command)

@@ -118,11 +118,16 @@ def licensing_metrics(records: RunRecords) -> dict[str, dict[str, float]]:
 
 
 def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
-    """Tonnes exported per material, origin country and month (``YYYY-MM``), as customs count them."""
+    """Tonnes imported per material, origin country and month (``YYYY-MM``), as customs count them.
+
+    Deliveries within one country are left out; ``shipments.csv`` has them.
+    """
     flows: dict[str, dict[str, dict[str, float]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(float))
     )
     for shipment in records.shipments:
+        if shipment.origin == shipment.destination:
+            continue  # domestic deliveries cross no border: customs statistics do not see them
         month = scenario.date(shipment.time).strftime("%Y-%m")
         flows[shipment.material][shipment.origin][month] += shipment.quantity_t
     return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
