@@ -135,13 +135,7 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
     from rich.console import Console  # noqa: PLC0415 - only needed on a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
 
-    columns = (
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.speed} /s"),
-        TimeRemainingColumn(),
-    )
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), _rate_column(), TimeRemainingColumn())
     bar = Progress(*columns, console=Console(stderr=True), transient=True)
     task = bar.add_task(label, total=None)
     started = time.monotonic()
@@ -160,3 +154,16 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
 def dump_json(data: Any) -> str:
     """``data`` as indented JSON text."""
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _rate_column() -> Any:
+    from rich.progress import ProgressColumn, Task  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    class Rate(ProgressColumn):
+        """Replications a second, one decimal."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:.1f}/s" if task.speed else "-/s")
+
+    return Rate()
