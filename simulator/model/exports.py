@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.model.licensing import INDIVIDUAL, ApplicationState, join_or_apply, use_licence
 from simulator.model.records import FailedOrder, Shipment
-from simulator.model.state import ARRIVAL, Order, World, after
+from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
 from simulator.scenario import SimDays
 
@@ -57,7 +57,7 @@ def ship(world: World, order: Order, licence: str, at: SimDays | None = None) ->
     supplier.held_t -= order.quantity_t
     _record_shipment(world, order, licence, leaves)
     transit = world.transit(supplier.supplier.country, order.fab.chipmaker.country)
-    after(world.env, leaves + transit - world.env.now, ARRIVAL, lambda: order.fab.receive(order))
+    At(world.env, leaves + transit - world.env.now, ARRIVAL, lambda _: order.fab.receive(order))
 
 
 def fail(world: World, order: Order, reason: str) -> None:

@@ -20,7 +20,6 @@ from simulator.model.state import (
     Order,
     Process,
     World,
-    after,
     exporter_profile,
 )
 from simulator.rules.compiled import DecisionTable
@@ -46,7 +45,7 @@ def dispatch(world: World, order: Order) -> None:
     if decision not in (INDIVIDUAL, PROHIBITED) and ready < world.scenario.horizon_days:
         ship(world, order, decision, at=ready)
     else:
-        after(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda: export(world, order))
+        At(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda _: export(world, order))
 
 
 def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
