@@ -24,7 +24,7 @@ from simulator.parallel import Outcome, executor, jobs, run_job
 from simulator.rules.engine import boundaries
 from simulator.rules.values import Regime
 from simulator.scenario import Scenario
-from simulator.stats import Running
+from simulator.stats import Running, t975
 
 Path = tuple[str, ...]
 _FLOWS = "flows"
@@ -241,9 +241,13 @@ def _unpaired(first: Running | None, other: Running | None) -> list[float] | Non
     """Welch's 95% interval of the difference of means, as if the runs were independent."""
     if first is None or other is None or first.count < 2 or other.count < 2:
         return None
-    se = math.sqrt(first.variance / first.count + other.variance / other.count)
-    half = 1.96 * se if min(first.count, other.count) > 30 else 2.0 * se
+    a, b = first.variance / first.count, other.variance / other.count
+    se = math.sqrt(a + b)
     centre = other.mean - first.mean
+    if se == 0:
+        return [centre, centre]
+    dof = (a + b) ** 2 / (a**2 / (first.count - 1) + b**2 / (other.count - 1))  # Welch-Satterthwaite
+    half = t975(max(1, math.floor(dof))) * se
     return [centre - half, centre + half]
 
 

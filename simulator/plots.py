@@ -27,7 +27,8 @@ _BAND = "#9ecae1"
 _LINE = "#08519c"
 
 
-def _check_format(path: Path) -> None:
+def check_format(path: Path) -> None:
+    """Raise an :class:`InputError` unless ``path`` ends in a supported picture format."""
     if path.suffix.lstrip(".").lower() not in FORMATS:
         raise InputError(str(path), [Problem("", f"expected a file ending in .{' or .'.join(FORMATS)}")])
 
@@ -43,7 +44,7 @@ def inventory_fan(
         measures: ``{"id", "date"}`` of the policy measures, drawn as dated vertical lines.
         path: the file to write (.png or .svg).
     """
-    _check_format(path)
+    check_format(path)
     keys = sorted(series)
     columns = 2 if len(keys) > 1 else 1
     rows = -(-len(keys) // columns)
@@ -77,7 +78,7 @@ def _fan(ax: Any, data: np.ndarray, start: dt.date, measures: list[dict[str, str
 
 def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -> Path:
     """Monthly imports (mean tonnes over replications) per material, stacked by origin country."""
-    _check_format(path)
+    check_format(path)
     materials = sorted(flows)
     figure, axes = plt.subplots(len(materials), 1, figsize=(10, 2.4 * len(materials)), squeeze=False)
     for ax, material in zip(axes.flat, materials, strict=True):
@@ -99,7 +100,7 @@ def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -
 
 def comparison_bars(data: dict[str, Any], path: Path, metric: str = "stockout_days") -> Path:
     """Each variant's mean of ``metric`` per chipmaker and material, with 95% intervals."""
-    _check_format(path)
+    check_format(path)
     names = list(data["variants"])
     base = data["variants"][names[0]]["chipmakers"]
     keys = [(c, m) for c, materials in base.items() for m in materials]

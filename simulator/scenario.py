@@ -11,146 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator
-from typing import Literal
 
 import attrs
-import numpy as np
 from attrs import frozen
 
-from simulator.errors import Problem
+from simulator.distributions import STANDARD_REVIEW, ZERO_DAYS, Distribution, fixed
 
 SimDays = float
 """Simulation time, in days since the scenario's start."""
-
-DistributionKind = Literal["fixed", "uniform", "triangular", "exponential", "gamma", "lognormal"]
-
-
-@frozen
-class Distribution:
-    """A random duration or quantity, in the unit its field names.
-
-    ``fixed`` uses ``value``; ``uniform`` ``low``/``high``; ``triangular`` ``low``/``mode``/
-    ``high``; ``exponential`` ``mean``; ``gamma`` and ``lognormal`` ``mean``/``sd``.
-    """
-
-    dist: DistributionKind
-    value: float | None = None
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-
-    def sample(self, rng: np.random.Generator) -> float:
-        """Draw one value from ``rng``."""
-        return float(_SAMPLERS[self.dist](self, rng))
-
-    def sampler(self, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
-        """Return a function drawing successive values from ``rng``, a batch at a time.
-
-        Drawing in batches is much cheaper than one NumPy call per value; the values are the
-        same sequence whenever the same stream is used the same way.
-        """
-        if self.dist == "fixed":
-            value = _f(self.value)
-            return lambda: value
-        buffer: list[float] = []
-
-        def draw() -> float:
-            if not buffer:
-                buffer.extend(reversed(_batch(self, rng, batch)))
-            return buffer.pop()
-
-        return draw
-
-    @property
-    def expected(self) -> float:
-        """The distribution's mean."""
-        if self.dist == "fixed":
-            return _f(self.value)
-        if self.dist in ("uniform", "triangular"):
-            points = [self.low, self.high] if self.dist == "uniform" else [self.low, self.mode, self.high]
-            return sum(_f(p) for p in points) / len(points)
-        return _f(self.mean)
-
-    def problems(self, path: str) -> Iterator[Problem]:
-        """Yield what is missing or out of range for this kind of distribution."""
-        if self.dist not in _PARAMETERS:
-            yield Problem(f"{path}.dist", f"expected one of {', '.join(_PARAMETERS)}; got {self.dist!r}")
-            return
-        for name in _PARAMETERS[self.dist]:
-            value = getattr(self, name)
-            if value is None:
-                yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
-            elif value < 0 or math.isnan(value):
-                yield Problem(f"{path}.{name}", f"expected a number >= 0, got {value}")
-        if self.dist in ("uniform", "triangular") and not self._ordered():
-            yield Problem(path, "expected low <= mode <= high")
-
-    def _ordered(self) -> bool:
-        points = [p for p in (self.low, self.mode, self.high) if p is not None]
-        return points == sorted(points)
-
-
-def fixed(value: float) -> Distribution:
-    """Return a distribution that always gives ``value``."""
-    return Distribution("fixed", value=value)
-
-
-ZERO_DAYS = fixed(0.0)
-"""No delay at all."""
-STANDARD_REVIEW = fixed(90.0)
-"""A review taking exactly the standard processing period."""
-
-
-def _f(value: float | None) -> float:
-    return float(value) if value is not None else math.nan
-
-
-def _gamma(d: Distribution, rng: np.random.Generator) -> float:
-    mean, sd = _f(d.mean), _f(d.sd)
-    if sd == 0:
-        return mean
-    shape = (mean / sd) ** 2
-    return float(rng.gamma(shape, mean / shape))
-
-
-def _lognormal(d: Distribution, rng: np.random.Generator) -> float:
-    mean, sd = _f(d.mean), _f(d.sd)
-    sigma2 = math.log1p((sd / mean) ** 2) if mean > 0 else 0.0
-    return float(rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))) if mean > 0 else 0.0
-
-
-def _batch(d: Distribution, rng: np.random.Generator, size: int) -> list[float]:
-    if d.dist == "triangular" and d.low == d.high:
-        return [_f(d.low)] * size
-    draws = {
-        "uniform": lambda: rng.uniform(_f(d.low), _f(d.high), size),
-        "triangular": lambda: rng.triangular(_f(d.low), _f(d.mode), _f(d.high), size),
-        "exponential": lambda: rng.exponential(_f(d.mean), size),
-    }.get(d.dist)
-    return [float(v) for v in draws()] if draws else [d.sample(rng) for _ in range(size)]
-
-
-_SAMPLERS = {
-    "fixed": lambda d, _: _f(d.value),
-    "uniform": lambda d, rng: rng.uniform(_f(d.low), _f(d.high)),
-    "triangular": lambda d, rng: (
-        rng.triangular(_f(d.low), _f(d.mode), _f(d.high)) if d.low != d.high else _f(d.low)
-    ),
-    "exponential": lambda d, rng: rng.exponential(_f(d.mean)),
-    "gamma": _gamma,
-    "lognormal": _lognormal,
-}
-_PARAMETERS = {
-    "fixed": ("value",),
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "exponential": ("mean",),
-    "gamma": ("mean", "sd"),
-    "lognormal": ("mean", "sd"),
-}
 
 
 @frozen

@@ -71,6 +71,8 @@ def _range(path: str, start: str, stop: str, step: str) -> tuple[Override, ...]:
     if not numeric or float(numbers[2]) <= 0:
         raise ExportsimError(f"--set {path}: expected numbers start:stop:step with step > 0")
     first, last, by = (float(v) for v in numbers)
+    if last < first:
+        raise ExportsimError(f"--set {path}: expected start <= stop, got {start}:{stop}")
     count = math.floor((last - first) / by + 1e-9) + 1
     values = [round(first + n * by, 12) for n in range(max(count, 0))]
     integer = all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)

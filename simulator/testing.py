@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
+from simulator.distributions import Distribution
 from simulator.loading import dump_regime, parse_regime, parse_toml
 from simulator.rules.compiled import compile_regime
 from simulator.rules.derive import RegimeChanges, derive
@@ -44,7 +45,6 @@ from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Gro
 from simulator.scenario import (
     Authority,
     Chipmaker,
-    Distribution,
     IntensityCut,
     ItemReview,
     Lane,

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import pytest
 
+from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime, load_scenario
 from simulator.model import simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
@@ -18,7 +19,7 @@ from simulator.model.state import (
     RULE_CHANGE,
     CountingEnvironment,
 )
-from simulator.scenario import Chipmaker, Distribution, IntensityCut, Scenario, fixed
+from simulator.scenario import Chipmaker, IntensityCut, Scenario
 
 ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
 

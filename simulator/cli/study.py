@@ -56,6 +56,8 @@ def run_command(
     **options: Any,
 ) -> None:
     """Simulate a scenario and summarise who runs short of what, when, and at what cost."""
+    if plot_file:
+        plots.check_format(plot_file)
     scenario, law = load_scenario(scenario_path)
     seed = scenario.seed if seed is None else seed
     plan = attrs.evolve(_plan(scenario, count, options), keep_records=bool(out or plot_file))
@@ -127,6 +129,8 @@ def compare(
     Either one scenario with --variant names (the base comes first unless named), or several
     scenario files over the same world. Differences are taken from the first.
     """
+    if plot_file:
+        plots.check_format(plot_file)
     variants = _variants(scenario_paths, names)
     first = variants[0].scenario
     seed = first.seed if seed is None else seed

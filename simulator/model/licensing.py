@@ -117,23 +117,31 @@ def review(
     application: ApplicationState,
     on_decided: Callable[[World, ApplicationState], None],
 ) -> Process:
-    """The authority reviews an application: queue for an examiner, maybe return documents, decide."""
+    """The authority reviews an application: queue for an examiner, maybe return documents, decide.
+
+    Each application takes exactly one draw from each of its supplier's review streams (time,
+    return, correction, denial), used or not, so variants that change one of these terms still
+    pair with the base application for application (common random numbers).
+    """
     order = application.order
-    terms = world.scenario.authority.review(order.material, world.scenario.material(order.material).item)
-    rng = world.streams("review", order.supplier.supplier.id)
-    work = terms.review_days.sample(rng)
-    if rng.random() < terms.returned_probability:
-        first = work * rng.random()
+    terms = world.scenario.authority.review(order.material, world.materials[order.material].item)
+    supplier = order.supplier.supplier.id
+    work = terms.review_days.sample(world.streams("review-time", supplier))
+    returned, fraction = world.streams("review-return", supplier).random(2)
+    correction = terms.correction_days.sample(world.streams("review-correction", supplier))
+    denial = world.streams("review-denial", supplier).random()
+    if returned < terms.returned_probability:
+        first = work * fraction
         with world.examiners.request() as request:
             yield request
             yield At(env, first, LICENCE_DECISION)
         application.returned += 1
-        yield At(env, terms.correction_days.sample(rng), CONSUMPTION_AND_ORDERS)
+        yield At(env, correction, CONSUMPTION_AND_ORDERS)
         work -= first
     with world.examiners.request() as request:
         yield request
         yield At(env, work, LICENCE_DECISION)
-    _decide(world, application, denied=rng.random() < terms.denial_probability)
+    _decide(world, application, denied=denial < terms.denial_probability)
     on_decided(world, application)
 
 

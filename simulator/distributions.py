@@ -1,0 +1,170 @@
+"""Random durations and quantities, each drawn from exactly one uniform number.
+
+Every value is the distribution's quantile of one uniform draw (inverse-transform sampling).
+So a stream yields the n-th value from its n-th uniform, whatever the kind or parameters of
+the distribution: two variants that differ only in a review-time distribution still pair
+draw for draw (common random numbers), and a ``fixed`` value uses up its uniform too.
+The quantile functions are exact, except the gamma's, which uses the Wilson-Hilferty cube
+approximation (accurate to about 1% in the body for shape >= 1, the case of review and
+lead times; documented in docs/model.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from statistics import NormalDist
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from attrs import frozen
+
+from simulator.errors import Problem
+
+DistributionKind = Literal["fixed", "uniform", "triangular", "exponential", "gamma", "lognormal"]
+Floats = npt.NDArray[np.float64]
+
+_PARAMETERS = {
+    "fixed": ("value",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "exponential": ("mean",),
+    "gamma": ("mean", "sd"),
+    "lognormal": ("mean", "sd"),
+}
+_STANDARD_NORMAL = NormalDist()
+
+
+@frozen
+class Distribution:
+    """A random duration or quantity, in the unit its field names.
+
+    ``fixed`` uses ``value``; ``uniform`` ``low``/``high``; ``triangular`` ``low``/``mode``/
+    ``high``; ``exponential`` ``mean``; ``gamma`` and ``lognormal`` ``mean``/``sd``.
+    """
+
+    dist: DistributionKind
+    value: float | None = None
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def quantiles(self, uniforms: Floats) -> Floats:
+        """The values at these cumulative probabilities (uniforms in [0, 1))."""
+        return _QUANTILES[self.dist](self, np.asarray(uniforms, dtype=float))
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """Draw one value, using exactly one uniform from ``rng``."""
+        return float(self.quantiles(rng.random(1))[0])
+
+    def sampler(self, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
+        """Return a function drawing successive values from ``rng``, a batch of uniforms at a time."""
+        buffer: list[float] = []
+
+        def draw() -> float:
+            if not buffer:
+                buffer.extend(reversed(self.quantiles(rng.random(batch)).tolist()))
+            return buffer.pop()
+
+        return draw
+
+    @property
+    def expected(self) -> float:
+        """The distribution's mean."""
+        if self.dist == "fixed":
+            return _f(self.value)
+        if self.dist in ("uniform", "triangular"):
+            points = [self.low, self.high] if self.dist == "uniform" else [self.low, self.mode, self.high]
+            return sum(_f(p) for p in points) / len(points)
+        return _f(self.mean)
+
+    def problems(self, path: str) -> Iterator[Problem]:
+        """Yield what is missing or out of range for this kind of distribution."""
+        if self.dist not in _PARAMETERS:
+            yield Problem(f"{path}.dist", f"expected one of {', '.join(_PARAMETERS)}; got {self.dist!r}")
+            return
+        for name in _PARAMETERS[self.dist]:
+            value = getattr(self, name)
+            if value is None:
+                yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
+            elif not value >= 0:  # written so that NaN fails too
+                yield Problem(f"{path}.{name}", f"expected a number >= 0, got {value}")
+        if self.dist in ("uniform", "triangular") and not self._ordered():
+            yield Problem(path, "expected low <= mode <= high")
+
+    def _ordered(self) -> bool:
+        points = [p for p in (self.low, self.mode, self.high) if p is not None]
+        return points == sorted(points)
+
+
+def fixed(value: float) -> Distribution:
+    """Return a distribution that always gives ``value``."""
+    return Distribution("fixed", value=value)
+
+
+ZERO_DAYS = fixed(0.0)
+"""No delay at all."""
+STANDARD_REVIEW = fixed(90.0)
+"""A review taking exactly the standard processing period."""
+
+
+def _f(value: float | None) -> float:
+    return float(value) if value is not None else math.nan
+
+
+def _fixed(d: Distribution, u: Floats) -> Floats:
+    return np.full_like(u, _f(d.value))
+
+
+def _uniform(d: Distribution, u: Floats) -> Floats:
+    return _f(d.low) + u * (_f(d.high) - _f(d.low))
+
+
+def _triangular(d: Distribution, u: Floats) -> Floats:
+    low, mode, high = _f(d.low), _f(d.mode), _f(d.high)
+    if high == low:
+        return np.full_like(u, low)
+    split = (mode - low) / (high - low)
+    rising = low + np.sqrt(u * (high - low) * (mode - low))
+    falling = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+    return np.where(u < split, rising, falling)
+
+
+def _exponential(d: Distribution, u: Floats) -> Floats:
+    return -_f(d.mean) * np.log1p(-u)
+
+
+def _normal_quantiles(u: Floats) -> Floats:
+    clipped = np.clip(u, 1e-12, 1 - 1e-12)
+    return np.array([_STANDARD_NORMAL.inv_cdf(float(p)) for p in clipped.ravel()]).reshape(u.shape)
+
+
+def _lognormal(d: Distribution, u: Floats) -> Floats:
+    mean, sd = _f(d.mean), _f(d.sd)
+    if mean <= 0 or sd == 0:
+        return np.full_like(u, max(mean, 0.0))
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return np.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * _normal_quantiles(u))
+
+
+def _gamma(d: Distribution, u: Floats) -> Floats:
+    mean, sd = _f(d.mean), _f(d.sd)
+    if mean <= 0 or sd == 0:
+        return np.full_like(u, max(mean, 0.0))
+    shape = (mean / sd) ** 2
+    z = _normal_quantiles(u)
+    cube = np.maximum(0.0, 1 - 1 / (9 * shape) + z / (3 * math.sqrt(shape))) ** 3
+    return mean * cube  # Wilson-Hilferty: shape * scale * cube, with shape * scale = mean
+
+
+_QUANTILES: dict[str, Callable[[Distribution, Floats], Floats]] = {
+    "fixed": _fixed,
+    "uniform": _uniform,
+    "triangular": _triangular,
+    "exponential": _exponential,
+    "gamma": _gamma,
+    "lognormal": _lognormal,
+}
