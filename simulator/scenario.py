@@ -76,13 +76,17 @@ class Source:
 
 @frozen
 class Qualification:
-    """Qualifying a new supplier: starts on ``start`` (or at the shock), takes ``days``."""
+    """Qualifying a new supplier: starts on ``start`` (or at the shock), takes ``days``.
+
+    ``enabled = false`` leaves the substitute out (a what-if without it).
+    """
 
     supplier: str
     material: str
     days: Distribution
     share: float
     start: dt.date | None = None
+    enabled: bool = True
     source: str = ""
 
 

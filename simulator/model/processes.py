@@ -70,7 +70,7 @@ def qualification(
 ) -> Process:
     """Qualify a new supplier: from the trigger, a random time, then it takes its share."""
     start = world.scenario.day(terms.start) if terms.start else shock
-    if start is None:
+    if start is None or not terms.enabled:
         return
     yield At(env, max(0.0, start - env.now), CONSUMPTION_AND_ORDERS)
     rng = world.streams("qualification", f"{fab.chipmaker.id}/{terms.supplier}/{terms.material}")
