@@ -25,7 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 ONE_FAB = ROOT / "tests" / "scenarios" / "one-fab.toml"
 JAPAN = ROOT / "scenarios" / "japan-2019.toml"
 NO_CURBS = ROOT / "scenarios" / "no-curbs-2019.toml"
-JAPAN_VARIANTS = ["no-curbs", "korea-stays-in-group-a", "full-90-day-reviews", "two-weeks-stock"]
+JAPAN_VARIANTS = [
+    "no-curbs",
+    "korea-stays-in-group-a",
+    "full-90-day-reviews",
+    "no-substitutes",
+    "all-three-specific-bulk",
+    "two-weeks-stock",
+    "one-month-stock",
+    "two-and-a-half-months-stock",
+]
 COVER = "chipmakers.fab.materials.*.cover_target_days"
 SWEEP_HEADER = ["point", COVER, "metric", "mean", "ci95_low", "ci95_high", "p10", "p50", "p90", "holds"]
 PNG = b"\x89PNG\r\n\x1a\n"
