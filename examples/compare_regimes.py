@@ -1,0 +1,35 @@
+"""Compare two regimes with paired confidence intervals.
+
+The japan-2019 world under the 2019 curbs (resist eased to specific bulk on 20 Dec 2019) and
+under the counterfactual regime easing all three items that day, with common random numbers:
+replication r of both uses the same draws, so the paired difference's interval is narrower
+than the unpaired one wherever both regimes leave the fab short.
+
+    python examples/compare_regimes.py [REPLICATIONS]
+"""
+
+import sys
+from pathlib import Path
+
+from simulator.experiments import Plan, Variant, comparison, study
+from simulator.loading import load_variants
+
+SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
+
+
+def main(replications: int = 20) -> None:
+    """Compare the two regimes and print the paired and unpaired intervals of the differences."""
+    names = ("base", "all-three-specific-bulk")
+    variants = [Variant(*v) for v in load_variants(SCENARIO, names)]
+    data = comparison(study(variants, seed=1, plan=Plan(replications=replications)))
+    print(f"stock-out days, {names[1]} minus {names[0]}: mean, paired CI, unpaired CI")
+    for chipmaker, materials in data["differences"][names[1]]["chipmakers"].items():
+        for material, metrics in materials.items():
+            d = metrics["stockout_days"]
+            (p0, p1), (u0, u1) = d["ci95"], d["unpaired_ci95"]
+            intervals = f"[{p0:7.1f}, {p1:7.1f}]  [{u0:7.1f}, {u1:7.1f}]"
+            print(f"{chipmaker:11} {material:25} {d['mean']:7.1f}  {intervals}")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:2]))
