@@ -2,8 +2,9 @@
 
 The japan-2019 world under the 2019 curbs (resist eased to specific bulk on 20 Dec 2019) and
 under the counterfactual regime easing all three items that day, with common random numbers:
-replication r of both uses the same draws, so the paired difference's interval is narrower
-than the unpaired one wherever both regimes leave the fab short.
+replication r of both uses the same draws, so the paired differences' intervals are, taken
+together, much narrower than the unpaired ones (pairing helps wherever the two runs move
+together; a single metric can still come out slightly wider).
 
     python examples/compare_regimes.py [REPLICATIONS]
 """

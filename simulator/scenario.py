@@ -53,6 +53,11 @@ class Supplier:
     ``bulk_licences`` lists the bulk licences the supplier holds; ``available_from`` is when a
     new plant or entrant can first ship; an individual-licence application covers the order
     plus ``contract_days`` of the buyer's expected orders from this supplier.
+    ``renew_days``: when an individual licence has less than that many days of the buyer's
+    expected orders left, the supplier applies for the next contract ahead of need.
+    ``licences_at_start_days`` gives it, on the first day, an individual licence per buyer and
+    material covering that many days of expected orders (licences granted before the scenario
+    starts, valid for the licence kind's validity).
     """
 
     id: str
@@ -63,6 +68,8 @@ class Supplier:
     bulk_licences: tuple[str, ...] = ()
     available_from: dt.date | None = None
     contract_days: float = 0.0
+    renew_days: float = 0.0
+    licences_at_start_days: float = 0.0
     source: str = ""
 
 

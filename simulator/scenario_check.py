@@ -59,7 +59,9 @@ def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]
 def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[Problem]:
     materials = {m.id for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
-        yield from _non_negative(supplier, f"suppliers[{n}]", "contract_days")
+        yield from _non_negative(
+            supplier, f"suppliers[{n}]", "contract_days", "renew_days", "licences_at_start_days"
+        )
         for licence in supplier.bulk_licences:
             if licence not in bulk_licences:
                 yield Problem(

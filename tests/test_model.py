@@ -164,3 +164,24 @@ def test_event_count_is_exact() -> None:
     env.run(until=5)
     assert env.events_processed == 6
     assert env.events_processed == 6  # reading the count does not change it
+
+
+def _licensed(scenario: Scenario, **fields: float) -> Scenario:
+    return attrs.evolve(scenario, suppliers=(attrs.evolve(scenario.suppliers[0], **fields),))
+
+
+def test_licences_at_start_cover_the_first_orders(one_fab: tuple[Scenario, object]) -> None:
+    """Licences for 30 days (30 t) at start cover four 7 t orders; the first application is on day 61.07."""
+    scenario, regime = one_fab
+    records = simulate(_licensed(scenario, licences_at_start_days=30.0), regime)  # type: ignore[arg-type]
+    assert min(a.filed for a in records.applications) == pytest.approx(61.07)
+    assert [s.licence for s in records.shipments if 33 < s.time < 61] == ["individual"] * 4
+
+
+def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, object]) -> None:
+    """With renewal below 20 days of supply, the second licensed order (16 t left) files on day 40.07."""
+    scenario, regime = one_fab
+    records = simulate(_licensed(scenario, licences_at_start_days=30.0, renew_days=20.0), regime)  # type: ignore[arg-type]
+    first = min(records.applications, key=lambda a: a.filed)
+    assert first.filed == pytest.approx(40.07)
+    assert first.quantity_t == pytest.approx(7.0)

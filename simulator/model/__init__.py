@@ -6,6 +6,7 @@ and returns :class:`~simulator.model.records.RunRecords`. It never prints or wri
 
 from __future__ import annotations
 
+from simulator.model.licensing import licences_at_start
 from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.state import CountingEnvironment, World
@@ -32,6 +33,7 @@ def simulate(scenario: Scenario, regime: Regime, replication: int = 0, seed: int
     world = World(
         env, scenario, table, Streams(scenario.seed if seed is None else seed, replication), dispatch
     )
+    licences_at_start(world)
     shocks = shock_days(scenario, table)
     env.process(rule_changes(env, world))
     for fab in world.fabs.values():

@@ -9,7 +9,7 @@ wait, which saves the events a process per waiting order would cost.
 
 from __future__ import annotations
 
-from simulator.model.licensing import INDIVIDUAL, ApplicationState, join_or_apply, use_licence
+from simulator.model.licensing import INDIVIDUAL, ApplicationState, join_or_apply, renew_if_low, use_licence
 from simulator.model.records import FailedOrder, Shipment
 from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
@@ -22,8 +22,13 @@ def export(world: World, order: Order) -> None:
     application = order.application
     if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
         fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
-    elif decision == INDIVIDUAL and not use_licence(order.supplier, order, world.env.now):
-        _wait(world, order)
+    elif decision == INDIVIDUAL:
+        licence = use_licence(order.supplier, order, world.env.now)
+        if licence is None:
+            _wait(world, order)
+        else:
+            renew_if_low(world, order, licence, _decided)
+            ship(world, order, decision)
     else:
         ship(world, order, decision)
 

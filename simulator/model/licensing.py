@@ -79,36 +79,73 @@ class ApplicationState:
         )  # fmt: skip
 
 
-def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> bool:
-    """Draw the order's quantity from a valid licence the supplier holds, if there is one."""
+def licences_at_start(world: World) -> None:
+    """Give each regulated supplier the individual licences it held before the scenario starts."""
+    kind = next((k for k in world.table.regime.licences if k.id == INDIVIDUAL), None)
+    if kind is None:
+        return
+    for fab in world.fabs.values():
+        for material, shares in fab.sources.items():
+            for supplier_id, share in shares.items():
+                supplier = world.suppliers[supplier_id]
+                days = supplier.supplier.licences_at_start_days
+                if supplier.regulated and days > 0 and share > 0:
+                    quantity = days * fab.planned_use(material) * share
+                    supplier.licences.append(
+                        Licence(fab.chipmaker.id, material, quantity, kind.validity_days)
+                    )
+
+
+def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> Licence | None:
+    """Draw the order's quantity from a valid licence the supplier holds; return it, or None."""
     for licence in supplier.licences:
         if licence.covers(order, now):
             licence.remaining_t -= order.quantity_t
-            return True
-    return False
+            return licence
+    return None
+
+
+def expected_t(order: Order, days: float) -> float:
+    """Tonnes this supplier expects to ship to the order's buyer over ``days``."""
+    fab = order.fab
+    share = fab.sources[order.material].get(order.supplier.supplier.id, 0.0)
+    return days * fab.planned_use(order.material) * share
+
+
+def renew_if_low(
+    world: World, order: Order, licence: Licence, on_decided: Callable[[World, ApplicationState], None]
+) -> None:
+    """Apply for the next contract ahead of need when ``licence`` is running low."""
+    supplier = order.supplier
+    threshold = expected_t(order, supplier.supplier.renew_days)
+    pending = any((a.order.fab, a.order.material) == (order.fab, order.material) for a in supplier.pending)
+    if licence.remaining_t < threshold and not pending:
+        quantity = max(order.quantity_t, expected_t(order, supplier.supplier.contract_days))
+        _file(world, ApplicationState(order, quantity, world.env.now), on_decided)
 
 
 def join_or_apply(
     world: World, order: Order, on_decided: Callable[[World, ApplicationState], None]
 ) -> ApplicationState:
     """Join a pending application with room for the order, or file a new one for a contract."""
-    env = world.env
-    supplier = order.supplier
-    application = next((a for a in supplier.pending if a.has_room(order)), None)
+    application = next((a for a in order.supplier.pending if a.has_room(order)), None)
     if application is None:
-        application = ApplicationState(order, _contract_quantity(order), env.now)
-        supplier.pending.append(application)
-        world.applications.append(application)
-        env.process(review(env, world, application, on_decided))
+        application = ApplicationState(order, _contract_quantity(order), world.env.now)
+        _file(world, application, on_decided)
     application.committed_t += order.quantity_t
     return application
 
 
+def _file(
+    world: World, application: ApplicationState, on_decided: Callable[[World, ApplicationState], None]
+) -> None:
+    application.order.supplier.pending.append(application)
+    world.applications.append(application)
+    world.env.process(review(world.env, world, application, on_decided))
+
+
 def _contract_quantity(order: Order) -> float:
-    fab, supplier = order.fab, order.supplier
-    share = fab.sources[order.material].get(supplier.supplier.id, 0.0)
-    expected = supplier.supplier.contract_days * fab.planned_use(order.material) * share
-    return max(order.quantity_t, order.quantity_t + expected)
+    return order.quantity_t + expected_t(order, order.supplier.supplier.contract_days)
 
 
 def review(
