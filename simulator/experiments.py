@@ -22,7 +22,7 @@ import cattrs
 from simulator.loading import dump_regime
 from simulator.parallel import Outcome, executor, jobs, run_job
 from simulator.rules.engine import boundaries
-from simulator.rules.values import Regime
+from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Scenario
 from simulator.stats import Running, t975
 
@@ -37,7 +37,7 @@ class Variant:
 
     name: str
     scenario: Scenario
-    regime: Regime
+    regime: Regime | Laws
 
 
 @attrs.frozen
@@ -188,7 +188,7 @@ def _next_target(result: Study, plan: Plan) -> int:
     return min(plan.max_replications, max(result.count + 10, math.ceil(needed)))
 
 
-def run(scenario: Scenario, regime: Regime, plan: Plan, seed: int, **hooks: Any) -> dict[str, Any]:
+def run(scenario: Scenario, regime: Regime | Laws, plan: Plan, seed: int, **hooks: Any) -> dict[str, Any]:
     """Run one scenario and return the JSON-ready summary of ``exportsim run``."""
     result = study([Variant(scenario.id, scenario, regime)], seed, plan, **hooks)
     head = {"scenario": scenario.id, "seed": seed, "replications": result.count}
@@ -201,11 +201,12 @@ def run(scenario: Scenario, regime: Regime, plan: Plan, seed: int, **hooks: Any)
     }
 
 
-def measures_within(scenario: Scenario, regime: Regime) -> list[dict[str, str]]:
+def measures_within(scenario: Scenario, regime: Regime | Laws) -> list[dict[str, str]]:
     """The measures that change the law during the scenario: ``{"id", "date"}``."""
     return [
         {"id": measure, "date": day.isoformat()}
-        for day, measure in boundaries(regime)
+        for law in laws_of(regime).regimes
+        for day, measure in boundaries(law)
         if measure is not None and scenario.start <= day <= scenario.end
     ]
 
@@ -259,7 +260,10 @@ def provenance(result: Study) -> dict[str, Any]:
             v.name: _sha256(json.dumps(cattrs.unstructure(v.scenario), sort_keys=True, default=str))
             for v in result.variants
         },
-        "regimes": {v.name: _sha256(dump_regime(v.regime)) for v in result.variants},
+        "regimes": {
+            v.name: _sha256("".join(dump_regime(r) for r in laws_of(v.regime).regimes))
+            for v in result.variants
+        },
         "seed": result.seed,
         "replications": result.count,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -26,7 +26,7 @@ from simulator.errors import InputError, Problem, UnknownNameError, close_matche
 from simulator.overrides import override_all
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
-from simulator.rules.values import Regime
+from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Override, Scenario, VariantSpec
 from simulator.scenario_check import scenario_problems
 
@@ -338,10 +338,11 @@ def lookup_country(code: str) -> str:
 _SCENARIO_TABLE = "scenario"
 
 
-def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
-    """Load a scenario file and the regime it names, checking both before anything runs.
+def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
+    """Load a scenario file and the regime(s) it names, checking both before anything runs.
 
-    A relative regime path is read relative to the scenario file.
+    Relative regime paths are read relative to the scenario file. With ``export_regimes`` the
+    second value is :class:`Laws` (the main regime first), else the one :class:`Regime`.
 
     Raises:
         InputError: every problem of the file, with its field path.
@@ -350,15 +351,49 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime]:
     source = str(path)
     flat = _scenario_data(path, ())
     scenario, problems = structure_entries(flat, Scenario, source, root=_SCENARIO_TABLE)
-    regime, regime_problems_ = _scenario_regime(scenario.regime, path.parent)
-    meaning = [*regime_problems_, *_country_problems(scenario), *_duplicate_ids(scenario)]
-    if regime is not None:
-        bulk = {k.id for k in regime.licences if not k.per_application}
-        meaning += scenario_problems(scenario, {i.id for i in regime.items}, bulk)
+    laws, meaning = _scenario_laws(scenario, path)
+    meaning += [*_country_problems(scenario), *_duplicate_ids(scenario)]
+    if laws is not None:
+        meaning += _meaning(scenario, laws)
     _raise_if_any(source, problems, meaning, _dropped_ids(flat, problems))
-    if regime is None:  # unreachable: a missing regime is one of the problems raised above
+    if laws is None:  # unreachable: a missing regime is one of the problems raised above
         raise InputError(source, [Problem("scenario.regime", "expected a regime")])
-    return scenario, regime
+    return scenario, _single_or_laws(laws)
+
+
+def _single_or_laws(laws: Laws) -> Regime | Laws:
+    return laws if len(laws.regimes) > 1 else laws.primary
+
+
+def _scenario_laws(scenario: Scenario, path: Path) -> tuple[Laws | None, list[Problem]]:
+    regime, problems = _scenario_regime(scenario.regime, path.parent)
+    others = []
+    for n, ref in enumerate(scenario.export_regimes):
+        other, found = _scenario_regime(_resolve_beside(path, ref), path.parent)
+        problems += [attrs.evolve(p, field=f"scenario.export_regimes[{n}]") for p in found]
+        others += [other] if other is not None else []
+    countries = [r.country for r in (regime, *others) if r is not None]
+    for country in sorted({c for c in countries if countries.count(c) > 1}):
+        expected = f"expected one regime per exporting country; {country} has two"
+        problems.append(Problem("scenario.export_regimes", expected))
+    return (Laws((regime, *others)) if regime is not None else None), problems
+
+
+def _meaning(scenario: Scenario, laws: Laws) -> list[Problem]:
+    """The checks of scenario_check under these laws, and each exporter's items in its regime."""
+    items = {i.id for r in laws.regimes for i in r.items}
+    bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
+    problems = scenario_problems(scenario, items, bulk)
+    materials = {m.id: m.item for m in scenario.materials}
+    for n, supplier in enumerate(scenario.suppliers):
+        regime = laws.of(supplier.country)
+        for k, product in enumerate(supplier.products):
+            item = materials.get(product.material)
+            if regime is not None and item is not None and not regime.has_item(item):
+                expected = f"an item of regime {regime.id!r}, which governs exports from {supplier.country}"
+                field = f"suppliers[{n}].products[{k}].material"
+                problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
+    return problems
 
 
 def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
@@ -417,7 +452,7 @@ def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
             yield Problem(table, f"expected unique ids; {duplicate!r} appears {ids.count(duplicate)} times")
 
 
-def load_variants(path: str | Path, names: tuple[str, ...]) -> list[tuple[str, Scenario, Regime]]:
+def load_variants(path: str | Path, names: tuple[str, ...]) -> list[tuple[str, Scenario, Regime | Laws]]:
     """Load a scenario and the variants named (``base`` is the file's own scenario).
 
     With no names, every variant is returned after the base. Each variant is checked like a
@@ -445,21 +480,18 @@ def _one_of_variants(unknown: list[str], specs: Mapping[str, Any]) -> str:
 
 
 def _variant(
-    path: Path, base: Scenario, regime: Regime, n: int, spec: VariantSpec
-) -> tuple[str, Scenario, Regime]:
+    path: Path, base: Scenario, law: Regime | Laws, n: int, spec: VariantSpec
+) -> tuple[str, Scenario, Regime | Laws]:
     scenario, problems = override_all(base, spec.set, f"variants[{n}].set")
+    laws = laws_of(law)
     if spec.regime is not None:
-        regime_, regime_problems_ = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
-        problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in regime_problems_]
-        regime = regime_ or regime
-    bulk = {k.id for k in regime.licences if not k.per_application}
-    problems += [
-        attrs.evolve(p, field=f"variants[{n}] -> {p.field}")
-        for p in scenario_problems(scenario, {i.id for i in regime.items}, bulk)
-    ]
+        regime, found = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
+        problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in found]
+        laws = Laws((regime, *laws.regimes[1:])) if regime is not None else laws
+    problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in _meaning(scenario, laws)]
     if problems:
         raise InputError(str(path), problems)
-    return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), regime
+    return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), _single_or_laws(laws)
 
 
 def _resolve_beside(path: Path, ref: str) -> str:

@@ -20,7 +20,7 @@ from simulator.errors import ExportsimError
 from simulator.model import simulate
 from simulator.model.metrics import flatten, replication_metrics
 from simulator.model.records import RunRecords
-from simulator.rules.values import Regime
+from simulator.rules.values import Laws, Regime
 from simulator.scenario import Scenario
 
 Flat = list[tuple[tuple[str, ...], float]]
@@ -33,7 +33,7 @@ Mapper = Callable[[Callable[["Job"], list["Outcome"]], list["Job"]], Iterator[li
 class Job:
     """Replications ``numbers`` of every (scenario, regime) variant, from one seed."""
 
-    variants: tuple[tuple[Scenario, Regime], ...]
+    variants: tuple[tuple[Scenario, Regime | Laws], ...]
     seed: int
     numbers: tuple[int, ...]
     keep_records: bool = False
@@ -62,7 +62,7 @@ def run_job(job: Job) -> list[Outcome]:
 
 
 def jobs(
-    variants: tuple[tuple[Scenario, Regime], ...], seed: int, numbers: range, workers: int, keep: bool
+    variants: tuple[tuple[Scenario, Regime | Laws], ...], seed: int, numbers: range, workers: int, keep: bool
 ) -> list[Job]:
     """Cut replications into jobs: small enough to balance ``workers``, large enough to be worth sending."""
     size = max(1, min(25, len(numbers) // (4 * workers) or 1))

@@ -158,9 +158,13 @@ class ItemReview:
 
 @frozen
 class Authority:
-    """The licensing authority: examiners working a first-come, first-served review queue."""
+    """A licensing authority: examiners working a first-come, first-served review queue.
+
+    ``country`` names the exporting country it licenses (blank: the scenario's regime's).
+    """
 
     examiners: int = 10
+    country: str = ""
     review_days: Distribution = STANDARD_REVIEW
     items: tuple[ItemReview, ...] = ()
 
@@ -203,6 +207,8 @@ class Scenario:
     chipmakers: tuple[Chipmaker, ...] = ()
     lanes: tuple[Lane, ...] = ()
     authority: Authority = Authority()
+    export_regimes: tuple[str, ...] = ()
+    authorities: tuple[Authority, ...] = ()
     variants: tuple[VariantSpec, ...] = ()
     source: str = ""
 
@@ -226,6 +232,10 @@ class Scenario:
     def supplier(self, supplier_id: str) -> Supplier:
         """Return the supplier ``supplier_id``."""
         return next(s for s in self.suppliers if s.id == supplier_id)
+
+    def authority_for(self, country: str) -> Authority:
+        """The authority licensing exports from ``country`` (the main one unless another is named)."""
+        return next((a for a in self.authorities if a.country == country), self.authority)
 
     def lane(self, origin: str, destination: str) -> Lane:
         """Return the lane between two countries (same-country trade takes a day)."""

@@ -23,7 +23,7 @@ from simulator.errors import ExportsimError, InputError, Problem
 from simulator.experiments import Plan, Variant, study
 from simulator.overrides import OverrideError, override, parse_value
 from simulator.parallel import Outcome
-from simulator.rules.values import Regime
+from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Override, Scenario
 from simulator.scenario_check import scenario_problems
 from simulator.stats import Running
@@ -101,7 +101,7 @@ def latin_hypercube(axes: list[Axis], samples: int, seed: int) -> list[dict[str,
     return points
 
 
-def point_scenario(scenario: Scenario, regime: Regime, point: dict[str, Override]) -> Scenario:
+def point_scenario(scenario: Scenario, regime: Regime | Laws, point: dict[str, Override]) -> Scenario:
     """The scenario at a sweep point, checked; raise with every problem."""
     problems = []
     for path, value in point.items():
@@ -109,8 +109,9 @@ def point_scenario(scenario: Scenario, regime: Regime, point: dict[str, Override
             scenario = override(scenario, path, value)
         except OverrideError as exc:
             problems.append(Problem(f"--set {path}", str(exc)))
-    bulk = {k.id for k in regime.licences if not k.per_application}
-    problems += scenario_problems(scenario, {i.id for i in regime.items}, bulk)
+    laws = laws_of(regime).regimes
+    bulk = {k.id for r in laws for k in r.licences if not k.per_application}
+    problems += scenario_problems(scenario, {i.id for r in laws for i in r.items}, bulk)
     if problems:
         raise InputError(f"sweep point {point}", problems)
     return scenario
@@ -172,7 +173,7 @@ class PointResult:
 
 def sweep(
     scenario: Scenario,
-    regime: Regime,
+    regime: Regime | Laws,
     points: list[dict[str, Override]],
     seed: int,
     plan: Plan,

@@ -10,31 +10,33 @@ from simulator.model.licensing import licences_at_start
 from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.state import CountingEnvironment, World
-from simulator.rules.compiled import compile_regime
-from simulator.rules.values import Regime
+from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 
-def simulate(scenario: Scenario, regime: Regime, replication: int = 0, seed: int | None = None) -> RunRecords:
+def simulate(
+    scenario: Scenario, regime: Regime | Laws, replication: int = 0, seed: int | None = None
+) -> RunRecords:
     """Run one replication of ``scenario`` under ``regime``.
 
     Args:
         scenario: the world to simulate.
-        regime: the law in force (its measures take effect on their dates during the run).
+        regime: the law in force (its measures take effect on their dates during the run), or
+            several regimes each governing exports from its own country.
         replication: the replication number; it selects the random streams.
         seed: overrides the scenario's seed.
 
     Returns:
         Everything the replication recorded.
     """
-    table = compile_regime(regime)
+    laws = laws_of(regime)
     env = CountingEnvironment()
     world = World(
-        env, scenario, table, Streams(scenario.seed if seed is None else seed, replication), dispatch
+        env, scenario, laws, Streams(scenario.seed if seed is None else seed, replication), dispatch
     )
     licences_at_start(world)
-    shocks = shock_days(scenario, table)
+    shocks = shock_days(scenario, world.tables)
     env.process(rule_changes(env, world))
     for fab in world.fabs.values():
         env.process(periodic_review(env, fab))

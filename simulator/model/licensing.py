@@ -27,6 +27,7 @@ from simulator.model.state import (
     SupplierState,
     World,
 )
+from simulator.rules.values import LicenceKind
 from simulator.scenario import SimDays
 
 INDIVIDUAL = "individual"
@@ -81,19 +82,24 @@ class ApplicationState:
 
 def licences_at_start(world: World) -> None:
     """Give each regulated supplier the individual licences it held before the scenario starts."""
-    kind = next((k for k in world.table.regime.licences if k.id == INDIVIDUAL), None)
-    if kind is None:
-        return
     for fab in world.fabs.values():
         for material, shares in fab.sources.items():
             for supplier_id, share in shares.items():
                 supplier = world.suppliers[supplier_id]
+                kind = _individual(supplier)
                 days = supplier.supplier.licences_at_start_days
-                if supplier.regulated and days > 0 and share > 0:
+                if kind is not None and days > 0 and share > 0:
                     quantity = days * fab.planned_use(material) * share
                     supplier.licences.append(
                         Licence(fab.chipmaker.id, material, quantity, kind.validity_days)
                     )
+
+
+def _individual(supplier: SupplierState) -> LicenceKind | None:
+    """The per-application licence kind of the regime governing this supplier's exports."""
+    if supplier.table is None:
+        return None
+    return next((k for k in supplier.table.regime.licences if k.per_application), None)
 
 
 def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> Licence | None:
@@ -161,7 +167,9 @@ def review(
     pair with the base application for application (common random numbers).
     """
     order = application.order
-    terms = world.scenario.authority.review(order.material, world.materials[order.material].item)
+    country = order.supplier.supplier.country
+    terms = world.scenario.authority_for(country).review(order.material, world.materials[order.material].item)
+    examiners = world.examiners[country]
     supplier = order.supplier.supplier.id
     work = terms.review_days.sample(world.streams("review-time", supplier))
     returned, fraction = world.streams("review-return", supplier).random(2)
@@ -169,13 +177,13 @@ def review(
     denial = world.streams("review-denial", supplier).random()
     if returned < terms.returned_probability:
         first = work * fraction
-        with world.examiners.request() as request:
+        with examiners.request() as request:
             yield request
             yield At(env, first, LICENCE_DECISION)
         application.returned += 1
         yield At(env, correction, CONSUMPTION_AND_ORDERS)
         work -= first
-    with world.examiners.request() as request:
+    with examiners.request() as request:
         yield request
         yield At(env, work, LICENCE_DECISION)
     _decide(world, application, denied=denial < terms.denial_probability)
@@ -188,7 +196,8 @@ def _decide(world: World, application: ApplicationState, denied: bool) -> None:
     application.outcome = "denied" if denied else "approved"
     order.supplier.pending.remove(application)
     if not denied:
-        validity = world.table.regime.licence(INDIVIDUAL).validity_days
+        kind = _individual(order.supplier)
+        validity = kind.validity_days if kind is not None else 0
         licence = Licence(
             order.fab.chipmaker.id, order.material, application.quantity_t, world.env.now + validity
         )

@@ -58,7 +58,7 @@ def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
 def rule_changes(env: simpy.Environment, world: World) -> Process:
     """At every date the law changes, orders waiting for a licence ask the rules again."""
     horizon = world.scenario.horizon_days
-    for day, _ in boundaries(world.table.regime):
+    for day in sorted({day for regime in world.laws.regimes for day, _ in boundaries(regime)}):
         at = world.scenario.day(day)
         if 0 < at < horizon and at >= env.now:
             yield At(env, at - env.now, RULE_CHANGE)
@@ -83,10 +83,12 @@ def qualification(
     fab.qualify(terms.supplier, terms.material, terms.share)
 
 
-def shock_days(scenario: Scenario, table: DecisionTable) -> dict[tuple[str, str], SimDays | None]:
+def shock_days(scenario: Scenario, tables: dict[str, DecisionTable]) -> dict[tuple[str, str], SimDays | None]:
     """For each chipmaker and material: the first day in the run its sources need an individual licence."""
     shocks: dict[tuple[str, str], SimDays | None] = {}
-    points = [d for d, _ in boundaries(table.regime) if scenario.start <= d <= scenario.end]
+    points = sorted(
+        {d for t in tables.values() for d, _ in boundaries(t.regime) if scenario.start <= d <= scenario.end}
+    )
     for chipmaker in scenario.chipmakers:
         for use in chipmaker.materials:
             item = scenario.material(use.material).item
@@ -94,16 +96,17 @@ def shock_days(scenario: Scenario, table: DecisionTable) -> dict[tuple[str, str]
                 scenario.day(day)
                 for source in use.sources
                 for day in (scenario.start, *points)
-                if _needs_individual(table, scenario.supplier(source.supplier), item, chipmaker.country, day)
+                if _needs_individual(tables, scenario.supplier(source.supplier), item, chipmaker.country, day)
             ]
             shocks[(chipmaker.id, use.material)] = min(days, default=None)
     return shocks
 
 
 def _needs_individual(
-    table: DecisionTable, supplier: Supplier, item: str, country: str, day: dt.date
+    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
 ) -> bool:
-    if supplier.country != table.regime.country:
+    table = tables.get(supplier.country)
+    if table is None or not table.regime.has_item(item):
         return False
     decision = table.licence(item, country, day, exporter_profile(supplier))
     return decision not in (NONE, PROHIBITED) and table.regime.licence(decision).per_application

@@ -19,8 +19,8 @@ import simpy
 from simpy.events import Event, Timeout
 
 from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout
-from simulator.rules.compiled import DecisionTable
-from simulator.rules.values import NONE, ExporterProfile
+from simulator.rules.compiled import compile_regime
+from simulator.rules.values import NONE, ExporterProfile, Laws
 from simulator.scenario import Chipmaker, Scenario, SimDays, Supplier
 from simulator.streams import Streams
 
@@ -76,20 +76,24 @@ class World:
         self,
         env: CountingEnvironment,
         scenario: Scenario,
-        table: DecisionTable,
+        laws: Laws,
         streams: Streams,
         dispatch: Callable[[World, Order], None],
     ) -> None:
         self.env = env
         self._dispatch = dispatch
         self.materials = {m.id: m for m in scenario.materials}
-        self._routes: dict[tuple[str, str], int] = {}
+        self._routes: dict[tuple[str, str, str], int] = {}
         self._lanes: dict[tuple[str, str], Callable[[], float]] = {}
         self._start_ordinal = scenario.start.toordinal()
         self.scenario = scenario
-        self.table = table
+        self.laws = laws
+        self.tables = {r.country: compile_regime(r) for r in laws.regimes}
         self.streams = streams
-        self.examiners = simpy.Resource(env, capacity=scenario.authority.examiners)
+        exporters = {s.country for s in scenario.suppliers}
+        self.examiners = {
+            c: simpy.Resource(env, capacity=scenario.authority_for(c).examiners) for c in exporters
+        }
         self.fabs = {c.id: Fab(self, c) for c in scenario.chipmakers}
         self.suppliers = {s.id: SupplierState(self, s) for s in scenario.suppliers}
         self.waiting: dict[Order, None] = {}  # orders waiting for a licence, in the order they began
@@ -105,17 +109,18 @@ class World:
     def licence(self, order: Order, at: SimDays | None = None) -> str:
         """Ask the rules how this order may be exported on the date of ``at`` (default: now).
 
-        The regime governs exports from its own country only; other trade needs no licence.
+        Each regime governs exports from its own country; other trade needs no licence.
         """
         supplier = order.supplier
-        if not supplier.regulated:
+        table = supplier.table
+        if table is None:
             return NONE
-        key = (order.material, order.fab.chipmaker.country)
+        key = (supplier.supplier.country, order.material, order.fab.chipmaker.country)
         route = self._routes.get(key)
         if route is None:
-            route = self._routes[key] = self.table.route(self.materials[order.material].item, key[1])
+            route = self._routes[key] = table.route(self.materials[order.material].item, key[2])
         ordinal = self._start_ordinal + int((self.env.now if at is None else at) // 1)
-        return self.table.licence_at(route, ordinal, supplier.profile_code)
+        return table.licence_at(route, ordinal, supplier.profile_code)
 
     def transit(self, origin: str, destination: str) -> SimDays:
         """Draw a transport time on the lane from ``origin`` to ``destination``."""
@@ -336,8 +341,9 @@ class SupplierState:
         self.world = world
         self.supplier = supplier
         self.profile = exporter_profile(supplier)
-        self.profile_code = world.table.profile_code(self.profile)
-        self.regulated = supplier.country == world.table.regime.country
+        self.table = world.tables.get(supplier.country)
+        self.regulated = self.table is not None
+        self.profile_code = self.table.profile_code(self.profile) if self.table else 0
         self._lead_time = {
             p.material: p.lead_time_days.sampler(world.streams("production", f"{supplier.id}/{p.material}"))
             for p in supplier.products

@@ -280,3 +280,24 @@ class Interval:
     until: dt.date | None
     licence: str
     measure: str | None
+
+
+@frozen
+class Laws:
+    """Several regimes in force at once, each governing exports from its own country."""
+
+    regimes: tuple[Regime, ...]
+
+    @property
+    def primary(self) -> Regime:
+        """The first regime: the one a scenario names as its ``regime``."""
+        return self.regimes[0]
+
+    def of(self, country: str) -> Regime | None:
+        """The regime governing exports from ``country``, if any."""
+        return next((r for r in self.regimes if r.country == country), None)
+
+
+def laws_of(law: Regime | Laws) -> Laws:
+    """Treat a single regime as the laws of one country."""
+    return law if isinstance(law, Laws) else Laws((law,))
