@@ -15,7 +15,7 @@ import math
 import attrs
 from attrs import frozen
 
-from simulator.distributions import STANDARD_REVIEW, ZERO_DAYS, Distribution, fixed
+from simulator.distributions import ZERO_DAYS, Distribution, fixed
 
 SimDays = float
 """Simulation time, in days since the scenario's start."""
@@ -147,10 +147,14 @@ class Lane:
 
 @frozen
 class ItemReview:
-    """How the authority reviews applications for one item (or, by its id, one material grade)."""
+    """How the authority reviews applications for one item (or, by its id, one material grade).
+
+    Without ``review_days`` a review takes exactly the standard processing period of the licence
+    kind applied for (90 days for Japan's individual licence; 5 or 15 days for Korea's).
+    """
 
     item: str
-    review_days: Distribution
+    review_days: Distribution | None = None
     returned_probability: float = 0.0
     correction_days: Distribution = ZERO_DAYS
     denial_probability: float = 0.0
@@ -165,7 +169,7 @@ class Authority:
 
     examiners: int = 10
     country: str = ""
-    review_days: Distribution = STANDARD_REVIEW
+    review_days: Distribution | None = None
     items: tuple[ItemReview, ...] = ()
 
     def review(self, material: str, item: str) -> ItemReview:

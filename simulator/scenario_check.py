@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator
 
 from simulator.errors import Problem
-from simulator.scenario import Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
+from simulator.scenario import Authority, Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
@@ -39,8 +39,6 @@ def _period_problems(scenario: Scenario) -> Iterator[Problem]:
         yield Problem("scenario.replications", "expected a whole number >= 1")
     if scenario.seed < 0:
         yield Problem("scenario.seed", "expected a whole number >= 0")
-    if scenario.authority.examiners < 1:
-        yield Problem("authority.examiners", "expected a whole number >= 1")
 
 
 def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
@@ -186,19 +184,31 @@ def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem
 def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:
     for n, lane in enumerate(scenario.lanes):
         yield from lane.days.problems(f"lanes[{n}].days")
-    yield from scenario.authority.review_days.problems("authority.review_days")
-    for n, terms in enumerate(scenario.authority.items):
-        yield from terms.review_days.problems(f"authority.items[{n}].review_days")
-        yield from terms.correction_days.problems(f"authority.items[{n}].correction_days")
-        for name in ("returned_probability", "denial_probability"):
-            if not 0 <= getattr(terms, name) <= 1:
-                yield Problem(f"authority.items[{n}].{name}", "expected a probability between 0 and 1")
+    authorities = [("authority", scenario.authority)]
+    authorities += [(f"authorities[{k}]", a) for k, a in enumerate(scenario.authorities)]
+    for path, authority in authorities:
+        yield from _authority_problems_of(authority, path)
     for n, chipmaker in enumerate(scenario.chipmakers):
         for k, qualification in enumerate(chipmaker.qualifications):
             yield from qualification.days.problems(f"chipmakers[{n}].qualifications[{k}].days")
     for n, supplier in enumerate(scenario.suppliers):
         for k, product in enumerate(supplier.products):
             yield from product.lead_time_days.problems(f"suppliers[{n}].products[{k}].lead_time_days")
+
+
+def _authority_problems_of(authority: Authority, path: str) -> Iterator[Problem]:
+    if authority.examiners < 1:
+        yield Problem(f"{path}.examiners", "expected a whole number >= 1")
+    if authority.review_days is not None:
+        yield from authority.review_days.problems(f"{path}.review_days")
+    for n, terms in enumerate(authority.items):
+        where = f"{path}.items[{n}]"
+        if terms.review_days is not None:
+            yield from terms.review_days.problems(f"{where}.review_days")
+        yield from terms.correction_days.problems(f"{where}.correction_days")
+        for name in ("returned_probability", "denial_probability"):
+            if not 0 <= getattr(terms, name) <= 1:
+                yield Problem(f"{where}.{name}", "expected a probability between 0 and 1")
 
 
 def _makers(scenario: Scenario) -> dict[str, set[str]]:

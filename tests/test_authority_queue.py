@@ -36,7 +36,9 @@ def _applications(
     fab, supplier = next(iter(world.fabs.values())), next(iter(world.suppliers.values()))
     for _ in range(count):
         yield env.timeout(rng.exponential(1 / rate))
-        application = ApplicationState(Order(fab, supplier, "photoresist", 1.0, ()), 1.0, env.now)
+        application = ApplicationState(
+            Order(fab, supplier, "photoresist", 1.0, ()), "individual", 1.0, env.now
+        )
         supplier.pending.append(application)
         done.append(application)
         env.process(review(env, world, application, lambda *_: None))

@@ -9,7 +9,7 @@ wait, which saves the events a process per waiting order would cost.
 
 from __future__ import annotations
 
-from simulator.model.licensing import INDIVIDUAL, ApplicationState, join_or_apply, renew_if_low, use_licence
+from simulator.model.licensing import ApplicationState, join_or_apply, renew_if_low, use_licence
 from simulator.model.records import FailedOrder, Shipment
 from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
@@ -22,21 +22,21 @@ def export(world: World, order: Order) -> None:
     application = order.application
     if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
         fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
-    elif decision == INDIVIDUAL:
+    elif decision in order.supplier.per_application:
         licence = use_licence(order.supplier, order, world.env.now)
         if licence is None:
-            _wait(world, order)
+            _wait(world, order, decision)
         else:
-            renew_if_low(world, order, licence, _decided)
+            renew_if_low(world, order, licence, decision, _decided)
             ship(world, order, decision)
     else:
         ship(world, order, decision)
 
 
-def _wait(world: World, order: Order) -> None:
+def _wait(world: World, order: Order, kind: str) -> None:
     application = order.application
     if application is None or application.outcome != "pending":
-        application = order.application = join_or_apply(world, order, _decided)
+        application = order.application = join_or_apply(world, order, kind, _decided)
     application.waiters.append(order)
     world.waiting[order] = None
 

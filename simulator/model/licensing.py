@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import simpy
 
+from simulator.distributions import fixed
 from simulator.model.records import LicenceApplication
 from simulator.model.state import (
     CONSUMPTION_AND_ORDERS,
@@ -29,8 +30,6 @@ from simulator.model.state import (
 )
 from simulator.rules.values import LicenceKind
 from simulator.scenario import SimDays
-
-INDIVIDUAL = "individual"
 
 
 class Licence:
@@ -54,8 +53,9 @@ class Licence:
 class ApplicationState:
     """An application in the authority's hands, and the orders waiting on it."""
 
-    def __init__(self, order: Order, quantity_t: float, filed: SimDays) -> None:
+    def __init__(self, order: Order, kind: str, quantity_t: float, filed: SimDays) -> None:
         self.order = order
+        self.kind = kind
         self.quantity_t = quantity_t
         self.committed_t = 0.0
         self.filed = filed
@@ -95,6 +95,12 @@ def licences_at_start(world: World) -> None:
                     )
 
 
+def _kind(supplier: SupplierState, kind: str) -> LicenceKind:
+    if supplier.table is None:  # pragma: no cover - only regulated suppliers apply
+        raise ValueError(f"{supplier.supplier.id} needs no licence")
+    return supplier.table.regime.licence(kind)
+
+
 def _individual(supplier: SupplierState) -> LicenceKind | None:
     """The per-application licence kind of the regime governing this supplier's exports."""
     if supplier.table is None:
@@ -119,7 +125,11 @@ def expected_t(order: Order, days: float) -> float:
 
 
 def renew_if_low(
-    world: World, order: Order, licence: Licence, on_decided: Callable[[World, ApplicationState], None]
+    world: World,
+    order: Order,
+    licence: Licence,
+    kind: str,
+    on_decided: Callable[[World, ApplicationState], None],
 ) -> None:
     """Apply for the next contract ahead of need when ``licence`` is running low."""
     supplier = order.supplier
@@ -127,16 +137,16 @@ def renew_if_low(
     pending = any((a.order.fab, a.order.material) == (order.fab, order.material) for a in supplier.pending)
     if licence.remaining_t < threshold and not pending:
         quantity = max(order.quantity_t, expected_t(order, supplier.supplier.contract_days))
-        _file(world, ApplicationState(order, quantity, world.env.now), on_decided)
+        _file(world, ApplicationState(order, kind, quantity, world.env.now), on_decided)
 
 
 def join_or_apply(
-    world: World, order: Order, on_decided: Callable[[World, ApplicationState], None]
+    world: World, order: Order, kind: str, on_decided: Callable[[World, ApplicationState], None]
 ) -> ApplicationState:
     """Join a pending application with room for the order, or file a new one for a contract."""
     application = next((a for a in order.supplier.pending if a.has_room(order)), None)
     if application is None:
-        application = ApplicationState(order, _contract_quantity(order), world.env.now)
+        application = ApplicationState(order, kind, _contract_quantity(order), world.env.now)
         _file(world, application, on_decided)
     application.committed_t += order.quantity_t
     return application
@@ -171,7 +181,9 @@ def review(
     terms = world.scenario.authority_for(country).review(order.material, world.materials[order.material].item)
     examiners = world.examiners[country]
     supplier = order.supplier.supplier.id
-    work = terms.review_days.sample(world.streams("review-time", supplier))
+    kind = _kind(order.supplier, application.kind)
+    review_days = terms.review_days or fixed(float(kind.standard_processing_days or 0))
+    work = review_days.sample(world.streams("review-time", supplier))
     returned, fraction = world.streams("review-return", supplier).random(2)
     correction = terms.correction_days.sample(world.streams("review-correction", supplier))
     denial = world.streams("review-denial", supplier).random()
@@ -196,8 +208,7 @@ def _decide(world: World, application: ApplicationState, denied: bool) -> None:
     application.outcome = "denied" if denied else "approved"
     order.supplier.pending.remove(application)
     if not denied:
-        kind = _individual(order.supplier)
-        validity = kind.validity_days if kind is not None else 0
+        validity = _kind(order.supplier, application.kind).validity_days
         licence = Licence(
             order.fab.chipmaker.id, order.material, application.quantity_t, world.env.now + validity
         )

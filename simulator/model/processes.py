@@ -11,7 +11,6 @@ import datetime as dt
 import simpy
 
 from simulator.model.exports import export, release, ship
-from simulator.model.licensing import INDIVIDUAL
 from simulator.model.state import (
     CONSUMPTION_AND_ORDERS,
     RULE_CHANGE,
@@ -42,7 +41,8 @@ def dispatch(world: World, order: Order) -> None:
     supplier.produced_t += order.quantity_t
     supplier.held_t += order.quantity_t
     decision = world.licence(order, at=ready)
-    if decision not in (INDIVIDUAL, PROHIBITED) and ready < world.scenario.horizon_days:
+    needs_review = decision in supplier.per_application or decision == PROHIBITED
+    if not needs_review and ready < world.scenario.horizon_days:
         ship(world, order, decision, at=ready)
     else:
         At(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda _: export(world, order))

@@ -344,6 +344,7 @@ class SupplierState:
         self.table = world.tables.get(supplier.country)
         self.regulated = self.table is not None
         self.profile_code = self.table.profile_code(self.profile) if self.table else 0
+        self.per_application = self.table.per_application if self.table else frozenset()
         self._lead_time = {
             p.material: p.lead_time_days.sampler(world.streams("production", f"{supplier.id}/{p.material}"))
             for p in supplier.products

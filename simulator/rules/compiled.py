@@ -39,6 +39,7 @@ class DecisionTable:
         self._code = {name: n for n, name in enumerate(self.outcomes)}
         self._code[engine.GAP] = GAP_CODE
         self._kinds = ranked(regime)
+        self.per_application = frozenset(k.id for k in regime.licences if k.per_application)
         self.items = tuple(i.id for i in regime.items)
         self._item_code = {item_id: n for n, item_id in enumerate(self.items)}
         self.named_countries = engine.named_countries(regime)
