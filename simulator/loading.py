@@ -28,7 +28,7 @@ from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Override, Scenario, VariantSpec
-from simulator.scenario_check import scenario_problems
+from simulator.scenario_check import laws_problems
 
 T = TypeVar("T")
 
@@ -354,7 +354,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     laws, meaning = _scenario_laws(scenario, path)
     meaning += [*_country_problems(scenario), *_duplicate_ids(scenario)]
     if laws is not None:
-        meaning += _meaning(scenario, laws)
+        meaning += laws_problems(scenario, laws)
     _raise_if_any(source, problems, meaning, _dropped_ids(flat, problems))
     if laws is None:  # unreachable: a missing regime is one of the problems raised above
         raise InputError(source, [Problem("scenario.regime", "expected a regime")])
@@ -377,23 +377,6 @@ def _scenario_laws(scenario: Scenario, path: Path) -> tuple[Laws | None, list[Pr
         expected = f"expected one regime per exporting country; {country} has two"
         problems.append(Problem("scenario.export_regimes", expected))
     return (Laws((regime, *others)) if regime is not None else None), problems
-
-
-def _meaning(scenario: Scenario, laws: Laws) -> list[Problem]:
-    """The checks of scenario_check under these laws, and each exporter's items in its regime."""
-    items = {i.id for r in laws.regimes for i in r.items}
-    bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
-    problems = scenario_problems(scenario, items, bulk)
-    materials = {m.id: m.item for m in scenario.materials}
-    for n, supplier in enumerate(scenario.suppliers):
-        regime = laws.of(supplier.country)
-        for k, product in enumerate(supplier.products):
-            item = materials.get(product.material)
-            if regime is not None and item is not None and not regime.has_item(item):
-                expected = f"an item of regime {regime.id!r}, which governs exports from {supplier.country}"
-                field = f"suppliers[{n}].products[{k}].material"
-                problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
-    return problems
 
 
 def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
@@ -488,7 +471,7 @@ def _variant(
         regime, found = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
         problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in found]
         laws = Laws((regime, *laws.regimes[1:])) if regime is not None else laws
-    problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in _meaning(scenario, laws)]
+    problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in laws_problems(scenario, laws)]
     if problems:
         raise InputError(str(path), problems)
     return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), _single_or_laws(laws)

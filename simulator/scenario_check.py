@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterator
 
 from simulator.errors import Problem
+from simulator.rules.values import Laws
 from simulator.scenario import Authority, Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
 
 
@@ -30,6 +31,27 @@ def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[st
         *_authority_problems(scenario, items),
         *_distribution_problems(scenario),
     ]
+
+
+def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
+    """Return every problem of meaning in ``scenario`` under ``laws``.
+
+    That is :func:`scenario_problems` with the items and bulk licences of all the regimes, and
+    each exporter's materials checked against the regime governing its exports.
+    """
+    items = {i.id for r in laws.regimes for i in r.items}
+    bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
+    problems = scenario_problems(scenario, items, bulk)
+    materials = {m.id: m.item for m in scenario.materials}
+    for n, supplier in enumerate(scenario.suppliers):
+        regime = laws.of(supplier.country)
+        for k, product in enumerate(supplier.products):
+            item = materials.get(product.material)
+            if regime is not None and item is not None and not regime.has_item(item):
+                expected = f"an item of regime {regime.id!r}, which governs exports from {supplier.country}"
+                field = f"suppliers[{n}].products[{k}].material"
+                problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
+    return problems
 
 
 def _period_problems(scenario: Scenario) -> Iterator[Problem]:

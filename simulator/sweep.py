@@ -19,13 +19,13 @@ from typing import Any
 import attrs
 import numpy as np
 
-from simulator.errors import ExportsimError, InputError, Problem
+from simulator.errors import ExportsimError, InputError
 from simulator.experiments import Plan, Variant, study
-from simulator.overrides import OverrideError, override, parse_value
+from simulator.overrides import override_all, parse_value
 from simulator.parallel import Outcome
 from simulator.rules.values import Laws, Regime, laws_of
 from simulator.scenario import Override, Scenario
-from simulator.scenario_check import scenario_problems
+from simulator.scenario_check import laws_problems
 from simulator.stats import Running
 
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -103,15 +103,8 @@ def latin_hypercube(axes: list[Axis], samples: int, seed: int) -> list[dict[str,
 
 def point_scenario(scenario: Scenario, regime: Regime | Laws, point: dict[str, Override]) -> Scenario:
     """The scenario at a sweep point, checked; raise with every problem."""
-    problems = []
-    for path, value in point.items():
-        try:
-            scenario = override(scenario, path, value)
-        except OverrideError as exc:
-            problems.append(Problem(f"--set {path}", str(exc)))
-    laws = laws_of(regime).regimes
-    bulk = {k.id for r in laws for k in r.licences if not k.per_application}
-    problems += scenario_problems(scenario, {i.id for r in laws for i in r.items}, bulk)
+    scenario, problems = override_all(scenario, point, "--set")
+    problems += laws_problems(scenario, laws_of(regime))
     if problems:
         raise InputError(f"sweep point {point}", problems)
     return scenario
