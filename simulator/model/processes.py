@@ -42,7 +42,7 @@ def dispatch(world: World, order: Order) -> None:
     supplier.held_t += order.quantity_t
     decision = world.licence(order, at=ready)
     needs_review = decision in supplier.per_application or decision == PROHIBITED
-    if not needs_review and ready < world.scenario.horizon_days:
+    if not needs_review and ready < world.horizon:
         ship(world, order, decision, at=ready)
     else:
         At(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda _: export(world, order))

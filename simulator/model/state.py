@@ -83,6 +83,7 @@ class World:
         self.env = env
         self._dispatch = dispatch
         self.materials = {m.id: m for m in scenario.materials}
+        self.horizon = scenario.horizon_days
         self._routes: dict[tuple[str, str, str], int] = {}
         self._lanes: dict[tuple[str, str], Callable[[], float]] = {}
         self._start_ordinal = scenario.start.toordinal()
