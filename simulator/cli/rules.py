@@ -62,7 +62,11 @@ def regime_timeline(
     regime_ref: str,
     fmt: str,
 ) -> None:
-    """Show the date intervals over which the decision stays the same."""
+    """Show when the decision for an item changes.
+
+    Lists the date intervals over which the decision stays the same, each with the measure
+    that starts it.
+    """
     law = load_regime(regime_ref)
     country = lookup_country(destination)
     intervals = timeline(law, lookup_item(law, item).id, country, profile(icp, continuing, end_use_concern))
@@ -76,7 +80,10 @@ def regime_timeline(
 @click.argument("regime_ref", default="japan", metavar="[NAME|FILE]")
 @click.option("--format", "fmt", type=click.Choice(["text", "toml"]), default="text", show_default=True)
 def regime_show(regime_ref: str, fmt: str) -> None:
-    """Summarise a regime, or print it whole as TOML (derived regimes resolved)."""
+    """Summarise a regime, or print it as TOML.
+
+    With --format toml a derived regime is printed whole, resolved against its base.
+    """
     law = load_regime(regime_ref)
     click.echo(report.regime_text(law) if fmt == "text" else dump_regime(law), nl=fmt == "text")
 
@@ -92,7 +99,9 @@ def regime_show(regime_ref: str, fmt: str) -> None:
     help="Examples per property.",
 )
 def regime_check(regime_ref: str, properties: bool, examples: int) -> None:
-    """Check a regime for gaps and overlaps (and, with --properties, its properties).
+    """Check a regime for gaps, overlaps and properties.
+
+    Gaps and overlaps always; with --properties also the shipped Hypothesis properties.
 
     Exits 1 when anything is found.
     """

@@ -55,7 +55,11 @@ def run_command(
     plot_file: Path | None,
     **options: Any,
 ) -> None:
-    """Simulate a scenario and summarise who runs short of what, when, and at what cost."""
+    """Simulate a scenario: who runs short, when, at what cost.
+
+    Prints each chipmaker and material's stock-out days, lost output, time to survive and time
+    to recover, and the licensing figures, as means with 95% intervals.
+    """
     if plot_file:
         plots.check_format(plot_file)
     scenario, law = load_scenario(scenario_path)
@@ -91,7 +95,10 @@ def _hooks(writer: RunWriter | None, fans: FanCollector | None) -> Callable[[Out
 @click.command()
 @click.argument("scenario_path", metavar="SCENARIO", type=_SCENARIO)
 def validate(scenario_path: Path) -> None:
-    """Check a scenario file (and its variants) and print every problem, or "ok"."""
+    """Check a scenario file and its variants.
+
+    Prints every problem at once, with its file and field path (exit code 2), or "ok".
+    """
     variants = load_variants(scenario_path, ())
     names = ", ".join(name for name, _, _ in variants)
     click.echo(f"{scenario_path}: ok ({variants[0][1].id}; variants: {names})")
@@ -124,7 +131,9 @@ def compare(
     plot_file: Path | None,
     **options: Any,
 ) -> None:
-    """Compare variants with paired confidence intervals (common random numbers).
+    """Compare variants with paired confidence intervals.
+
+    Replication r of every variant uses the same random numbers (common random numbers).
 
     Either one scenario with --variant names (the base comes first unless named), or several
     scenario files over the same world. Differences are taken from the first.
@@ -193,7 +202,11 @@ def sweep_command(
     count: int | None,
     **options: Any,
 ) -> None:
-    """Run a scenario over a grid of field values and write a tidy CSV of summaries per point."""
+    """Run a scenario over a grid of field values.
+
+    Writes a tidy CSV of summaries per point; --find reports the smallest value meeting a
+    condition with 95% confidence.
+    """
     scenario, law = load_scenario(scenario_path)
     parsed = [parse_axis(a) for a in axes]
     condition = Condition.parse(find) if find else None
@@ -226,7 +239,10 @@ def sweep_command(
 @click.argument("result_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(plots.FORMATS)), default="png", show_default=True)
 def plot_command(result_dir: Path, fmt: str) -> None:
-    """Draw inventory fan charts and monthly flows for a folder written by 'run --out'."""
+    """Draw fan charts and imports from a run's --out.
+
+    Writes inventory and flows pictures into RESULT_DIR, the folder of 'exportsim run --out'.
+    """
     for written in plots.plot_result_dir(result_dir, fmt):
         click.echo(str(written))
 
