@@ -142,21 +142,40 @@ def structure_entries(
         problems.append(
             Problem(root, f"unknown field(s) {', '.join(unknown)}; check the spelling against the docs")
         )
-    header = {k: v for k, v in data.items() if k not in parts and k in known}
+    tables = dict(_sound_tables(data, cls, source, problems))
+    header = {k: v for k, v in data.items() if k not in parts and k in known and k not in _table_fields(cls)}
     try:
         value = structure(header, cls, source, root)
     except InputError as exc:
-        tables = {k for k, v in header.items() if isinstance(v, dict)}
-        located = [_unrooted(p, root, tables) for p in exc.problems]
-        raise InputError(source, [*located, *problems]) from None
-    return attrs.evolve(value, **parts), problems  # type: ignore[misc]
+        raise InputError(source, [*exc.problems, *problems]) from None
+    return attrs.evolve(value, **parts, **tables), problems  # type: ignore[misc]
 
 
-def _unrooted(problem: Problem, root: str, tables: set[str]) -> Problem:
-    """A problem in a table of its own (``[authority]``) is not under the header's root."""
-    rest = problem.field.removeprefix(f"{root}.")
-    head = rest.split(".")[0].split("[")[0]
-    return Problem(rest, problem.expected) if head in tables else problem
+def _sound_tables(
+    data: Mapping[str, Any], cls: type, source: str, problems: list[Problem]
+) -> Iterator[tuple[str, Any]]:
+    """Structure each single table (``[authority]``) on its own; a bad one keeps its default."""
+    for name, table_cls in _table_fields(cls).items():
+        table = data.get(name)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            problems.append(Problem(name, f"expected a table ([{name}])"))
+            continue
+        try:
+            yield name, structure(table, table_cls, source, name)
+        except InputError as exc:
+            problems.extend(exc.problems)
+
+
+def _table_fields(cls: type) -> dict[str, type]:
+    fields = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        candidates = [hint, *typing.get_args(hint)] if typing.get_origin(hint) is not tuple else []
+        table = next((c for c in candidates if isinstance(c, type) and attrs.has(c)), None)
+        if table is not None:
+            fields[name] = table
+    return fields
 
 
 def _sound_entries(
@@ -408,9 +427,12 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
 
 
 def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
-    candidate = folder / ref
+    """Load a bundled regime by name, or a regime file beside the scenario (never elsewhere)."""
+    if ref not in bundled_regimes() and not (folder / ref).is_file():
+        expected = f"expected a bundled regime ({', '.join(bundled_regimes())}) or a file beside the scenario"
+        return None, [Problem("scenario.regime", f"{expected}; got {ref!r}")]
     try:
-        return load_regime(candidate if ref not in bundled_regimes() and candidate.is_file() else ref), []
+        return load_regime(ref if ref in bundled_regimes() else folder / ref), []
     except (UnknownNameError, InputError) as exc:
         return None, [Problem("scenario.regime", str(exc).replace("\n", "; "))]
 

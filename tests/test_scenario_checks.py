@@ -89,3 +89,30 @@ def test_zero_cover_target_is_honoured(tmp_path: Path) -> None:
     )
     scenario, regime = load_scenario(path)
     assert simulate(scenario, regime).shipments == ()
+
+
+def test_bad_authority_does_not_hide_other_problems(tmp_path: Path) -> None:
+    """A wrong type in [authority] and a bad share elsewhere are reported in the same pass."""
+    text = ONE_FAB.replace("examiners = 50", 'examiners = "many"').replace("share = 1.0", "share = 0.5")
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    fields = [p.field for p in caught.value.problems]
+    assert "authority.examiners" in fields
+    assert "chipmakers[0].materials[0].sources" in fields
+
+
+def test_regime_file_only_beside_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regime path is looked for beside the scenario, never in the current directory."""
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    (elsewhere / "mine.toml").write_text('[regime]\nid = "mine"\nbase = "japan"\n', encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    path = folder / "s.toml"
+    path.write_text(ONE_FAB.replace('regime = "japan"', 'regime = "mine.toml"'), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert [p.field for p in caught.value.problems] == ["scenario.regime"]
