@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
-from simulator.model.records import RunRecords
+from simulator.model.records import Receipt, RunRecords, Stockout
 from simulator.scenario import Scenario
 
 WINDOW_DAYS = 30
@@ -49,47 +49,56 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
     """Per chipmaker and material: stock-out days, lost production (fraction, USD), TTS and TTR."""
     result: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
     value = {c.id: c.value_usd_per_unit for c in scenario.chipmakers}
-    for (chipmaker, material), lost in records.lost_units.items():
-        shock = records.shock_day.get((chipmaker, material))
+    spans = _by_key(records.stockouts)
+    receipts = _by_key(records.receipts)
+    for key, lost in records.lost_units.items():
+        chipmaker, material = key
+        shock = records.shock_day.get(key)
+        planned = records.planned_units[chipmaker]
+        tts = _time_to_survive(records, spans.get(key, []), shock)
+        ttr = _time_to_recover(records, receipts.get(key, []), key, shock)
         result[chipmaker][material] = {
-            "stockout_days": _stockout_days(records, chipmaker, material),
-            "production_loss_fraction": lost / records.planned_units[chipmaker]
-            if records.planned_units[chipmaker]
-            else 0.0,
+            "stockout_days": _stockout_days(records, spans.get(key, [])),
+            "production_loss_fraction": lost / planned if planned else 0.0,
             "production_loss_usd": lost * value[chipmaker],
-            "tts_days": (tts := _time_to_survive(records, chipmaker, material, shock)),
-            "ttr_days": (ttr := _time_to_recover(records, chipmaker, material, shock)),
+            "tts_days": tts,
+            "ttr_days": ttr,
             "tts_lt_ttr": float(tts < ttr) if shock is not None else math.nan,
         }
     return dict(result)
 
 
-def _stockout_days(records: RunRecords, chipmaker: str, material: str) -> float:
-    spans = [s for s in records.stockouts if (s.chipmaker, s.material) == (chipmaker, material)]
+def _by_key(entries: Iterable[Stockout | Receipt]) -> dict[tuple[str, str], list[Any]]:
+    """Group stock-outs or receipts by (chipmaker, material), once per replication."""
+    grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for entry in entries:
+        grouped[(entry.chipmaker, entry.material)].append(entry)
+    return grouped
+
+
+def _stockout_days(records: RunRecords, spans: list[Stockout]) -> float:
     return sum((records.horizon_days if s.end is None else s.end) - s.start for s in spans)
 
 
-def _time_to_survive(records: RunRecords, chipmaker: str, material: str, shock: float | None) -> float:
+def _time_to_survive(records: RunRecords, spans: list[Stockout], shock: float | None) -> float:
     if shock is None:
         return math.nan
-    starts = [
-        s.start
-        for s in records.stockouts
-        if (s.chipmaker, s.material) == (chipmaker, material) and s.start >= shock
-    ]
+    starts = [s.start for s in spans if s.start >= shock]
     return (min(starts) if starts else records.horizon_days) - shock
 
 
-def _time_to_recover(records: RunRecords, chipmaker: str, material: str, shock: float | None) -> float:
+def _time_to_recover(
+    records: RunRecords, receipts: list[Receipt], key: tuple[str, str], shock: float | None
+) -> float:
     if shock is None:
         return math.nan
     horizon = int(records.horizon_days)
     daily = np.zeros(horizon)
-    for receipt in records.receipts:
-        if (receipt.chipmaker, receipt.material) == (chipmaker, material) and receipt.time < horizon:
+    for receipt in receipts:
+        if receipt.time < horizon:
             daily[int(receipt.time)] += receipt.quantity_t
     trailing = np.convolve(daily, np.ones(WINDOW_DAYS))[:horizon]
-    need = WINDOW_DAYS * records.planned_use_t_per_day[(chipmaker, material)] * (1 - 1e-9)
+    need = WINDOW_DAYS * records.planned_use_t_per_day[key] * (1 - 1e-9)
     days = np.arange(horizon)
     short = np.flatnonzero((days >= shock) & (trailing < need))
     if short.size == 0:
@@ -125,10 +134,12 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
     flows: dict[str, dict[str, dict[str, float]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(float))
     )
+    months: dict[int, str] = {}  # one label per simulated day, made once
     for shipment in records.shipments:
         if shipment.origin == shipment.destination:
             continue  # domestic deliveries cross no border: customs statistics do not see them
-        month = scenario.date(shipment.time).strftime("%Y-%m")
+        day = int(shipment.time)
+        month = months.get(day) or months.setdefault(day, scenario.date(day).strftime("%Y-%m"))
         flows[shipment.material][shipment.origin][month] += shipment.quantity_t
     return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
 
