@@ -143,7 +143,7 @@ class CatchAll:
     source: str = ""
 
 
-@frozen
+@frozen(cache_hash=True)  # regimes key the engine's caches: hash once, not per lookup
 class Regime:
     """A whole export-control regime: the law of one country as dated, cited data."""
 
