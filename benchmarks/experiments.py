@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from simulator.experiments import Plan, Variant, study
-from simulator.loading import load_scenario, load_variants
+from simulator.scenario_loading import load_scenario, load_variants
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

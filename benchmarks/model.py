@@ -12,9 +12,9 @@ from pathlib import Path
 
 import simpy
 
-from simulator.loading import load_scenario
 from simulator.model import simulate
 from simulator.rules.compiled import compile_regime
+from simulator.scenario_loading import load_scenario
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 BARE_EVENTS = 200_000

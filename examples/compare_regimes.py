@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from simulator.experiments import Plan, Variant, comparison, study
-from simulator.loading import load_variants
+from simulator.scenario_loading import load_variants
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

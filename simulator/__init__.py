@@ -16,7 +16,7 @@ summarises many replications.
 
 from simulator.errors import ExportsimError, InputError, Problem, RuleError, UnknownNameError
 from simulator.experiments import run
-from simulator.loading import bundled_regimes, dump_regime, load_regime, load_scenario
+from simulator.loading import bundled_regimes, dump_regime, load_regime
 from simulator.model import simulate
 from simulator.model.records import RunRecords
 from simulator.rules.check import Finding, check_regime
@@ -34,6 +34,7 @@ from simulator.rules.values import (
     Rule,
 )
 from simulator.scenario import Scenario
+from simulator.scenario_loading import load_scenario
 
 __all__ = [
     "Application",

@@ -10,12 +10,12 @@ import numpy as np
 import simpy
 
 from simulator.distributions import Distribution
-from simulator.loading import load_scenario
 from simulator.model.licensing import ApplicationState, review
 from simulator.model.processes import dispatch
 from simulator.model.state import CountingEnvironment, Order, World
 from simulator.rules.values import laws_of
 from simulator.scenario import Authority, ItemReview
+from simulator.scenario_loading import load_scenario
 from simulator.streams import Streams
 
 ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"

@@ -18,12 +18,12 @@ import pytest
 from simulator.distributions import Distribution, fixed
 from simulator.errors import ExportsimError
 from simulator.experiments import Accumulator, Plan, Study, Variant, comparison, study
-from simulator.loading import load_scenario, load_variants
 from simulator.model import simulate
 from simulator.overrides import override
 from simulator.parallel import Outcome
 from simulator.rules.values import Regime
 from simulator.scenario import ItemReview, Scenario
+from simulator.scenario_loading import load_scenario, load_variants
 from simulator.stats import RESERVOIR, Running, t975
 from simulator.sweep import Axis, Condition, grid, latin_hypercube, parse_axis
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulator.distributions import Distribution, fixed
-from simulator.loading import load_regime, load_scenario
+from simulator.loading import load_regime
 from simulator.model import simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
 from simulator.model.state import (
@@ -20,6 +20,7 @@ from simulator.model.state import (
     CountingEnvironment,
 )
 from simulator.scenario import Chipmaker, IntensityCut, Scenario
+from simulator.scenario_loading import load_scenario
 
 ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
 

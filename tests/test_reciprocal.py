@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import InputError
-from simulator.loading import load_scenario
 from simulator.model import simulate
 from simulator.rules.values import Laws
+from simulator.scenario_loading import load_scenario
 
 RECIPROCAL = Path(__file__).parents[1] / "scenarios" / "korea-2019-reciprocal.toml"
 GA_2_DAY = 260.0  # 18 Sep 2019, days after 1 Jan 2019

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import InputError
-from simulator.loading import load_scenario
 from simulator.model import simulate
+from simulator.scenario_loading import load_scenario
 
 ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
 

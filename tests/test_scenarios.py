@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.experiments import Plan, Variant, study
-from simulator.loading import load_variants
+from simulator.scenario_loading import load_variants
 
 SCENARIOS = sorted((Path(__file__).parents[1] / "scenarios").glob("*.toml"))
 

@@ -13,10 +13,10 @@ from simulator import plots, report
 from simulator.cli.options import dump_json, progress, study_options
 from simulator.errors import ExportsimError
 from simulator.experiments import Plan, Variant, comparison, run, study
-from simulator.loading import load_scenario, load_variants
 from simulator.output import FanCollector, RunWriter, sweep_csv, write_comparison_csv, write_text_atomically
 from simulator.parallel import Outcome
 from simulator.scenario import Scenario
+from simulator.scenario_loading import load_scenario, load_variants
 from simulator.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
 
 _SCENARIO = click.Path(dir_okay=False, path_type=Path)

@@ -1,0 +1,177 @@
+"""Reading scenario files: the world, its regimes and its variants, checked before anything runs.
+
+Built on :mod:`simulator.loading` (the strict converter, regimes); like it, the only other
+place that parses files. A file may amend a base scenario, name several regimes, and declare
+variants changed by dotted path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from simulator.errors import InputError, Problem, UnknownNameError
+from simulator.loading import (
+    bundled_regimes,
+    countries,
+    dropped_ids,
+    load_regime,
+    raise_if_any,
+    read_toml,
+    structure_entries,
+)
+from simulator.overrides import override_all
+from simulator.rules.values import Laws, Regime, laws_of
+from simulator.scenario import Scenario, VariantSpec
+from simulator.scenario_check import laws_problems
+
+_SCENARIO_TABLE = "scenario"
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
+    """Load a scenario file and the regime(s) it names, checking both before anything runs.
+
+    Relative regime paths are read relative to the scenario file. With ``export_regimes`` the
+    second value is :class:`Laws` (the main regime first), else the one :class:`Regime`.
+
+    Raises:
+        InputError: every problem of the file, with its field path.
+    """
+    path = Path(path)
+    source = str(path)
+    flat = _scenario_data(path, ())
+    scenario, problems = structure_entries(flat, Scenario, source, root=_SCENARIO_TABLE)
+    laws, meaning = _scenario_laws(scenario, path)
+    meaning += [*_country_problems(scenario), *_duplicate_ids(scenario)]
+    if laws is not None:
+        meaning += laws_problems(scenario, laws)
+    raise_if_any(source, problems, meaning, dropped_ids(flat, problems))
+    if laws is None:  # unreachable: a missing regime is one of the problems raised above
+        raise InputError(source, [Problem("scenario.regime", "expected a regime")])
+    return scenario, _single_or_laws(laws)
+
+
+def _single_or_laws(laws: Laws) -> Regime | Laws:
+    return laws if len(laws.regimes) > 1 else laws.primary
+
+
+def _scenario_laws(scenario: Scenario, path: Path) -> tuple[Laws | None, list[Problem]]:
+    regime, problems = _scenario_regime(scenario.regime, path.parent)
+    others = []
+    for n, ref in enumerate(scenario.export_regimes):
+        other, found = _scenario_regime(_resolve_beside(path, ref), path.parent)
+        problems += [attrs.evolve(p, field=f"scenario.export_regimes[{n}]") for p in found]
+        others += [other] if other is not None else []
+    countries = [r.country for r in (regime, *others) if r is not None]
+    for country in sorted({c for c in countries if countries.count(c) > 1}):
+        expected = f"expected one regime per exporting country; {country} has two"
+        problems.append(Problem("scenario.export_regimes", expected))
+    return (Laws((regime, *others)) if regime is not None else None), problems
+
+
+def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a scenario file as one flat mapping, resolving ``base`` (a scenario it amends).
+
+    A derived file's header fields replace the base's, and each table it has replaces the
+    base's table of that name whole. A relative regime path is resolved against the file
+    that names it.
+    """
+    data = read_toml(path)
+    header = data.get(_SCENARIO_TABLE)
+    if not isinstance(header, dict):
+        raise InputError(str(path), [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
+    regime = header.get("regime")
+    if isinstance(regime, str) and regime not in bundled_regimes() and (path.parent / regime).is_file():
+        header = {**header, "regime": str(path.parent / regime)}
+    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
+    base = flat.pop("base", None)
+    if base is None:
+        return flat
+    base_path = path.parent / str(base)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise InputError(str(path), [Problem("scenario.base", f"derivation cycle through {base!r}")])
+    if not base_path.is_file():
+        raise InputError(
+            str(path), [Problem("scenario.base", f"expected a scenario file; {base_path} does not exist")]
+        )
+    return {**_scenario_data(base_path, (*seen, path.resolve())), **flat}
+
+
+def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
+    """Load a bundled regime by name, or a regime file beside the scenario (never elsewhere)."""
+    if ref not in bundled_regimes() and not (folder / ref).is_file():
+        expected = f"expected a bundled regime ({', '.join(bundled_regimes())}) or a file beside the scenario"
+        return None, [Problem("scenario.regime", f"{expected}; got {ref!r}")]
+    try:
+        return load_regime(ref if ref in bundled_regimes() else folder / ref), []
+    except (UnknownNameError, InputError) as exc:
+        return None, [Problem("scenario.regime", str(exc).replace("\n", "; "))]
+
+
+def _country_problems(scenario: Scenario) -> Iterator[Problem]:
+    known = countries()
+    located = [
+        *((f"suppliers[{n}].country", s.country) for n, s in enumerate(scenario.suppliers)),
+        *((f"chipmakers[{n}].country", c.country) for n, c in enumerate(scenario.chipmakers)),
+        *((f"lanes[{n}].origin", lane.origin) for n, lane in enumerate(scenario.lanes)),
+        *((f"lanes[{n}].destination", lane.destination) for n, lane in enumerate(scenario.lanes)),
+    ]
+    for field, code in located:
+        if code not in known:
+            yield Problem(field, f"expected an ISO 3166 alpha-2 country code; got {code!r}")
+
+
+def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
+    for table in ("materials", "suppliers", "chipmakers"):
+        ids = [entry.id for entry in getattr(scenario, table)]
+        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+            yield Problem(table, f"expected unique ids; {duplicate!r} appears {ids.count(duplicate)} times")
+
+
+def load_variants(path: str | Path, names: tuple[str, ...]) -> list[tuple[str, Scenario, Regime | Laws]]:
+    """Load a scenario and the variants named (``base`` is the file's own scenario).
+
+    With no names, every variant is returned after the base. Each variant is checked like a
+    scenario of its own, problems reported at ``variants[N]...``.
+
+    Raises:
+        InputError: the file, or a variant, has problems; or a name is not declared.
+    """
+    path = Path(path)
+    scenario, regime = load_scenario(path)
+    specs = {spec.name: (n, spec) for n, spec in enumerate(scenario.variants)}
+    wanted = names or ("base", *specs)
+    unknown = [name for name in wanted if name != "base" and name not in specs]
+    if unknown:
+        raise InputError(str(path), [Problem("variants", _one_of_variants(unknown, specs))])
+    return [
+        (name, scenario, regime) if name == "base" else _variant(path, scenario, regime, *specs[name])
+        for name in wanted
+    ]
+
+
+def _one_of_variants(unknown: list[str], specs: Mapping[str, Any]) -> str:
+    declared = ", ".join(["base", *specs])
+    return f"no variant {', '.join(repr(u) for u in unknown)}; the file declares {declared}"
+
+
+def _variant(
+    path: Path, base: Scenario, law: Regime | Laws, n: int, spec: VariantSpec
+) -> tuple[str, Scenario, Regime | Laws]:
+    scenario, problems = override_all(base, spec.set, f"variants[{n}].set")
+    laws = laws_of(law)
+    if spec.regime is not None:
+        regime, found = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
+        problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in found]
+        laws = Laws((regime, *laws.regimes[1:])) if regime is not None else laws
+    problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in laws_problems(scenario, laws)]
+    if problems:
+        raise InputError(str(path), problems)
+    return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), _single_or_laws(laws)
+
+
+def _resolve_beside(path: Path, ref: str) -> str:
+    return str(path.parent / ref) if ref not in bundled_regimes() and (path.parent / ref).is_file() else ref
