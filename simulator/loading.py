@@ -1,9 +1,10 @@
 """Reading and writing regime files, and the strict converter every file goes through.
 
 With :mod:`simulator.scenario_loading` (scenario files, built on this), the only place that
-parses what a user supplies. Files are data: TOML parsed with :mod:`tomllib`, structured into frozen values by a strict
-cattrs converter that refuses unknown keys and wrong types and reports every problem with
-its file and field path, then checked for meaning (references, dates) by the rules layer.
+parses what a user supplies. Files are data: TOML parsed with :mod:`tomllib`, structured into
+frozen values by a strict cattrs converter that refuses unknown keys and wrong types and
+reports every problem with its file and field path, then checked for meaning (references,
+dates) by the rules layer.
 Nothing a user supplies is evaluated, executed or unpickled.
 """
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.parallel import Outcome
@@ -214,6 +216,4 @@ class FanCollector:
 
     def series(self) -> dict[tuple[str, str], Any]:
         """(chipmaker, material) -> array of shape (replications, days)."""
-        import numpy as np  # noqa: PLC0415 - numpy is already loaded by the model
-
         return {key: np.array(rows) for key, rows in self._series.items()}

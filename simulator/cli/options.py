@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -69,9 +70,21 @@ def exporter_options(command: F) -> F:
             show_default=True,
         ),
     ]
+    return _with(options, command)
+
+
+def _with(options: Sequence[Callable[[Any], Any]], command: F) -> F:
+    """Apply click option decorators in the order they are listed."""
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def plot_option(help_text: str) -> Callable[[F], F]:
+    """The ``--plot FILE`` option of ``run`` and ``compare``."""
+    return click.option(
+        "--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
 
 
 def profile(icp: bool, continuing: bool, end_use_concern: bool) -> ExporterProfile:
@@ -118,9 +131,7 @@ def study_options(command: F) -> F:
         ),
         click.option("--quiet", is_flag=True, help="No progress bar."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with(options, command)
 
 
 @contextmanager

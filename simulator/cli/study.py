@@ -10,7 +10,7 @@ import attrs
 import click
 
 from simulator import plots, report
-from simulator.cli.options import dump_json, progress, study_options
+from simulator.cli.options import dump_json, plot_option, progress, study_options
 from simulator.errors import ExportsimError
 from simulator.experiments import Plan, Variant, comparison, run, study
 from simulator.output import FanCollector, RunWriter, sweep_csv, write_comparison_csv, write_text_atomically
@@ -40,12 +40,7 @@ def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Pla
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Also write CSV series and records here."
 )
-@click.option(
-    "--plot",
-    "plot_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw the inventory fan chart (.png or .svg).",
-)
+@plot_option("Also draw the inventory fan chart (.png or .svg).")
 def run_command(
     scenario_path: Path,
     seed: int | None,
@@ -116,12 +111,7 @@ def validate(scenario_path: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
-@click.option(
-    "--plot",
-    "plot_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw stock-out days by variant with CIs (.png or .svg).",
-)
+@plot_option("Also draw stock-out days by variant with CIs (.png or .svg).")
 def compare(
     scenario_paths: tuple[Path, ...],
     names: tuple[str, ...],
