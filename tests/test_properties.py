@@ -8,6 +8,7 @@ import attrs
 import pytest
 from hypothesis import given
 
+from simulator import testing
 from simulator.loading import load_regime
 from simulator.rules.values import Application, Regime, Rule
 from simulator.testing import (
@@ -87,7 +88,10 @@ def test_exemption_for_the_untrusted_detected(japan: Regime) -> None:
     assert "never-stricter-for-more-trust" in _failed(inverted)
 
 
-@pytest.mark.parametrize("day", [dt.date(2019, 7, 4), dt.date(2023, 7, 21)])
-def test_measure_dates_are_boundaries(japan: Regime, day: dt.date) -> None:
-    """Constancy is checked against the last boundary, which is the measure's own date."""
-    constant_between_measures(japan, Application("photoresist", "KR", day))
+def test_constancy_catches_a_missing_boundary(japan: Regime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the 4 July 2019 boundary lost, the constancy property would catch the change it hides."""
+    real = testing.boundaries
+    missing = dt.date(2019, 7, 4)
+    monkeypatch.setattr(testing, "boundaries", lambda r: tuple(b for b in real(r) if b[0] != missing))
+    with pytest.raises(AssertionError, match="individual"):
+        constant_between_measures(japan, Application("photoresist", "KR", dt.date(2019, 7, 10)))
