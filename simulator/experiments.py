@@ -257,7 +257,7 @@ def provenance(result: Study) -> dict[str, Any]:
     return {
         "exportsim": version("exportsim"),
         "scenarios": {
-            v.name: _sha256(json.dumps(cattrs.unstructure(v.scenario), sort_keys=True, default=str))
+            v.name: _sha256(json.dumps(_world(v.scenario), sort_keys=True, default=str))
             for v in result.variants
         },
         "regimes": {
@@ -268,6 +268,12 @@ def provenance(result: Study) -> dict[str, Any]:
         "replications": result.count,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+def _world(scenario: Scenario) -> dict[str, Any]:
+    """The scenario without its regime references (a regime's content is hashed on its own)."""
+    data = cattrs.unstructure(scenario)
+    return {k: v for k, v in data.items() if k not in ("regime", "export_regimes")}
 
 
 def _sha256(text: str) -> str:

@@ -85,7 +85,7 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise InputError(str(path), [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
     regime = header.get("regime")
     if isinstance(regime, str) and regime not in bundled_regimes() and (path.parent / regime).is_file():
-        header = {**header, "regime": str(path.parent / regime)}
+        header = {**header, "regime": _resolve_beside(path, regime)}
     flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
     base = flat.pop("base", None)
     if base is None:
@@ -174,4 +174,9 @@ def _variant(
 
 
 def _resolve_beside(path: Path, ref: str) -> str:
-    return str(path.parent / ref) if ref not in bundled_regimes() and (path.parent / ref).is_file() else ref
+    """A regime file named relative to ``path`` as an absolute path (a bundled name as it is).
+
+    Absolute, so that resolving it again beside another file leaves it unchanged.
+    """
+    beside = path.parent / ref
+    return str(beside.resolve()) if ref not in bundled_regimes() and beside.is_file() else ref

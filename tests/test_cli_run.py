@@ -279,3 +279,15 @@ def test_run_on_broken_file_creates_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert "chipmakers[0].materials[0].sources" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_paths_relative_to_the_working_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the repository root, as the README runs it, regime files beside a relative path are found.
+
+    Both the scenario's own regime file and its variants' regime files.
+    """
+    monkeypatch.chdir(ROOT)
+    assert CliRunner().invoke(main, ["validate", "scenarios/no-curbs-2019.toml"]).exit_code == 0
+    args = ["compare", "scenarios/japan-2019.toml", "--variant", "no-curbs", "--replications", "1", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
