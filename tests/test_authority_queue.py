@@ -37,7 +37,7 @@ def _applications(
     for _ in range(count):
         yield env.timeout(rng.exponential(1 / rate))
         application = ApplicationState(
-            Order(fab, supplier, "photoresist", 1.0, ()), "individual", 1.0, env.now
+            Order(fab.channel(supplier.supplier.id, "photoresist"), 1.0, ()), "individual", 1.0, env.now
         )
         supplier.pending.append(application)
         done.append(application)

@@ -6,6 +6,10 @@ and returns :class:`~simulator.model.records.RunRecords`. It never prints or wri
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from simulator.model.licensing import licences_at_start
 from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
@@ -30,11 +34,13 @@ def simulate(
     Returns:
         Everything the replication recorded.
     """
-    laws = laws_of(regime)
+    with _cycle_collector_paused():
+        return _simulate(scenario, laws_of(regime), replication, scenario.seed if seed is None else seed)
+
+
+def _simulate(scenario: Scenario, laws: Laws, replication: int, seed: int) -> RunRecords:
     env = CountingEnvironment()
-    world = World(
-        env, scenario, laws, Streams(scenario.seed if seed is None else seed, replication), dispatch
-    )
+    world = World(env, scenario, laws, Streams(seed, replication), dispatch)
     licences_at_start(world)
     shocks = shock_days(scenario, world.tables)
     env.process(rule_changes(env, world))
@@ -44,6 +50,25 @@ def simulate(
             env.process(qualification(env, world, fab, terms, shocks.get((fab.chipmaker.id, terms.material))))
     env.run(until=scenario.horizon_days)
     return _records(world, scenario, shocks, replication)
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a replication runs.
+
+    A replication allocates objects by the thousand (events, orders, records), and the
+    collector would trace its growing state every few hundred allocations: about a sixth of
+    the run time, for nothing, since the world's cycles can only be freed once it ends.
+    Reference counting still frees everything else at once; the collector resumes (if it was
+    on) when the run returns, and its next pass frees the finished world.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _records(

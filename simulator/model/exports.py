@@ -10,7 +10,7 @@ wait, which saves the events a process per waiting order would cost.
 from __future__ import annotations
 
 from simulator.model.licensing import ApplicationState, join_or_apply, renew_if_low, use_licence
-from simulator.model.records import FailedOrder, Shipment
+from simulator.model.records import FailedOrder
 from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
 from simulator.scenario import SimDays
@@ -18,7 +18,7 @@ from simulator.scenario import SimDays
 
 def export(world: World, order: Order) -> None:
     """Ask the rules on the export date: ship, wait for a licence, or fail."""
-    decision = world.licence(order)
+    decision = order.channel.licence(world.env.now)
     application = order.application
     if decision == PROHIBITED or (application is not None and application.outcome == "denied"):
         fail(world, order, "prohibited" if decision == PROHIBITED else "denied")
@@ -57,12 +57,12 @@ def release(world: World, orders: list[Order]) -> None:
 
 def ship(world: World, order: Order, licence: str, at: SimDays | None = None) -> None:
     """The order leaves under ``licence`` (now, or at the later time ``at``) and travels to the fab."""
-    supplier = order.supplier
-    leaves = world.env.now if at is None else at
-    supplier.held_t -= order.quantity_t
-    _record_shipment(world, order, licence, leaves)
-    transit = world.transit(supplier.supplier.country, order.fab.chipmaker.country)
-    At(world.env, leaves + transit - world.env.now, ARRIVAL, lambda _: order.fab.receive(order))
+    now = world.env.now
+    leaves = now if at is None else at
+    order.supplier.held_t -= order.quantity_t
+    channel = order.channel
+    world.shipments.append(channel.shipment(leaves, order.quantity_t, licence))
+    At(world.env, leaves + channel.transit() - now, ARRIVAL, order.arrive)
 
 
 def fail(world: World, order: Order, reason: str) -> None:
@@ -76,12 +76,3 @@ def fail(world: World, order: Order, reason: str) -> None:
     fab.advance()
     fab.place(order.material, order.quantity_t, exclude=order.tried)
     fab.changed()
-
-
-def _record_shipment(world: World, order: Order, licence: str, leaves: SimDays) -> None:
-    supplier = order.supplier.supplier
-    value = order.quantity_t * world.materials[order.material].value_usd_per_t
-    world.shipments.append(
-        Shipment(leaves, supplier.id, supplier.country, order.fab.chipmaker.country,
-                 order.fab.chipmaker.id, order.material, order.quantity_t, value, licence)
-    )  # fmt: skip

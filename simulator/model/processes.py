@@ -36,11 +36,11 @@ def dispatch(world: World, order: Order) -> None:
     need no individual licence is shipped from here, dated its export day, and costs a single
     event (its arrival); the others are asked again on the day.
     """
-    supplier = order.supplier
-    ready = supplier.production_done(order.material, order.quantity_t)
-    supplier.produced_t += order.quantity_t
-    supplier.held_t += order.quantity_t
-    decision = world.licence(order, at=ready)
+    supplier, channel, quantity = order.supplier, order.channel, order.quantity_t
+    ready = channel.line.book(world.env.now, quantity)
+    supplier.produced_t += quantity
+    supplier.held_t += quantity
+    decision = channel.licence(ready)
     needs_review = decision in supplier.per_application or decision == PROHIBITED
     if not needs_review and ready < world.horizon:
         ship(world, order, decision, at=ready)

@@ -11,8 +11,10 @@ that same moment (a woken process, a granted examiner) runs before the next phas
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Generator
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -50,7 +52,7 @@ class At(Timeout):
         self._value = None
         self._delay = delay
         self._ok = True
-        env.schedule(self, phase, delay)  # type: ignore[arg-type]
+        heappush(env._queue, (env._now + delay, phase, next(env._eid), self))  # type: ignore[misc]  # env.schedule, inlined
 
 
 class CountingEnvironment(simpy.Environment):
@@ -81,12 +83,12 @@ class World:
         dispatch: Callable[[World, Order], None],
     ) -> None:
         self.env = env
-        self._dispatch = dispatch
+        self.dispatch: Callable[[Order], None] = functools.partial(dispatch, self)
+        """Start an order on its way: production, export, transport."""
         self.materials = {m.id: m for m in scenario.materials}
         self.horizon = scenario.horizon_days
-        self._routes: dict[tuple[str, str, str], int] = {}
         self._lanes: dict[tuple[str, str], Callable[[], float]] = {}
-        self._start_ordinal = scenario.start.toordinal()
+        self.start_ordinal = scenario.start.toordinal()
         self.scenario = scenario
         self.laws = laws
         self.tables = {r.country: compile_regime(r) for r in laws.regimes}
@@ -103,34 +105,17 @@ class World:
         self.applications: list[ApplicationState] = []
         self.failed: list[FailedOrder] = []
 
-    def dispatch(self, order: Order) -> None:
-        """Start an order on its way: production, export, transport."""
-        self._dispatch(self, order)
+    def lane(self, origin: str, destination: str) -> Callable[[], SimDays]:
+        """The transport times on the lane from ``origin`` to ``destination``, one draw a call.
 
-    def licence(self, order: Order, at: SimDays | None = None) -> str:
-        """Ask the rules how this order may be exported on the date of ``at`` (default: now).
-
-        Each regime governs exports from its own country; other trade needs no licence.
+        One sampler a lane, shared by every channel on it, so its draws follow shipping order.
         """
-        supplier = order.supplier
-        table = supplier.table
-        if table is None:
-            return NONE
-        key = (supplier.supplier.country, order.material, order.fab.chipmaker.country)
-        route = self._routes.get(key)
-        if route is None:
-            route = self._routes[key] = table.route(self.materials[order.material].item, key[2])
-        ordinal = self._start_ordinal + int((self.env.now if at is None else at) // 1)
-        return table.licence_at(route, ordinal, supplier.profile_code)
-
-    def transit(self, origin: str, destination: str) -> SimDays:
-        """Draw a transport time on the lane from ``origin`` to ``destination``."""
         key = (origin, destination)
         lane = self._lanes.get(key)
         if lane is None:
             stream = self.streams("transport", f"{origin}-{destination}")
             lane = self._lanes[key] = self.scenario.lane(*key).days.sampler(stream)
-        return lane()
+        return lane
 
 
 class Fab:
@@ -156,6 +141,8 @@ class Fab:
         self.out: dict[str, SimDays] = {}
         self.stockouts: list[Stockout] = []
         self.full_rate = {m: daily * use for m, use in self.use.items()}
+        self.room_t = {m: _storage_t(world, m, rate) for m, rate in self.full_rate.items()}
+        self.channels: dict[tuple[str, str], Channel] = {}
         self.history: dict[str, list[InventoryPoint]] = {m: [] for m in self.use}
         self._recorded_rate: dict[str, float] = {}
         self.last = 0.0
@@ -182,9 +169,11 @@ class Fab:
             for material in self.out:
                 self.lost[material] += elapsed * self.chipmaker.output_units_per_day / len(self.out)
         else:
-            stock, full, intensity = self.stock, self.full_rate, self.intensity
-            for material in stock:
-                stock[material] = max(0.0, stock[material] - elapsed * full[material] * intensity[material])
+            full, intensity = self.full_rate, self.intensity
+            stock = self.stock
+            for material, level in stock.items():
+                left = level - elapsed * full[material] * intensity[material]
+                stock[material] = left if left > 0.0 else 0.0
         self.last = now
 
     def record_all(self) -> None:
@@ -289,20 +278,13 @@ class Fab:
     def receive(self, order: Order) -> None:
         """An order arrives: add it to stock, spilling what exceeds the storage cap."""
         self.advance()
-        material = order.material
-        cap = self.world.materials[material].storage_cap_days
-        room = (
-            float("inf") if cap is None else max(0.0, cap * self.planned_use(material) - self.stock[material])
-        )
-        kept = min(order.quantity_t, room)
+        material, quantity = order.material, order.quantity_t
+        room = self.room_t[material] - self.stock[material]
+        kept = quantity if quantity <= room else (room if room > 0.0 else 0.0)
         self.stock[material] += kept
-        self.spoiled[material] += order.quantity_t - kept
-        self.on_order[material] -= order.quantity_t
-        self.world.receipts.append(
-            Receipt(
-                self.world.env.now, self.chipmaker.id, material, order.supplier.supplier.id, order.quantity_t
-            )
-        )
+        self.spoiled[material] += quantity - kept
+        self.on_order[material] -= quantity
+        self.world.receipts.append(order.channel.receipt(self.world.env.now, quantity))
         self.changed(touched=material)
 
     def review(self) -> None:
@@ -317,15 +299,23 @@ class Fab:
 
     def place(self, material: str, quantity_t: float, exclude: tuple[str, ...]) -> None:
         """Split an order among the qualified suppliers by share, skipping ``exclude``."""
-        shares = {s: w for s, w in self.sources[material].items() if s not in exclude and w > 0}
-        total = sum(shares.values())
+        shares = [(s, w) for s, w in self.sources[material].items() if w > 0 and s not in exclude]
+        total = sum(w for _, w in shares)
         if total <= 0:
             return
-        for supplier_id, share in shares.items():
+        dispatch = self.world.dispatch
+        for supplier_id, share in shares:
             quantity = quantity_t * share / total
             self.on_order[material] += quantity
-            order = Order(self, self.world.suppliers[supplier_id], material, quantity, exclude)
-            self.world.dispatch(order)
+            dispatch(Order(self.channel(supplier_id, material), quantity, exclude))
+
+    def channel(self, supplier_id: str, material: str) -> Channel:
+        """The channel from a supplier of ``material`` to this fab (made on first use)."""
+        key = (supplier_id, material)
+        channel = self.channels.get(key)
+        if channel is None:
+            channel = self.channels[key] = Channel(self, self.world.suppliers[supplier_id], material)
+        return channel
 
     def qualify(self, supplier_id: str, material: str, share: float) -> None:
         """Add a newly qualified supplier, which takes ``share`` of future orders."""
@@ -346,39 +336,111 @@ class SupplierState:
         self.regulated = self.table is not None
         self.profile_code = self.table.profile_code(self.profile) if self.table else 0
         self.per_application = self.table.per_application if self.table else frozenset()
-        self._lead_time = {
-            p.material: p.lead_time_days.sampler(world.streams("production", f"{supplier.id}/{p.material}"))
+        opens = world.scenario.day(supplier.available_from) if supplier.available_from else 0.0
+        self.lines = {
+            p.material: Line(
+                p.capacity_t_per_day,
+                p.lead_time_days.sampler(world.streams("production", f"{supplier.id}/{p.material}")),
+                opens,
+            )
             for p in supplier.products
         }
-        self.capacity = {p.material: p.capacity_t_per_day for p in supplier.products}
-        self.lead_time = {p.material: p.lead_time_days for p in supplier.products}
-        self.line_free = dict.fromkeys(
-            self.capacity, world.scenario.day(supplier.available_from) if supplier.available_from else 0.0
-        )
         self.licences: list[Licence] = []
         self.pending: list[ApplicationState] = []
         self.produced_t = 0.0
         self.held_t = 0.0
 
-    def production_done(self, material: str, quantity_t: float) -> SimDays:
+
+class Line:
+    """A supplier's production line for one material: booked in order, at a fixed capacity."""
+
+    def __init__(self, capacity_t_per_day: float, lead_time: Callable[[], SimDays], free_at: SimDays) -> None:
+        self.capacity_t_per_day = capacity_t_per_day
+        self.lead_time = lead_time
+        self.free_at = free_at
+
+    def book(self, now: SimDays, quantity_t: float) -> SimDays:
         """Book ``quantity_t`` on the line and return when it is ready to export."""
-        start = max(self.world.env.now, self.line_free[material])
-        self.line_free[material] = start + quantity_t / self.capacity[material]
-        return self.line_free[material] + self._lead_time[material]()
+        start = now if now > self.free_at else self.free_at
+        self.free_at = start + quantity_t / self.capacity_t_per_day
+        return self.free_at + self.lead_time()
+
+
+class Channel:
+    """One supplier's deliveries of one material to one fab: what every order on it shares.
+
+    Worked out on its first order, so that an order's path looks nothing up by name: the
+    route the rules know it by, the lane's transport times, the value of a tonne, and the
+    decision for the run of dates it last held for (the law changes only at boundaries).
+    """
+
+    def __init__(self, fab: Fab, supplier: SupplierState, material: str) -> None:
+        world = fab.world
+        self.fab = fab
+        self.supplier = supplier
+        self.material = material
+        self._ids = (supplier.supplier.id, supplier.supplier.country, fab.chipmaker.country, fab.chipmaker.id)
+        table = supplier.table
+        item = world.materials[material].item
+        self._route = None if table is None else table.route(item, fab.chipmaker.country)
+        self._start_ordinal = world.start_ordinal
+        self._span = (NONE, 0, 0)  # a decision and the date ordinals [first, end) it holds for
+        self.line = supplier.lines[material]
+        self.transit = world.lane(supplier.supplier.country, fab.chipmaker.country)
+        self.value_usd_per_t = world.materials[material].value_usd_per_t
+
+    def licence(self, at: SimDays) -> str:
+        """How an export on this channel may leave on the date of ``at``.
+
+        Each regime governs exports from its own country; other trade needs no licence.
+        """
+        table = self.supplier.table
+        if table is None or self._route is None:
+            return NONE
+        ordinal = self._start_ordinal + int(at // 1)
+        decision, first, end = self._span
+        if not first <= ordinal < end:
+            decision, first, end = self._span = table.licence_span(
+                self._route, ordinal, self.supplier.profile_code
+            )
+        return decision
+
+    def shipment(self, leaves: SimDays, quantity_t: float, licence: str) -> Shipment:
+        """The customs record of ``quantity_t`` leaving on this channel at ``leaves``."""
+        supplier, origin, destination, chipmaker = self._ids
+        value = quantity_t * self.value_usd_per_t
+        return Shipment(
+            leaves, supplier, origin, destination, chipmaker, self.material, quantity_t, value, licence
+        )
+
+    def receipt(self, now: SimDays, quantity_t: float) -> Receipt:
+        """The record of ``quantity_t`` arriving at the fab now."""
+        return Receipt(now, self._ids[3], self.material, self._ids[0], quantity_t)
 
 
 class Order:
     """A quantity of one material from one supplier to one fab, from order to arrival."""
 
-    def __init__(
-        self, fab: Fab, supplier: SupplierState, material: str, quantity_t: float, tried: tuple[str, ...]
-    ) -> None:
-        self.fab = fab
-        self.supplier = supplier
-        self.material = material
+    __slots__ = ("application", "channel", "fab", "material", "quantity_t", "supplier", "tried")
+
+    def __init__(self, channel: Channel, quantity_t: float, tried: tuple[str, ...]) -> None:
+        self.channel = channel
+        self.fab = channel.fab
+        self.supplier = channel.supplier
+        self.material = channel.material
         self.quantity_t = quantity_t
-        self.tried = (*tried, supplier.supplier.id)
+        self.tried = (*tried, channel.supplier.supplier.id)
         self.application: ApplicationState | None = None
+
+    def arrive(self, _: Event) -> None:
+        """The order reaches its fab."""
+        self.fab.receive(self)
+
+
+def _storage_t(world: World, material: str, use_t_per_day: float) -> float:
+    """Tonnes of ``material`` a fab using ``use_t_per_day`` can store (unbounded without a cap)."""
+    cap = world.materials[material].storage_cap_days
+    return float("inf") if cap is None else cap * use_t_per_day
 
 
 def exporter_profile(supplier: Supplier) -> ExporterProfile:

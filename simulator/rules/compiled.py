@@ -26,6 +26,7 @@ from simulator.rules.values import ExporterProfile, LicenceKind, Regime
 
 _DATE_BITS = 24  # date ordinals stay below 2**24 (year 45,000)
 GAP_CODE = 255
+_NEVER = 1 << _DATE_BITS  # an ordinal after every date
 
 IntArray = npt.NDArray[np.int64]
 
@@ -126,6 +127,14 @@ class DecisionTable:
 
     def licence_at(self, route: int, ordinal: int, profile: int) -> str:
         """The fast path: the outcome for pre-computed route and profile codes on a date ordinal."""
+        return self.licence_span(route, ordinal, profile)[0]
+
+    def licence_span(self, route: int, ordinal: int, profile: int) -> tuple[str, int, int]:
+        """The outcome on a date ordinal, and the ordinals ``[first, end)`` over which it holds.
+
+        A caller deciding the same route and profile again may reuse the outcome on any date
+        in that span: the law does not change inside it.
+        """
         starts, states = self._series[route]
         position = bisect.bisect_right(starts, ordinal) - 1
         if position < 0:
@@ -135,7 +144,8 @@ class DecisionTable:
             raise RuleError(
                 f"regime gives no authorisation route (route {route}) on {dt.date.fromordinal(ordinal)}"
             )
-        return self.outcomes[code]
+        end = starts[position + 1] if position + 1 < len(starts) else _NEVER
+        return self.outcomes[code], starts[position], end
 
     def decide_many(
         self, items: IntArray, destinations: IntArray, ordinals: IntArray, profiles: IntArray
