@@ -52,7 +52,8 @@ class At(Timeout):
         self._value = None
         self._delay = delay
         self._ok = True
-        heappush(env._queue, (env._now + delay, phase, next(env._eid), self))  # type: ignore[misc]  # env.schedule, inlined
+        # env.schedule(self, phase, delay), inlined as SimPy's own Timeout inlines Event.__init__
+        heappush(env._queue, (env._now + delay, phase, next(env._eid), self))  # type: ignore[misc]
 
 
 class CountingEnvironment(simpy.Environment):
