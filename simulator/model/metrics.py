@@ -19,6 +19,8 @@ Definitions (also in docs/model.md):
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -131,17 +133,22 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
 
     Deliveries within one country are left out; ``shipments.csv`` has them.
     """
-    flows: dict[str, dict[str, dict[str, float]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(float))
-    )
-    months: dict[int, str] = {}  # one label per simulated day, made once
+    month = _month_labels(scenario.start, int(records.horizon_days))
+    totals: dict[tuple[str, str, str], float] = defaultdict(float)
     for shipment in records.shipments:
-        if shipment.origin == shipment.destination:
-            continue  # domestic deliveries cross no border: customs statistics do not see them
-        day = int(shipment.time)
-        month = months.get(day) or months.setdefault(day, scenario.date(day).strftime("%Y-%m"))
-        flows[shipment.material][shipment.origin][month] += shipment.quantity_t
-    return {m: {o: dict(months) for o, months in by_origin.items()} for m, by_origin in flows.items()}
+        # domestic deliveries cross no border: customs statistics do not see them
+        if shipment.origin != shipment.destination:
+            totals[shipment.material, shipment.origin, month[int(shipment.time)]] += shipment.quantity_t
+    flows: dict[str, dict[str, dict[str, float]]] = {}
+    for (material, origin, label), tonnes in totals.items():
+        flows.setdefault(material, {}).setdefault(origin, {})[label] = tonnes
+    return flows
+
+
+@functools.lru_cache(maxsize=16)
+def _month_labels(start: dt.date, days: int) -> tuple[str, ...]:
+    """The ``YYYY-MM`` label of each day from ``start``, for ``days`` days and the day after."""
+    return tuple((start + dt.timedelta(days=day)).strftime("%Y-%m") for day in range(days + 1))
 
 
 def replication_metrics(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
