@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -67,3 +68,18 @@ def test_single_lookup_errors(japan: Regime) -> None:
             dt.date(2003, 1, 1),
             Application("x", "KR", dt.date(2020, 1, 1)).exporter,
         )
+
+
+@given(applications(JAPAN))
+def test_licence_span_holds_throughout(application: Application) -> None:
+    """A decision's span contains its date, and the law gives the same decision on its first and last days."""
+    table = compile_regime(JAPAN)
+    route = table.route(application.item, application.destination)
+    profile = table.profile_code(application.exporter)
+    decision, first, end = table.licence_span(route, application.on.toordinal(), profile)
+    assert first <= application.on.toordinal() < end
+    assert decision == decide(JAPAN, application).licence
+    last = min(end - 1, dt.date.max.toordinal())
+    for day in (first, last):
+        on = dt.date.fromordinal(day)
+        assert decide(JAPAN, attrs.evolve(application, on=on)).licence == decision
