@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable, Generator
 from heapq import heappush
 from typing import TYPE_CHECKING, Any
@@ -200,15 +201,16 @@ class Fab:
         if touched is not None and self._quiet_arrival(touched):
             return
         now = self.world.env.now
+        out = self.out
         for material, stock in self.stock.items():
-            if stock <= EPSILON_T and material not in self.out:
+            if stock <= EPSILON_T and material not in out:
                 self.stock[material] = 0.0
-                self.out[material] = now
-            elif stock > EPSILON_T and material in self.out:
-                self.stockouts.append(Stockout(self.chipmaker.id, material, self.out.pop(material), now))
-        self._update_intensity()
-        for material in self.history:
-            if material == touched or self.rate(material) != self._recorded_rate[material]:
+                out[material] = now
+            elif stock > EPSILON_T and material in out:
+                self.stockouts.append(Stockout(self.chipmaker.id, material, out.pop(material), now))
+            self._update_intensity_of(material)
+        for material, recorded in self._recorded_rate.items():
+            if material == touched or self.rate(material) != recorded:
                 self._record(material)
         self._arm_timer()
 
@@ -227,10 +229,6 @@ class Fab:
         self._record(material)
         return True
 
-    def _update_intensity(self) -> None:
-        for material in self.stock:
-            self._update_intensity_of(material)
-
     def _update_intensity_of(self, material: str) -> None:
         cut = self.chipmaker.intensity_cut
         if cut is not None:
@@ -247,11 +245,11 @@ class Fab:
         """
         if self.out:
             return
-        delays = [d for m in self.stock if (d := self._next_crossing(m)) is not None]
-        if not delays:
+        soonest = min((self._next_crossing(m) for m in self.stock), default=math.inf)
+        if soonest == math.inf:
             return
         now = self.world.env.now
-        due = now + min(delays)
+        due = now + soonest
         if self.armed_at is not None and now <= self.armed_at <= due:
             return
         self.timer += 1
@@ -259,10 +257,11 @@ class Fab:
         timer = self.timer
         At(self.world.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
 
-    def _next_crossing(self, material: str) -> SimDays | None:
-        rate = self.rate(material)
+    def _next_crossing(self, material: str) -> SimDays:
+        """Days until ``material``'s stock reaches its next threshold (infinite if not falling)."""
+        rate = self.full_rate[material] * self.intensity[material]  # production is running
         if rate <= 0:
-            return None
+            return math.inf
         stock = self.stock[material]
         cut = self.chipmaker.intensity_cut
         threshold = cut.below_cover_days * self.planned_use(material) if cut else 0.0
