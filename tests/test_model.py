@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
 from pathlib import Path
 
 import attrs
@@ -10,7 +13,7 @@ import pytest
 
 from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime
-from simulator.model import simulate
+from simulator.model import _cycle_collector_paused, simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
 from simulator.model.state import (
     ARRIVAL,
@@ -186,3 +189,43 @@ def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, ob
     first = min(records.applications, key=lambda a: a.filed)
     assert first.filed == pytest.approx(40.07)
     assert first.quantity_t == pytest.approx(7.0)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_simulate_leaves_the_collector_as_it_found_it(
+    one_fab: tuple[Scenario, object], enabled: bool
+) -> None:
+    """The cyclic collector, paused during a run, is on afterwards only if it was on before."""
+    scenario, regime = one_fab
+    try:
+        gc.enable() if enabled else gc.disable()
+        simulate(scenario, regime)  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError), _cycle_collector_paused():
+            raise RuntimeError("a run that fails")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_collector_restored_when_threads_pause_it_at_once() -> None:
+    """Overlapping pauses from several threads leave the collector on once the last one ends."""
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to overlap the pauses
+    try:
+
+        def runs() -> None:
+            for _ in range(300):
+                with _cycle_collector_paused():
+                    sum(range(50))
+
+        for _ in range(100):
+            threads = [threading.Thread(target=runs) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert gc.isenabled()
+    finally:
+        sys.setswitchinterval(switch)
+        gc.enable()
