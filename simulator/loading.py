@@ -299,19 +299,31 @@ def dropped_ids(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
 def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) -> Regime:
     """Derive from the base; problems are reported at the derived file's own field paths."""
     changes, shape = structure_entries(flat, RegimeChanges, source, root=_HEADER_TABLE)
-    base_path = Path(changes.base)
-    key = str(base_path.resolve()) if base_path.is_file() else changes.base
+    base_ref = _beside(source, changes.base)
+    base_path = Path(base_ref)
+    key = str(base_path.resolve()) if base_path.is_file() else base_ref
     if key in seen:
         raise InputError(
             source, [*shape, Problem("regime.base", f"derivation cycle through {changes.base!r}")]
         )
     try:
-        base = _load_regime(changes.base, seen)
+        base = _load_regime(base_ref, seen)
     except UnknownNameError as exc:
         raise InputError(source, [*shape, Problem("regime.base", str(exc))]) from None
     regime = derive(base, changes)
     raise_if_any(source, shape, derived_problems(regime, base, changes), dropped_ids(flat, shape))
     return regime
+
+
+def _beside(source: str, ref: str) -> str:
+    """Where a derived regime file's ``base`` points.
+
+    A bundled name; else a file beside the derived file; else the path as given.
+    """
+    if ref in bundled_regimes():
+        return ref
+    beside = Path(source).parent / ref
+    return str(beside) if beside.is_file() else ref
 
 
 def dump_regime(regime: Regime) -> str:

@@ -62,7 +62,7 @@ def _scenario_laws(scenario: Scenario, path: Path) -> tuple[Laws | None, list[Pr
     regime, problems = _scenario_regime(scenario.regime, path.parent)
     others = []
     for n, ref in enumerate(scenario.export_regimes):
-        other, found = _scenario_regime(_resolve_beside(path, ref), path.parent)
+        other, found = _scenario_regime(ref, path.parent)
         problems += [attrs.evolve(p, field=f"scenario.export_regimes[{n}]") for p in found]
         others += [other] if other is not None else []
     countries = [r.country for r in (regime, *others) if r is not None]
@@ -80,13 +80,10 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     that names it.
     """
     data = read_toml(path)
-    header = data.get(_SCENARIO_TABLE)
-    if not isinstance(header, dict):
+    if not isinstance(data.get(_SCENARIO_TABLE), dict):
         raise InputError(str(path), [Problem(_SCENARIO_TABLE, "expected a [scenario] table")])
-    regime = header.get("regime")
-    if isinstance(regime, str) and regime not in bundled_regimes() and (path.parent / regime).is_file():
-        header = {**header, "regime": _resolve_beside(path, regime)}
-    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **header}
+    data = _regimes_resolved(data, path)
+    flat = {**{k: v for k, v in data.items() if k != _SCENARIO_TABLE}, **data[_SCENARIO_TABLE]}
     base = flat.pop("base", None)
     if base is None:
         return flat
@@ -98,6 +95,30 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             str(path), [Problem("scenario.base", f"expected a scenario file; {base_path} does not exist")]
         )
     return {**_scenario_data(base_path, (*seen, path.resolve())), **flat}
+
+
+def _regimes_resolved(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The file's data with every regime file it names made absolute.
+
+    Its own regime, its exporters' and its variants': so that they keep pointing beside this
+    file when a scenario elsewhere derives from it.
+    """
+    header = dict(data[_SCENARIO_TABLE])
+    if isinstance(header.get("regime"), str):
+        header["regime"] = _resolve_beside(path, header["regime"])
+    if isinstance(header.get("export_regimes"), list):
+        header["export_regimes"] = [
+            _resolve_beside(path, r) if isinstance(r, str) else r for r in header["export_regimes"]
+        ]
+    resolved = {**data, _SCENARIO_TABLE: header}
+    if isinstance(data.get("variants"), list):
+        resolved["variants"] = [
+            {**v, "regime": _resolve_beside(path, v["regime"])}
+            if isinstance(v, dict) and isinstance(v.get("regime"), str)
+            else v
+            for v in data["variants"]
+        ]
+    return resolved
 
 
 def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
@@ -164,7 +185,7 @@ def _variant(
     scenario, problems = override_all(base, spec.set, f"variants[{n}].set")
     laws = laws_of(law)
     if spec.regime is not None:
-        regime, found = _scenario_regime(_resolve_beside(path, spec.regime), path.parent)
+        regime, found = _scenario_regime(spec.regime, path.parent)
         problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in found]
         laws = Laws((regime, *laws.regimes[1:])) if regime is not None else laws
     problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in laws_problems(scenario, laws)]

@@ -8,8 +8,10 @@ import pytest
 
 from simulator.errors import InputError
 from simulator.model import simulate
-from simulator.scenario_loading import load_scenario
+from simulator.rules.values import Laws
+from simulator.scenario_loading import load_scenario, load_variants
 
+REGIMES = Path(__file__).parents[1] / "scenarios" / "regimes"
 ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
 
 _QUALIFY_EUV = """[[chipmakers.qualifications]]
@@ -116,3 +118,49 @@ def test_regime_file_only_beside_the_scenario(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(InputError) as caught:
         load_scenario(path)
     assert [p.field for p in caught.value.problems] == ["scenario.regime"]
+
+
+def _world_in_a_folder(tmp_path: Path) -> Path:
+    """A base scenario in ``a/`` naming three regime files beside it, and a copy of Korea's regime."""
+    regimes = tmp_path / "a" / "regimes"
+    regimes.mkdir(parents=True)
+    (regimes / "no-curbs.toml").write_text(
+        (REGIMES / "japan-without-2019-measures.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (regimes / "child.toml").write_text(
+        '[regime]\nid = "child"\nbase = "no-curbs.toml"\n', encoding="utf-8"
+    )  # a regime deriving from a sibling file
+    (regimes / "korea.toml").write_text('[regime]\nid = "korea-copy"\nbase = "korea"\n', encoding="utf-8")
+    text = ONE_FAB.replace(
+        'regime = "japan"', 'regime = "regimes/child.toml"\nexport_regimes = ["regimes/korea.toml"]'
+    )
+    text += '\n[[variants]]\nname = "v"\nregime = "regimes/no-curbs.toml"\n'
+    (tmp_path / "a" / "base.toml").write_text(text, encoding="utf-8")
+    return tmp_path / "a" / "base.toml"
+
+
+def test_inherited_regime_files_stay_beside_the_file_that_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario elsewhere deriving from a base keeps the regime files the base names.
+
+    The base's own regime, its exporters' and its variants' are found beside the base, from
+    any working directory, and a regime file's own ``base`` is found beside that file.
+    """
+    base = _world_in_a_folder(tmp_path)
+    (tmp_path / "b").mkdir()
+    decoy = tmp_path / "b" / "regimes"
+    decoy.mkdir()
+    (decoy / "no-curbs.toml").write_text('[regime]\nid = "decoy"\nbase = "japan"\n', encoding="utf-8")
+    (tmp_path / "b" / "derived.toml").write_text(
+        '[scenario]\nbase = "../a/base.toml"\nid = "derived"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path / "b")
+    variants = load_variants(Path("derived.toml"), ("base", "v"))
+    (_, _, laws), (_, _, variant) = variants
+    assert isinstance(laws, Laws)
+    assert isinstance(variant, Laws)
+    assert [r.id for r in laws.regimes] == ["child", "korea-copy"]
+    assert variant.primary.id == "japan-without-2019-measures"  # not the decoy beside derived.toml
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario(Path("a") / base.name)[0].regime == str(base.parent / "regimes" / "child.toml")
