@@ -18,6 +18,7 @@ from simulator.rules.values import Application, Regime
 from simulator.testing import applications
 
 JAPAN = load_regime("japan")
+KOREA = load_regime("korea")
 
 
 @given(st.lists(applications(JAPAN), min_size=1, max_size=40))
@@ -70,16 +71,18 @@ def test_single_lookup_errors(japan: Regime) -> None:
         )
 
 
-@given(applications(JAPAN))
-def test_licence_span_holds_throughout(application: Application) -> None:
+@pytest.mark.parametrize("regime", [JAPAN, KOREA], ids=["japan", "korea"])
+@given(data=st.data())
+def test_licence_span_holds_throughout(regime: Regime, data: st.DataObject) -> None:
     """A decision's span contains its date, and the law gives the same decision on its first and last days."""
-    table = compile_regime(JAPAN)
+    application = data.draw(applications(regime))
+    table = compile_regime(regime)
     route = table.route(application.item, application.destination)
     profile = table.profile_code(application.exporter)
     decision, first, end = table.licence_span(route, application.on.toordinal(), profile)
     assert first <= application.on.toordinal() < end
-    assert decision == decide(JAPAN, application).licence
+    assert decision == decide(regime, application).licence
     last = min(end - 1, dt.date.max.toordinal())
     for day in (first, last):
         on = dt.date.fromordinal(day)
-        assert decide(JAPAN, attrs.evolve(application, on=on)).licence == decision
+        assert decide(regime, attrs.evolve(application, on=on)).licence == decision

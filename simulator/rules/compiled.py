@@ -127,7 +127,8 @@ class DecisionTable:
 
     def licence_at(self, route: int, ordinal: int, profile: int) -> str:
         """The fast path: the outcome for pre-computed route and profile codes on a date ordinal."""
-        return self.licence_span(route, ordinal, profile)[0]
+        starts, states = self._series[route]
+        return self._outcome(route, ordinal, states, bisect.bisect_right(starts, ordinal) - 1, profile)
 
     def licence_span(self, route: int, ordinal: int, profile: int) -> tuple[str, int, int]:
         """The outcome on a date ordinal, and the ordinals ``[first, end)`` over which it holds.
@@ -137,6 +138,11 @@ class DecisionTable:
         """
         starts, states = self._series[route]
         position = bisect.bisect_right(starts, ordinal) - 1
+        outcome = self._outcome(route, ordinal, states, position, profile)
+        end = starts[position + 1] if position + 1 < len(starts) else _NEVER
+        return outcome, starts[position], end
+
+    def _outcome(self, route: int, ordinal: int, states: list[int], position: int, profile: int) -> str:
         if position < 0:
             engine.check_date(self.regime, dt.date.fromordinal(ordinal))
         code = int(self._rows_list[states[position]][profile])
@@ -144,8 +150,7 @@ class DecisionTable:
             raise RuleError(
                 f"regime gives no authorisation route (route {route}) on {dt.date.fromordinal(ordinal)}"
             )
-        end = starts[position + 1] if position + 1 < len(starts) else _NEVER
-        return self.outcomes[code], starts[position], end
+        return self.outcomes[code]
 
     def decide_many(
         self, items: IntArray, destinations: IntArray, ordinals: IntArray, profiles: IntArray
