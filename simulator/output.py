@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.metrics import daily_inventory
+from simulator.model.metrics import daily_inventory, month_labels
 from simulator.model.records import RunRecords
 from simulator.parallel import Outcome
 from simulator.scenario import Scenario
@@ -44,7 +44,9 @@ class RunWriter:
 
     def __init__(self, folder: Path, scenario: Scenario) -> None:
         self.folder = folder
-        self.scenario = scenario
+        days = int(scenario.horizon_days)
+        self._months = month_labels(scenario.start, days)
+        self._dates = [scenario.date(d).isoformat() for d in range(days)]
         folder.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         self._files = {
@@ -98,7 +100,7 @@ class RunWriter:
         flows: dict[tuple[str, str, str, str], list[float]] = {}
         revenue: dict[tuple[str, str], float] = {}
         for s in records.shipments:
-            month = self.scenario.date(s.time).strftime("%Y-%m")
+            month = self._months[int(s.time)]
             revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
             if s.origin == s.destination:
                 continue  # customs statistics see only what crosses a border
@@ -110,12 +112,11 @@ class RunWriter:
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
 
     def _write_inventory(self, records: RunRecords) -> None:
-        dates = [self.scenario.date(d).isoformat() for d in range(int(records.horizon_days))]
         for chipmaker, material in records.inventory:
             stock = daily_inventory(records, chipmaker, material)
             self._writers["daily_inventory.csv"].writerows(
                 (records.replication, chipmaker, material, day, f"{value:.6g}")
-                for day, value in zip(dates, stock, strict=True)
+                for day, value in zip(self._dates, stock, strict=True)
             )
 
     def publish(self, summary: dict[str, Any]) -> None:

@@ -17,9 +17,8 @@ from typing import Any
 import attrs
 
 from simulator.errors import Problem
-from simulator.scenario import Scenario
+from simulator.scenario import Override, Scenario
 
-Value = float | int | bool | str
 _IDENTITY = ("id", "material", "supplier", "item")
 
 
@@ -27,7 +26,7 @@ class OverrideError(ValueError):
     """A path that names no field, or a value of the wrong kind for it."""
 
 
-def override(scenario: Scenario, path: str, value: Value) -> Scenario:
+def override(scenario: Scenario, path: str, value: Override) -> Scenario:
     """Return ``scenario`` with the field at ``path`` set to ``value``.
 
     Raises:
@@ -40,7 +39,7 @@ def override(scenario: Scenario, path: str, value: Value) -> Scenario:
 
 
 def override_all(
-    scenario: Scenario, changes: Mapping[str, Value], where: str
+    scenario: Scenario, changes: Mapping[str, Override], where: str
 ) -> tuple[Scenario, list[Problem]]:
     """Apply several overrides; return the result and a problem for each that failed."""
     problems = []
@@ -52,7 +51,7 @@ def override_all(
     return scenario, problems
 
 
-def _set(value: Any, keys: list[str], new: Value, path: str) -> Any:
+def _set(value: Any, keys: list[str], new: Override, path: str) -> Any:
     if not keys:
         return _convert(value, new, path)
     if not attrs.has(type(value)):
@@ -67,7 +66,7 @@ def _set(value: Any, keys: list[str], new: Value, path: str) -> Any:
     return attrs.evolve(value, **{name: _set(current, rest, new, path)})
 
 
-def _set_entries(entries: tuple[Any, ...], keys: list[str], new: Value, path: str) -> tuple[Any, ...]:
+def _set_entries(entries: tuple[Any, ...], keys: list[str], new: Override, path: str) -> tuple[Any, ...]:
     if not keys:
         raise OverrideError(f"{path!r}: name an entry (by id, or *) and a field")
     key, rest = keys[0], keys[1:]
@@ -82,7 +81,7 @@ def _identity(entry: Any) -> Any:
     return next((getattr(entry, name) for name in _IDENTITY if hasattr(entry, name)), None)
 
 
-def _convert(old: Any, new: Value, path: str) -> Value:
+def _convert(old: Any, new: Override, path: str) -> Override:
     if isinstance(old, bool) or isinstance(new, bool):
         if isinstance(old, bool) and isinstance(new, bool):
             return new
@@ -95,7 +94,7 @@ def _convert(old: Any, new: Value, path: str) -> Value:
     raise OverrideError(f"{path!r}: expected a value like {old!r}, got {new!r}")
 
 
-def parse_value(text: str) -> Value:
+def parse_value(text: str) -> Override:
     """Read a command-line value: a number, true/false, or else a string.
 
     >>> parse_value("14"), parse_value("0.5"), parse_value("true"), parse_value("japan")

@@ -87,11 +87,9 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
                 yield Problem(
                     f"suppliers[{n}].bulk_licences", _unknown("regime's bulk licence", licence, bulk_licences)
                 )
-        products = [p.material for p in supplier.products]
-        for duplicate in sorted({m for m in products if products.count(m) > 1}):
-            yield Problem(
-                f"suppliers[{n}].products", f"expected one entry per material; {duplicate!r} repeats"
-            )
+        yield from _duplicates(
+            [p.material for p in supplier.products], f"suppliers[{n}].products", "material"
+        )
         for k, product in enumerate(supplier.products):
             path = f"suppliers[{n}].products[{k}]"
             if product.material not in materials:

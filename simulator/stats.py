@@ -40,13 +40,12 @@ def t975(dof: int) -> float:
 class Running:
     """One metric's running summary: count, Welford moments and a bounded reservoir."""
 
-    __slots__ = ("_rng", "_sample", "_seen", "count", "m2", "mean")
+    __slots__ = ("_rng", "_sample", "count", "m2", "mean")
 
     def __init__(self, name: str = "") -> None:
         self.count = 0
         self.mean = 0.0
         self.m2 = 0.0
-        self._seen = 0
         self._sample: list[float] = []
         self._rng = np.random.default_rng(zlib.crc32(name.encode("utf-8")))
 
@@ -61,11 +60,11 @@ class Running:
         self._keep(value)
 
     def _keep(self, value: float) -> None:
-        self._seen += 1
+        """Reservoir sampling: the ``count``-th value replaces a kept one with probability RESERVOIR/count."""
         if len(self._sample) < RESERVOIR:
             self._sample.append(value)
         else:
-            slot = int(self._rng.integers(self._seen))
+            slot = int(self._rng.integers(self.count))
             if slot < RESERVOIR:
                 self._sample[slot] = value
 
@@ -74,7 +73,7 @@ class Running:
         """Half-width of the 95% confidence interval of the mean (0 for fewer than 2 values)."""
         if self.count < 2:
             return 0.0
-        return t975(self.count - 1) * math.sqrt(self.m2 / (self.count - 1) / self.count)
+        return t975(self.count - 1) * math.sqrt(self.variance / self.count)
 
     @property
     def variance(self) -> float:

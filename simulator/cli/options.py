@@ -92,11 +92,6 @@ def profile(icp: bool, continuing: bool, end_use_concern: bool) -> ExporterProfi
     return ExporterProfile(icp=icp, continuing=continuing, end_use_concern=end_use_concern)
 
 
-def echo_json(data: Any) -> None:
-    """Print ``data`` as indented JSON."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 def study_options(command: F) -> F:
     """Add the replication, parallelism and progress options of ``run``, ``compare`` and ``sweep``."""
     options = [

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from simulator import report
-from simulator.cli.options import Group, echo_json, exporter_options, profile
+from simulator.cli.options import Group, dump_json, exporter_options, profile
 from simulator.loading import dump_regime, load_regime, lookup_country
 from simulator.rules.check import check_regime
 from simulator.rules.engine import decide, lookup_item, timeline
@@ -39,7 +39,7 @@ def check(
     )
     decision = decide(regime, application)
     if fmt == "json":
-        echo_json(report.decision_mapping(decision))
+        click.echo(dump_json(report.decision_mapping(decision)))
     else:
         click.echo(report.decision_text(decision))
 
@@ -71,7 +71,7 @@ def regime_timeline(
     country = lookup_country(destination)
     intervals = timeline(law, lookup_item(law, item).id, country, profile(icp, continuing, end_use_concern))
     if fmt == "json":
-        echo_json(report.timeline_mapping(intervals))
+        click.echo(dump_json(report.timeline_mapping(intervals)))
     else:
         click.echo(report.timeline_text(item, country, intervals))
 

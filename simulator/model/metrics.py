@@ -133,7 +133,7 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
 
     Deliveries within one country are left out; ``shipments.csv`` has them.
     """
-    month = _month_labels(scenario.start, int(records.horizon_days))
+    month = month_labels(scenario.start, int(records.horizon_days))
     totals: dict[tuple[str, str, str], float] = defaultdict(float)
     for shipment in records.shipments:
         # domestic deliveries cross no border: customs statistics do not see them
@@ -146,7 +146,7 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str
 
 
 @functools.lru_cache(maxsize=16)
-def _month_labels(start: dt.date, days: int) -> tuple[str, ...]:
+def month_labels(start: dt.date, days: int) -> tuple[str, ...]:
     """The ``YYYY-MM`` label of each day from ``start``, for ``days`` days and the day after."""
     return tuple((start + dt.timedelta(days=day)).strftime("%Y-%m") for day in range(days + 1))
 

@@ -333,7 +333,6 @@ class SupplierState:
         self.supplier = supplier
         self.profile = exporter_profile(supplier)
         self.table = world.tables.get(supplier.country)
-        self.regulated = self.table is not None
         self.profile_code = self.table.profile_code(self.profile) if self.table else 0
         self.per_application = self.table.per_application if self.table else frozenset()
         opens = world.scenario.day(supplier.available_from) if supplier.available_from else 0.0

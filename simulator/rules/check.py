@@ -27,11 +27,11 @@ from simulator.rules.engine import (
     named_countries,
     outcome,
     periods,
-    ranked,
     selects_destination,
     selects_item,
+    usable_kinds,
 )
-from simulator.rules.values import Item, Regime, Rule
+from simulator.rules.values import ExporterProfile, Item, Regime, Rule
 
 
 @attrs.frozen
@@ -61,11 +61,8 @@ def destinations(regime: Regime) -> tuple[tuple[str | None, str], ...]:
 
 def profiles(regime: Regime) -> Iterator[tuple[bool, frozenset[str], str]]:
     """Yield (end-use concern, usable licence kinds, label) for every exporter profile."""
-    kinds = ranked(regime)
     for icp, continuing, concern in itertools.product((True, False), repeat=3):
-        usable = frozenset(
-            k.id for k in kinds if all({"icp": icp, "continuing": continuing}[q] for q in k.requires)
-        )
+        usable = usable_kinds(regime, ExporterProfile(icp=icp, continuing=continuing))
         yield concern, usable, f"icp={icp}, continuing={continuing}, end_use_concern={concern}"
 
 
