@@ -70,10 +70,20 @@ def days(regime: Regime) -> st.SearchStrategy[dt.date]:
     return st.one_of(st.sampled_from(near), st.dates(points[0], last))
 
 
-def exporters() -> st.SearchStrategy[ExporterProfile]:
-    """Exporter profiles: any combination of ICP, continuing relationship and concern."""
+def exporters(regime: Regime | None = None) -> st.SearchStrategy[ExporterProfile]:
+    """Exporter profiles: any combination of ICP, continuing relationship and concern.
+
+    With a regime, the exporter may also hold only some of its bulk licences (any subset, as
+    the supply model's suppliers do), or name none held (all it qualifies for).
+    """
+    bulk = sorted(k.id for k in regime.licences if not k.per_application) if regime else []
+    held = st.none() | st.frozensets(st.sampled_from(bulk)) if bulk else st.none()
     return st.builds(
-        ExporterProfile, icp=st.booleans(), continuing=st.booleans(), end_use_concern=st.booleans()
+        ExporterProfile,
+        icp=st.booleans(),
+        continuing=st.booleans(),
+        end_use_concern=st.booleans(),
+        bulk_licences=held,
     )
 
 
@@ -100,7 +110,7 @@ def applications(regime: Regime) -> st.SearchStrategy[Application]:
         item=items(regime).map(lambda i: i.id),
         destination=countries(regime),
         on=days(regime),
-        exporter=exporters(),
+        exporter=exporters(regime),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import attrs
 import pytest
@@ -10,10 +11,20 @@ from hypothesis import settings
 
 from simulator.loading import load_regime
 from simulator.rules.values import Regime, Rule
+from simulator.scenario import Scenario
+from simulator.scenario_loading import load_scenario
 
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def one_fab() -> tuple[Scenario, Regime]:
+    """The deterministic one-supplier, one-fab scenario (tests/scenarios/one-fab.toml) and its regime."""
+    scenario, regime = load_scenario(Path(__file__).parent / "scenarios" / "one-fab.toml")
+    assert isinstance(regime, Regime)
+    return scenario, regime
 
 
 @pytest.fixture(scope="session")

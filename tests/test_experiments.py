@@ -28,17 +28,10 @@ from simulator.stats import RESERVOIR, Running, t975
 from simulator.sweep import Axis, Condition, grid, latin_hypercube, parse_axis
 
 ROOT = Path(__file__).resolve().parents[1]
-ONE_FAB = ROOT / "tests" / "scenarios" / "one-fab.toml"
 JAPAN = ROOT / "scenarios" / "japan-2019.toml"
 HEADLINE = ("stockout_days", "production_loss_fraction")
 # One-fab's single application is filed 0.07 days after the shock (day 33.07 against day 33).
 FILING_DELAY = 0.07
-
-
-@pytest.fixture(scope="module")
-def one_fab() -> tuple[Scenario, Regime]:
-    """The deterministic one-supplier, one-fab scenario and its regime."""
-    return load_scenario(ONE_FAB)
 
 
 def single_application(scenario: Scenario, review: Distribution, denial: float = 0.0) -> Scenario:
@@ -171,10 +164,8 @@ def test_precision_adds_replications_until_precise_or_capped() -> None:
     assert planned[0] == 10
     assert planned == sorted(planned)
     assert batch.summary() == first.summaries[0].summary()  # the same first batch
-    if first.precise(0.5):
-        assert result.count == 10
-    else:
-        assert result.count > 10
+    assert not first.precise(0.5)  # with seed 1 the first batch is too noisy, so the study goes on
+    assert result.count > 10
     assert result.count <= 200
     assert result.precise(0.5) or result.count == 200
     imprecise = [

@@ -22,29 +22,22 @@ from simulator.model.state import (
     RULE_CHANGE,
     CountingEnvironment,
 )
+from simulator.rules.values import Regime
 from simulator.scenario import Chipmaker, IntensityCut, Scenario
 from simulator.scenario_loading import load_scenario
-
-ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
-
-
-@pytest.fixture(scope="module")
-def one_fab() -> tuple[Scenario, object]:
-    """The deterministic one-supplier, one-fab scenario and its regime."""
-    return load_scenario(ONE_FAB)
 
 
 def _fab(scenario: Scenario) -> Chipmaker:
     return scenario.chipmakers[0]
 
 
-def test_stockout_day_without_supply(one_fab: tuple[Scenario, object]) -> None:
+def test_stockout_day_without_supply(one_fab: tuple[Scenario, Regime]) -> None:
     """A fab with 30 days of stock and no suppliers runs out on day 30 exactly."""
     scenario, regime = one_fab
     fab = _fab(scenario)
     use = attrs.evolve(fab.materials[0], sources=())
     starving = attrs.evolve(scenario, chipmakers=(attrs.evolve(fab, materials=(use,)),))
-    records = simulate(starving, regime)  # type: ignore[arg-type]
+    records = simulate(starving, regime)
     [stockout] = records.stockouts
     assert (stockout.start, stockout.end) == (30.0, None)
     assert records.lost_units[("fab", "photoresist")] == pytest.approx(scenario.horizon_days - 30.0)
@@ -54,7 +47,7 @@ def test_stockout_day_without_supply(one_fab: tuple[Scenario, object]) -> None:
     assert stock[30:].max() == 0.0
 
 
-def test_intensity_cut_by_hand(one_fab: tuple[Scenario, object]) -> None:
+def test_intensity_cut_by_hand(one_fab: tuple[Scenario, Regime]) -> None:
     """30 days of stock, use halved below 10 days of cover: 10 t left on day 20, out on day 40."""
     scenario, regime = one_fab
     fab = _fab(scenario)
@@ -62,7 +55,7 @@ def test_intensity_cut_by_hand(one_fab: tuple[Scenario, object]) -> None:
     cutting = attrs.evolve(
         fab, materials=(use,), intensity_cut=IntensityCut(below_cover_days=10.0, factor=0.5)
     )
-    records = simulate(attrs.evolve(scenario, chipmakers=(cutting,)), regime)  # type: ignore[arg-type]
+    records = simulate(attrs.evolve(scenario, chipmakers=(cutting,)), regime)
     [stockout] = records.stockouts
     assert stockout.start == pytest.approx(40.0)
     stock = daily_inventory(records, "fab", "photoresist")
@@ -70,14 +63,14 @@ def test_intensity_cut_by_hand(one_fab: tuple[Scenario, object]) -> None:
     assert stock[30] == pytest.approx(5.0)
 
 
-def test_shipment_waits_fixed_review_and_lane(one_fab: tuple[Scenario, object]) -> None:
+def test_shipment_waits_fixed_review_and_lane(one_fab: tuple[Scenario, Regime]) -> None:
     """The order exported on 4 Jul 2019 waits the fixed 90-day review, then the 2-day lane.
 
     Orders leave every 7 days: the one placed on day 28 is ready on day 28 + 7/100 + 5 = 33.07,
     the shock day (33), so it files an application decided on day 123.07 and arrives on 125.07.
     """
     scenario, regime = one_fab
-    records = simulate(scenario, regime)  # type: ignore[arg-type]
+    records = simulate(scenario, regime)
     first = min(records.applications, key=lambda a: a.filed)
     assert first.filed == pytest.approx(33.07)
     assert first.decided == pytest.approx(123.07)
@@ -87,14 +80,14 @@ def test_shipment_waits_fixed_review_and_lane(one_fab: tuple[Scenario, object]) 
     assert licensing_metrics(records)["photoresist"]["first_approval_day"] == pytest.approx(90.07)
 
 
-def test_time_to_survive_by_hand(one_fab: tuple[Scenario, object]) -> None:
+def test_time_to_survive_by_hand(one_fab: tuple[Scenario, Regime]) -> None:
     """Cover at the shock is 23 t at 1 t a day less the order in transit: stock-out 18 days after it."""
     scenario, regime = one_fab
-    metrics = chipmaker_metrics(simulate(scenario, regime), scenario)["fab"]["photoresist"]  # type: ignore[arg-type]
+    metrics = chipmaker_metrics(simulate(scenario, regime), scenario)["fab"]["photoresist"]
     assert metrics["tts_days"] == 18.0
 
 
-def test_rule_change_releases_waiting_shipment(one_fab: tuple[Scenario, object]) -> None:
+def test_rule_change_releases_waiting_shipment(one_fab: tuple[Scenario, Regime]) -> None:
     """A shipment waiting for a licence leaves on the day a measure restores bulk coverage."""
     scenario, _ = one_fab
     holder = attrs.evolve(scenario.suppliers[0], bulk_licences=("general-bulk", "specific-bulk"))
@@ -117,14 +110,14 @@ def test_phases_in_documented_order() -> None:
     assert RULE_CHANGE < LICENCE_DECISION < ARRIVAL < CONSUMPTION_AND_ORDERS
 
 
-def test_arrival_before_review_on_the_same_day(one_fab: tuple[Scenario, object]) -> None:
-    """An arrival and a periodic review at the same moment: the review sees the arrival."""
+def test_arrival_before_review_on_the_same_day(one_fab: tuple[Scenario, Regime]) -> None:
+    """An arrival on a review day: the day-14 review orders exactly one week's use (7 t)."""
     scenario, regime = one_fab
     fab = _fab(scenario)
     # Lead time 5 + 7/100 and lane 1.93: orders placed on day 7k arrive on day 7k + 7, a review day.
     lane = attrs.evolve(scenario.lanes[0], days=fixed(1.93))
     same_day = attrs.evolve(scenario, lanes=(lane,), end=scenario.start.replace(month=6, day=30))
-    records = simulate(same_day, regime)  # type: ignore[arg-type]
+    records = simulate(same_day, regime)
     arrivals = {round(r.time, 9) for r in records.receipts}
     assert 14.0 in arrivals
     # With the arrival counted, the day-14 review orders exactly one week's use (7 t).
@@ -133,7 +126,29 @@ def test_arrival_before_review_on_the_same_day(one_fab: tuple[Scenario, object])
     assert fab.review_period_days == 7.0
 
 
-def test_same_seed_same_records(one_fab: tuple[Scenario, object]) -> None:
+def test_arrival_before_stockout_at_the_same_moment(one_fab: tuple[Scenario, Regime]) -> None:
+    """Arrivals resolve before consumption: a delivery landing as the stock runs out averts the stock-out.
+
+    7 days of stock at 1 t a day; the day-0 order (up to 30 days' cover: 23 t) is ready at 5.23
+    (0.23 days at 100 t a day, then a 5-day lead time) and the 1.77-day lane lands it at day 7.0,
+    the moment the stock reaches zero.
+    """
+    scenario, regime = one_fab
+    fab = _fab(scenario)
+    use = attrs.evolve(fab.materials[0], start_inventory_days=7.0)
+    lane = attrs.evolve(scenario.lanes[0], days=fixed(1.77))
+    world = attrs.evolve(
+        scenario,
+        chipmakers=(attrs.evolve(fab, materials=(use,)),),
+        lanes=(lane,),
+        end=scenario.start.replace(month=6, day=30),
+    )
+    records = simulate(world, regime)
+    assert records.receipts[0].time == pytest.approx(7.0)
+    assert records.stockouts == ()
+
+
+def test_same_seed_same_records(one_fab: tuple[Scenario, Regime]) -> None:
     """Two runs with the same seed and replication produce identical records."""
     scenario, _ = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
     regime = load_regime("japan")
@@ -142,7 +157,7 @@ def test_same_seed_same_records(one_fab: tuple[Scenario, object]) -> None:
 
 
 def test_distribution_means() -> None:
-    """Each distribution's sample mean approaches its stated mean."""
+    """Each distribution's sample mean approaches its stated mean, and its sd the stated sd."""
     rng = np.random.default_rng(7)
     for dist in (
         Distribution("gamma", mean=10.0, sd=3.0),
@@ -153,6 +168,8 @@ def test_distribution_means() -> None:
     ):
         draws = [dist.sample(rng) for _ in range(20_000)]
         assert np.mean(draws) == pytest.approx(dist.expected, rel=0.03), dist.dist
+        if dist.sd is not None:  # the sd-parameterised kinds keep their spread too
+            assert np.std(draws) == pytest.approx(dist.sd, rel=0.03), dist.dist
 
 
 def test_event_count_is_exact() -> None:
@@ -174,18 +191,18 @@ def _licensed(scenario: Scenario, **fields: float) -> Scenario:
     return attrs.evolve(scenario, suppliers=(attrs.evolve(scenario.suppliers[0], **fields),))
 
 
-def test_licences_at_start_cover_the_first_orders(one_fab: tuple[Scenario, object]) -> None:
+def test_licences_at_start_cover_the_first_orders(one_fab: tuple[Scenario, Regime]) -> None:
     """Licences for 30 days (30 t) at start cover four 7 t orders; the first application is on day 61.07."""
     scenario, regime = one_fab
-    records = simulate(_licensed(scenario, licences_at_start_days=30.0), regime)  # type: ignore[arg-type]
+    records = simulate(_licensed(scenario, licences_at_start_days=30.0), regime)
     assert min(a.filed for a in records.applications) == pytest.approx(61.07)
     assert [s.licence for s in records.shipments if 33 < s.time < 61] == ["individual"] * 4
 
 
-def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, object]) -> None:
+def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, Regime]) -> None:
     """With renewal below 20 days of supply, the second licensed order (16 t left) files on day 40.07."""
     scenario, regime = one_fab
-    records = simulate(_licensed(scenario, licences_at_start_days=30.0, renew_days=20.0), regime)  # type: ignore[arg-type]
+    records = simulate(_licensed(scenario, licences_at_start_days=30.0, renew_days=20.0), regime)
     first = min(records.applications, key=lambda a: a.filed)
     assert first.filed == pytest.approx(40.07)
     assert first.quantity_t == pytest.approx(7.0)
@@ -193,13 +210,13 @@ def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, ob
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_simulate_leaves_the_collector_as_it_found_it(
-    one_fab: tuple[Scenario, object], enabled: bool
+    one_fab: tuple[Scenario, Regime], enabled: bool
 ) -> None:
     """The cyclic collector, paused during a run, is on afterwards only if it was on before."""
     scenario, regime = one_fab
     try:
         gc.enable() if enabled else gc.disable()
-        simulate(scenario, regime)  # type: ignore[arg-type]
+        simulate(scenario, regime)
         assert gc.isenabled() is enabled
         with pytest.raises(RuntimeError), _cycle_collector_paused():
             raise RuntimeError("a run that fails")
