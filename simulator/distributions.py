@@ -58,7 +58,20 @@ class Distribution:
 
     def sample(self, rng: np.random.Generator) -> float:
         """Draw one value, using exactly one uniform from ``rng``."""
-        return float(self.quantiles(rng.random(1))[0])
+        return self.quantile(rng.random())
+
+    def quantile(self, uniform: float) -> float:
+        """The value at one cumulative probability: :meth:`quantiles` of one, bit for bit.
+
+        Single draws (a review time, a qualification) are too small for numpy's array
+        machinery, so the kinds whose quantile needs only IEEE-exact arithmetic (+, -, *, /,
+        sqrt) are worked out in plain floats; the others go through numpy, whose log and exp
+        may differ from :mod:`math`'s in the last bit.
+        """
+        scalar = _SCALAR.get(self.dist)
+        if scalar is not None:
+            return scalar(self, uniform)
+        return float(self.quantiles(np.array([uniform]))[0])
 
     def sampler(self, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
         """Return a function drawing successive values from ``rng``, a batch of uniforms at a time."""
@@ -133,6 +146,15 @@ def _triangular(d: Distribution, u: Floats) -> Floats:
     return np.where(u < split, rising, falling)
 
 
+def _scalar_triangular(d: Distribution, u: float) -> float:
+    low, mode, high = _f(d.low), _f(d.mode), _f(d.high)
+    if high == low:
+        return low
+    if u < (mode - low) / (high - low):
+        return low + math.sqrt(u * (high - low) * (mode - low))
+    return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+
 def _exponential(d: Distribution, u: Floats) -> Floats:
     return -_f(d.mean) * np.log1p(-u)
 
@@ -146,7 +168,10 @@ def _lognormal(d: Distribution, u: Floats) -> Floats:
     mean, sd = _f(d.mean), _f(d.sd)
     if mean <= 0 or sd == 0:
         return np.full_like(u, max(mean, 0.0))
-    sigma2 = math.log1p((sd / mean) ** 2)
+    ratio = sd / mean
+    sigma2 = math.log1p(ratio * ratio)  # a product, not ** 2: overflows to inf instead of raising
+    if sigma2 == math.inf:
+        return np.zeros_like(u)  # the limit of every quantile below 1 as sigma grows
     return np.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * _normal_quantiles(u))
 
 
@@ -154,7 +179,12 @@ def _gamma(d: Distribution, u: Floats) -> Floats:
     mean, sd = _f(d.mean), _f(d.sd)
     if mean <= 0 or sd == 0:
         return np.full_like(u, max(mean, 0.0))
-    shape = (mean / sd) ** 2
+    ratio = mean / sd
+    shape = ratio * ratio  # a product, not ** 2: overflows to inf instead of raising
+    if shape == math.inf:
+        return np.full_like(u, mean)  # no spread left
+    if shape == 0.0:
+        return np.zeros_like(u)  # the limit as the shape vanishes
     z = _normal_quantiles(u)
     cube = np.maximum(0.0, 1 - 1 / (9 * shape) + z / (3 * math.sqrt(shape))) ** 3
     return mean * cube  # Wilson-Hilferty: shape * scale * cube, with shape * scale = mean
@@ -168,3 +198,9 @@ _QUANTILES: dict[str, Callable[[Distribution, Floats], Floats]] = {
     "gamma": _gamma,
     "lognormal": _lognormal,
 }
+_SCALAR: dict[str, Callable[[Distribution, float], float]] = {
+    "fixed": lambda d, _: _f(d.value),
+    "uniform": lambda d, u: _f(d.low) + u * (_f(d.high) - _f(d.low)),
+    "triangular": _scalar_triangular,
+}
+"""Quantiles of one uniform in plain floats, for the kinds where that is exact (see ``quantile``)."""

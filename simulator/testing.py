@@ -256,12 +256,18 @@ def _run(name: str, regime: Regime, max_examples: int) -> PropertyResult:
 _DAYS = st.floats(min_value=0.0, max_value=60.0, allow_nan=False)
 
 
-def _distributions(low: float, high: float) -> st.SearchStrategy[Distribution]:
-    bounds = st.tuples(st.floats(low, high), st.floats(low, high)).map(sorted)
+def distributions(low: float = 0.0, high: float = 60.0) -> st.SearchStrategy[Distribution]:
+    """Distributions of every kind whose parameters lie in [low, high]."""
+    points = st.floats(low, high)
+    ordered = st.lists(points, min_size=3, max_size=3).map(sorted)
+    spread = st.tuples(st.floats(max(low, 0.1), high), points)
     return st.one_of(
-        st.floats(low, high).map(lambda v: Distribution("fixed", value=v)),
-        bounds.map(lambda b: Distribution("uniform", low=b[0], high=b[1])),
+        points.map(lambda v: Distribution("fixed", value=v)),
+        ordered.map(lambda p: Distribution("uniform", low=p[0], high=p[2])),
+        ordered.map(lambda p: Distribution("triangular", low=p[0], mode=p[1], high=p[2])),
         st.floats(max(low, 0.1), high).map(lambda m: Distribution("exponential", mean=m)),
+        spread.map(lambda m: Distribution("gamma", mean=m[0], sd=m[1])),
+        spread.map(lambda m: Distribution("lognormal", mean=m[0], sd=m[1])),
     )
 
 
@@ -276,7 +282,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         Supplier(
             id=f"s{n}",
             country=draw(st.sampled_from(["JP", "JP", "CN"])),
-            products=(Product("photoresist", draw(st.floats(0.5, 20.0)), draw(_distributions(0.0, 10.0))),),
+            products=(Product("photoresist", draw(st.floats(0.5, 20.0)), draw(distributions(0.0, 10.0))),),
             bulk_licences=tuple(draw(st.sets(st.sampled_from(["general-bulk", "specific-bulk"])))),
             contract_days=draw(st.sampled_from([0.0, 30.0, 90.0])),
         )
@@ -289,9 +295,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         items=(
             ItemReview(
                 item="photoresist",
-                review_days=draw(_distributions(1.0, 120.0)),
+                review_days=draw(distributions(1.0, 120.0)),
                 returned_probability=draw(st.floats(0.0, 1.0)),
-                correction_days=draw(_distributions(0.0, 30.0)),
+                correction_days=draw(distributions(0.0, 30.0)),
                 denial_probability=draw(st.floats(0.0, 0.5)),
             ),
         ),
@@ -311,7 +317,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         ),
         suppliers=suppliers,
         chipmakers=fabs,
-        lanes=(Lane("JP", "KR", draw(_distributions(0.0, 10.0))),),
+        lanes=(Lane("JP", "KR", draw(distributions(0.0, 10.0))),),
         authority=authority,
     )
 

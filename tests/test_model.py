@@ -10,6 +10,8 @@ from pathlib import Path
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime
@@ -25,6 +27,7 @@ from simulator.model.state import (
 from simulator.rules.values import Regime
 from simulator.scenario import Chipmaker, IntensityCut, Scenario
 from simulator.scenario_loading import load_scenario
+from simulator.testing import distributions
 
 
 def _fab(scenario: Scenario) -> Chipmaker:
@@ -170,6 +173,34 @@ def test_distribution_means() -> None:
         assert np.mean(draws) == pytest.approx(dist.expected, rel=0.03), dist.dist
         if dist.sd is not None:  # the sd-parameterised kinds keep their spread too
             assert np.std(draws) == pytest.approx(dist.sd, rel=0.03), dist.dist
+
+
+@given(distributions(), st.floats(0.0, 1.0, exclude_max=True))
+def test_one_quantile_equals_the_array_quantile(distribution: Distribution, uniform: float) -> None:
+    """A single draw's plain-float quantile is the numpy one bit for bit, for every kind."""
+    expected = float(distribution.quantiles(np.array([uniform]))[0])
+    assert distribution.quantile(uniform) == expected
+
+
+@pytest.mark.parametrize(
+    ("distribution", "expected"),
+    [
+        (Distribution("gamma", mean=1.0, sd=1e-180), 1.0),  # (mean/sd)**2 would overflow
+        (Distribution("gamma", mean=1e-200, sd=1.0), 0.0),  # shape underflows to 0
+        (Distribution("lognormal", mean=1.0, sd=1e200), 0.0),  # sigma overflows
+    ],
+)
+def test_extreme_spreads_have_limits_not_errors(distribution: Distribution, expected: float) -> None:
+    """Spreads far beyond any real input give the distribution's limit, not an OverflowError."""
+    assert distribution.quantiles(np.array([0.1, 0.5, 0.9])).tolist() == [expected] * 3
+
+
+def test_one_draw_uses_one_uniform() -> None:
+    """sample() takes the stream's next uniform, as a batch would: single and batched draws agree."""
+    triangular = Distribution("triangular", low=2.0, mode=5.0, high=11.0)
+    single, batched = np.random.default_rng(3), np.random.default_rng(3)
+    draw = triangular.sampler(batched)
+    assert [triangular.sample(single) for _ in range(300)] == [draw() for _ in range(300)]
 
 
 def test_event_count_is_exact() -> None:
