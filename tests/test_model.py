@@ -159,6 +159,24 @@ def test_same_seed_same_records(one_fab: tuple[Scenario, Regime]) -> None:
     assert simulate(scenario, regime, replication=3) != simulate(scenario, regime, replication=4)
 
 
+def test_records_hold_plain_floats() -> None:
+    """No numpy scalar leaks into the clock or the stocks (once one did, every later time was one).
+
+    Their values would be the same, but their arithmetic and comparisons cost several times
+    a float's on every later event.
+    """
+    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    records = simulate(scenario, regime, replication=1)
+    assert any(a.returned for a in records.applications)  # the path that leaked is taken
+    values = [
+        *(v for s in records.shipments for v in (s.time, s.quantity_t, s.value_usd)),
+        *(v for r in records.receipts for v in (r.time, r.quantity_t)),
+        *(v for points in records.inventory.values() for p in points for v in p),
+        *(v for a in records.applications for v in (a.filed, a.decided, a.quantity_t) if v is not None),
+    ]
+    assert {type(v) for v in values} <= {float, int}
+
+
 def test_distribution_means() -> None:
     """Each distribution's sample mean approaches its stated mean, and its sd the stated sd."""
     rng = np.random.default_rng(7)

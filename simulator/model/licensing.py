@@ -184,7 +184,7 @@ def review(
     kind = _kind(order.supplier, application.kind)
     review_days = terms.review_days or fixed(float(kind.standard_processing_days or 0))
     work = review_days.sample(world.streams("review-time", supplier))
-    returned, fraction = world.streams("review-return", supplier).random(2)
+    returned, fraction = world.streams("review-return", supplier).random(2).tolist()  # floats, not numpy's
     correction = terms.correction_days.sample(world.streams("review-correction", supplier))
     denial = world.streams("review-denial", supplier).random()
     if returned < terms.returned_probability:

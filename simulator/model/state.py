@@ -125,6 +125,7 @@ class Fab:
 
     def __init__(self, world: World, chipmaker: Chipmaker) -> None:
         self.world = world
+        self.env = world.env
         self.chipmaker = chipmaker
         self.use = {u.material: u.use_t_per_unit for u in chipmaker.materials}
         daily = chipmaker.output_units_per_day
@@ -163,7 +164,7 @@ class Fab:
 
     def advance(self) -> None:
         """Bring stocks and lost production up to now."""
-        now = self.world.env.now
+        now = self.env.now
         elapsed = now - self.last
         if elapsed <= 0:
             return
@@ -185,7 +186,7 @@ class Fab:
 
     def _record(self, material: str) -> None:
         rate = self.rate(material)
-        self.history[material].append(InventoryPoint(self.world.env.now, self.stock[material], rate))
+        self.history[material].append(InventoryPoint(self.env.now, self.stock[material], rate))
         self._recorded_rate[material] = rate
 
     def inventory(self, material: str) -> tuple[InventoryPoint, ...]:
@@ -200,7 +201,7 @@ class Fab:
         """
         if touched is not None and self._quiet_arrival(touched):
             return
-        now = self.world.env.now
+        now = self.env.now
         out = self.out
         for material, stock in self.stock.items():
             if stock <= EPSILON_T and material not in out:
@@ -248,14 +249,14 @@ class Fab:
         soonest = min((self._next_crossing(m) for m in self.stock), default=math.inf)
         if soonest == math.inf:
             return
-        now = self.world.env.now
+        now = self.env.now
         due = now + soonest
         if self.armed_at is not None and now <= self.armed_at <= due:
             return
         self.timer += 1
         self.armed_at = due
         timer = self.timer
-        At(self.world.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
+        At(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
 
     def _next_crossing(self, material: str) -> SimDays:
         """Days until ``material``'s stock reaches its next threshold (infinite if not falling)."""
@@ -284,7 +285,7 @@ class Fab:
         self.stock[material] += kept
         self.spoiled[material] += quantity - kept
         self.on_order[material] -= quantity
-        self.world.receipts.append(order.channel.receipt(self.world.env.now, quantity))
+        self.world.receipts.append(order.channel.receipt(self.env.now, quantity))
         self.changed(touched=material)
 
     def review(self) -> None:
