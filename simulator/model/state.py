@@ -246,7 +246,11 @@ class Fab:
         """
         if self.out:
             return
-        soonest = min((self._next_crossing(m) for m in self.stock), default=math.inf)
+        soonest = math.inf
+        for material in self.stock:
+            crossing = self._next_crossing(material)
+            if crossing < soonest:
+                soonest = crossing
         if soonest == math.inf:
             return
         now = self.env.now
@@ -301,7 +305,7 @@ class Fab:
     def place(self, material: str, quantity_t: float, exclude: tuple[str, ...]) -> None:
         """Split an order among the qualified suppliers by share, skipping ``exclude``."""
         shares = [(s, w) for s, w in self.sources[material].items() if w > 0 and s not in exclude]
-        total = sum(w for _, w in shares)
+        total = sum([w for _, w in shares])
         if total <= 0:
             return
         dispatch = self.world.dispatch
