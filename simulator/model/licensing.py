@@ -41,13 +41,9 @@ class Licence:
         self.remaining_t = quantity_t
         self.valid_until = valid_until
 
-    def covers(self, order: Order, now: SimDays) -> bool:
-        """Whether the licence is valid now for this order's buyer, material and quantity."""
-        return (
-            (self.chipmaker, self.material) == (order.fab.chipmaker.id, order.material)
-            and self.valid_until >= now
-            and self.remaining_t >= order.quantity_t - EPSILON_T
-        )
+    def covers(self, quantity_t: float, now: SimDays) -> bool:
+        """Whether the licence is valid now with ``quantity_t`` left (buyer and material: the caller's)."""
+        return self.valid_until >= now and self.remaining_t >= quantity_t - EPSILON_T
 
 
 class ApplicationState:
@@ -66,7 +62,7 @@ class ApplicationState:
 
     def has_room(self, order: Order) -> bool:
         """Whether this pending application is for the order's buyer and material, with room."""
-        same = (self.order.fab, self.order.material) == (order.fab, order.material)
+        same = self.order.channel is order.channel  # the same supplier's: same buyer and material
         room = self.quantity_t - self.committed_t >= order.quantity_t - EPSILON_T
         return self.outcome == "pending" and same and room
 
@@ -90,9 +86,7 @@ def licences_at_start(world: World) -> None:
                 days = supplier.supplier.licences_at_start_days
                 if kind is not None and days > 0 and share > 0:
                     quantity = days * fab.planned_use(material) * share
-                    supplier.licences.append(
-                        Licence(fab.chipmaker.id, material, quantity, kind.validity_days)
-                    )
+                    supplier.hold(Licence(fab.chipmaker.id, material, quantity, kind.validity_days))
 
 
 def _kind(supplier: SupplierState, kind: str) -> LicenceKind:
@@ -110,8 +104,8 @@ def _individual(supplier: SupplierState) -> LicenceKind | None:
 
 def use_licence(supplier: SupplierState, order: Order, now: SimDays) -> Licence | None:
     """Draw the order's quantity from a valid licence the supplier holds; return it, or None."""
-    for licence in supplier.licences:
-        if licence.covers(order, now):
+    for licence in supplier.licences.get((order.fab.chipmaker.id, order.material), ()):
+        if licence.covers(order.quantity_t, now):
             licence.remaining_t -= order.quantity_t
             return licence
     return None
@@ -134,7 +128,7 @@ def renew_if_low(
     """Apply for the next contract ahead of need when ``licence`` is running low."""
     supplier = order.supplier
     threshold = expected_t(order, supplier.supplier.renew_days)
-    pending = any((a.order.fab, a.order.material) == (order.fab, order.material) for a in supplier.pending)
+    pending = any(a.order.channel is order.channel for a in supplier.pending)
     if licence.remaining_t < threshold and not pending:
         quantity = max(order.quantity_t, expected_t(order, supplier.supplier.contract_days))
         _file(world, ApplicationState(order, kind, quantity, world.env.now), on_decided)
@@ -212,4 +206,4 @@ def _decide(world: World, application: ApplicationState, denied: bool) -> None:
         licence = Licence(
             order.fab.chipmaker.id, order.material, application.quantity_t, world.env.now + validity
         )
-        order.supplier.licences.append(licence)
+        order.supplier.hold(licence)

@@ -349,10 +349,15 @@ class SupplierState:
             )
             for p in supplier.products
         }
-        self.licences: list[Licence] = []
+        self.licences: dict[tuple[str, str], list[Licence]] = {}
+        """The individual licences held, by (chipmaker, material), oldest first."""
         self.pending: list[ApplicationState] = []
         self.produced_t = 0.0
         self.held_t = 0.0
+
+    def hold(self, licence: Licence) -> None:
+        """Keep a granted licence, after those already held for its buyer and material."""
+        self.licences.setdefault((licence.chipmaker, licence.material), []).append(licence)
 
 
 class Line:
