@@ -249,7 +249,7 @@ class Fab:
         soonest = math.inf
         for material in self.stock:
             crossing = self._next_crossing(material)
-            if crossing < soonest:
+            if crossing < soonest:  # noqa: PLR1730 - a comparison, not a call: this runs at every event
                 soonest = crossing
         if soonest == math.inf:
             return
