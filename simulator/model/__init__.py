@@ -107,15 +107,17 @@ def _records(
         scenario=scenario.id,
         replication=replication,
         horizon_days=scenario.horizon_days,
-        inventory={(f.chipmaker.id, m): f.inventory(m) for f in world.fabs.values() for m in f.use},
+        inventory={(f.chipmaker.id, m): f.inventory(m) for f in world.fabs.values() for m in f.stocks},
         stockouts=tuple(stockouts),
-        lost_units={(f.chipmaker.id, m): v for f in world.fabs.values() for m, v in f.lost.items()},
+        lost_units={
+            (f.chipmaker.id, m): s.lost_units for f in world.fabs.values() for m, s in f.stocks.items()
+        },
         planned_units={
             f.chipmaker.id: f.chipmaker.output_units_per_day * scenario.horizon_days
             for f in world.fabs.values()
         },
         planned_use_t_per_day={
-            (f.chipmaker.id, m): f.planned_use(m) for f in world.fabs.values() for m in f.use
+            (f.chipmaker.id, m): f.planned_use(m) for f in world.fabs.values() for m in f.stocks
         },
         shipments=tuple(world.shipments),
         receipts=tuple(world.receipts),
@@ -125,6 +127,8 @@ def _records(
         material_shock_day=material_shock,
         supplier_output_t={s.supplier.id: s.produced_t for s in world.suppliers.values()},
         supplier_stock_t={s.supplier.id: s.held_t for s in world.suppliers.values()},
-        spoiled_t={(f.chipmaker.id, m): v for f in world.fabs.values() for m, v in f.spoiled.items()},
+        spoiled_t={
+            (f.chipmaker.id, m): s.spoiled_t for f in world.fabs.values() for m, s in f.stocks.items()
+        },
         events=world.env.events_processed,
     )

@@ -72,7 +72,7 @@ def fail(world: World, order: Order, reason: str) -> None:
     world.failed.append(
         FailedOrder(world.env.now, fab.chipmaker.id, order.material, supplier, order.quantity_t, reason)
     )
-    fab.on_order[order.material] -= order.quantity_t
+    fab.stocks[order.material].on_order_t -= order.quantity_t
     fab.advance()
     fab.place(order.material, order.quantity_t, exclude=order.tried)
     fab.changed()

@@ -24,7 +24,7 @@ from simpy.events import Event, Timeout
 from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout
 from simulator.rules.compiled import compile_regime
 from simulator.rules.values import NONE, ExporterProfile, Laws
-from simulator.scenario import Chipmaker, Scenario, SimDays, Supplier
+from simulator.scenario import Chipmaker, MaterialUse, Scenario, SimDays, Supplier
 from simulator.streams import Streams
 
 if TYPE_CHECKING:
@@ -120,6 +120,36 @@ class World:
         return lane
 
 
+class MaterialStock:
+    """A fab's holding of one material: its level, use, orders in flight, and what it recorded.
+
+    One object a material, with slots, rather than a dict a quantity: the model reads and
+    writes these at every event.
+    """
+
+    __slots__ = (
+        "cover_target_days", "full_rate", "history", "intensity", "level_t", "lost_units",
+        "material", "on_order_t", "recorded_rate", "room_t", "spoiled_t",
+    )  # fmt: skip
+
+    def __init__(self, world: World, chipmaker: Chipmaker, use: MaterialUse) -> None:
+        daily = chipmaker.output_units_per_day
+        self.material = use.material
+        self.level_t = use.start_inventory_days * daily * use.use_t_per_unit
+        self.full_rate = daily * use.use_t_per_unit
+        """Tonnes a day at planned output and full intensity."""
+        self.room_t = _storage_t(world, use.material, self.full_rate)
+        self.cover_target_days = (
+            chipmaker.cover_target_days if use.cover_target_days is None else use.cover_target_days
+        )
+        self.intensity = 1.0
+        self.on_order_t = 0.0
+        self.spoiled_t = 0.0
+        self.lost_units = 0.0
+        self.history: list[InventoryPoint] = []
+        self.recorded_rate = 0.0
+
+
 class Fab:
     """A chipmaker's stocks, production and replenishment (continuous consumption)."""
 
@@ -127,27 +157,12 @@ class Fab:
         self.world = world
         self.env = world.env
         self.chipmaker = chipmaker
-        self.use = {u.material: u.use_t_per_unit for u in chipmaker.materials}
-        daily = chipmaker.output_units_per_day
-        self.stock = {
-            u.material: u.start_inventory_days * daily * u.use_t_per_unit for u in chipmaker.materials
-        }
+        self.stocks = {u.material: MaterialStock(world, chipmaker, u) for u in chipmaker.materials}
+        self._stocks = tuple(self.stocks.values())
         self.sources = {u.material: {s.supplier: s.share for s in u.sources} for u in chipmaker.materials}
-        self.cover_target = {
-            u.material: chipmaker.cover_target_days if u.cover_target_days is None else u.cover_target_days
-            for u in chipmaker.materials
-        }
-        self.on_order = dict.fromkeys(self.use, 0.0)
-        self.intensity = dict.fromkeys(self.use, 1.0)
-        self.spoiled = dict.fromkeys(self.use, 0.0)
-        self.lost = dict.fromkeys(self.use, 0.0)
         self.out: dict[str, SimDays] = {}
         self.stockouts: list[Stockout] = []
-        self.full_rate = {m: daily * use for m, use in self.use.items()}
-        self.room_t = {m: _storage_t(world, m, rate) for m, rate in self.full_rate.items()}
         self.channels: dict[tuple[str, str], Channel] = {}
-        self.history: dict[str, list[InventoryPoint]] = {m: [] for m in self.use}
-        self._recorded_rate: dict[str, float] = {}
         self.last = 0.0
         self.timer = 0
         self.armed_at: SimDays | None = None
@@ -156,11 +171,11 @@ class Fab:
     # ------------------------------------------------------------ state
     def planned_use(self, material: str) -> float:
         """Tonnes a day of ``material`` at planned output and full intensity."""
-        return self.full_rate[material]
+        return self.stocks[material].full_rate
 
-    def rate(self, material: str) -> float:
+    def rate(self, stock: MaterialStock) -> float:
         """Tonnes a day being consumed now (zero while production is stopped)."""
-        return 0.0 if self.out else self.full_rate[material] * self.intensity[material]
+        return 0.0 if self.out else stock.full_rate * stock.intensity
 
     def advance(self) -> None:
         """Bring stocks and lost production up to now."""
@@ -170,30 +185,30 @@ class Fab:
             return
         if self.out:
             for material in self.out:
-                self.lost[material] += elapsed * self.chipmaker.output_units_per_day / len(self.out)
+                self.stocks[material].lost_units += (
+                    elapsed * self.chipmaker.output_units_per_day / len(self.out)
+                )
         else:
-            full, intensity = self.full_rate, self.intensity
-            stock = self.stock
-            for material, level in stock.items():
-                left = level - elapsed * full[material] * intensity[material]
-                stock[material] = left if left > 0.0 else 0.0
+            for stock in self._stocks:
+                left = stock.level_t - elapsed * stock.full_rate * stock.intensity
+                stock.level_t = left if left > 0.0 else 0.0
         self.last = now
 
     def record_all(self) -> None:
         """Record every material's stock and rate now (at the start and at the horizon)."""
-        for material in self.history:
-            self._record(material)
+        for stock in self._stocks:
+            self._record(stock)
 
-    def _record(self, material: str) -> None:
-        rate = self.rate(material)
-        self.history[material].append(InventoryPoint(self.env.now, self.stock[material], rate))
-        self._recorded_rate[material] = rate
+    def _record(self, stock: MaterialStock) -> None:
+        rate = self.rate(stock)
+        stock.history.append(InventoryPoint(self.env.now, stock.level_t, rate))
+        stock.recorded_rate = rate
 
     def inventory(self, material: str) -> tuple[InventoryPoint, ...]:
         """The recorded stock of ``material``: a point wherever its level jumped or its slope changed."""
-        return tuple(self.history[material])
+        return tuple(self.stocks[material].history)
 
-    def changed(self, touched: str | None = None) -> None:
+    def changed(self, touched: MaterialStock | None = None) -> None:
         """After a change: update stock-outs and the intensity cut, record, and re-arm the timer.
 
         Between records stock falls in a straight line, so a point is recorded only for the
@@ -203,19 +218,20 @@ class Fab:
             return
         now = self.env.now
         out = self.out
-        for material, stock in self.stock.items():
-            if stock <= EPSILON_T and material not in out:
-                self.stock[material] = 0.0
+        for stock in self._stocks:
+            material = stock.material
+            if stock.level_t <= EPSILON_T and material not in out:
+                stock.level_t = 0.0
                 out[material] = now
-            elif stock > EPSILON_T and material in out:
+            elif stock.level_t > EPSILON_T and material in out:
                 self.stockouts.append(Stockout(self.chipmaker.id, material, out.pop(material), now))
-            self._update_intensity_of(material)
-        for material, recorded in self._recorded_rate.items():
-            if material == touched or self.rate(material) != recorded:
-                self._record(material)
+            self._update_intensity_of(stock)
+        for stock in self._stocks:
+            if stock is touched or self.rate(stock) != stock.recorded_rate:
+                self._record(stock)
         self._arm_timer()
 
-    def _quiet_arrival(self, material: str) -> bool:
+    def _quiet_arrival(self, stock: MaterialStock) -> bool:
         """Handle an arrival that cannot bring the next crossing earlier; False if it might.
 
         While production runs, an arrival only raises one stock: unless it also lifts that
@@ -223,19 +239,19 @@ class Fab:
         """
         if self.out or self.armed_at is None:
             return False
-        before = self.intensity[material]
-        self._update_intensity_of(material)
-        if self.intensity[material] > before:
+        before = stock.intensity
+        self._update_intensity_of(stock)
+        if stock.intensity > before:
             return False
-        self._record(material)
+        self._record(stock)
         return True
 
-    def _update_intensity_of(self, material: str) -> None:
+    def _update_intensity_of(self, stock: MaterialStock) -> None:
         cut = self.chipmaker.intensity_cut
         if cut is not None:
             # At the crossing itself stock equals the threshold: cut there, restore only above it.
-            low = self.stock[material] <= cut.below_cover_days * self.full_rate[material] + EPSILON_T
-            self.intensity[material] = cut.factor if low else 1.0
+            low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
+            stock.intensity = cut.factor if low else 1.0
 
     def _arm_timer(self) -> None:
         """Make sure a timer fires no later than the next stock-out or cover threshold.
@@ -247,8 +263,8 @@ class Fab:
         if self.out:
             return
         soonest = math.inf
-        for material in self.stock:
-            crossing = self._next_crossing(material)
+        for stock in self._stocks:
+            crossing = self._next_crossing(stock)
             if crossing < soonest:  # noqa: PLR1730 - a comparison, not a call: this runs at every event
                 soonest = crossing
         if soonest == math.inf:
@@ -262,16 +278,15 @@ class Fab:
         timer = self.timer
         At(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
 
-    def _next_crossing(self, material: str) -> SimDays:
-        """Days until ``material``'s stock reaches its next threshold (infinite if not falling)."""
-        rate = self.full_rate[material] * self.intensity[material]  # production is running
+    def _next_crossing(self, stock: MaterialStock) -> SimDays:
+        """Days until the stock reaches its next threshold (infinite if not falling)."""
+        rate = stock.full_rate * stock.intensity  # production is running
         if rate <= 0:
             return math.inf
-        stock = self.stock[material]
         cut = self.chipmaker.intensity_cut
-        threshold = cut.below_cover_days * self.planned_use(material) if cut else 0.0
-        level = threshold if stock > threshold + EPSILON_T else 0.0
-        return (stock - level) / rate
+        threshold = cut.below_cover_days * stock.full_rate if cut else 0.0
+        level = threshold if stock.level_t > threshold + EPSILON_T else 0.0
+        return (stock.level_t - level) / rate
 
     def _on_timer(self, timer: int) -> None:
         if timer == self.timer:  # a later change re-armed the timer: this one is stale
@@ -283,23 +298,23 @@ class Fab:
     def receive(self, order: Order) -> None:
         """An order arrives: add it to stock, spilling what exceeds the storage cap."""
         self.advance()
-        material, quantity = order.material, order.quantity_t
-        room = self.room_t[material] - self.stock[material]
+        stock, quantity = self.stocks[order.material], order.quantity_t
+        room = stock.room_t - stock.level_t
         kept = quantity if quantity <= room else (room if room > 0.0 else 0.0)
-        self.stock[material] += kept
-        self.spoiled[material] += quantity - kept
-        self.on_order[material] -= quantity
+        stock.level_t += kept
+        stock.spoiled_t += quantity - kept
+        stock.on_order_t -= quantity
         self.world.receipts.append(order.channel.receipt(self.env.now, quantity))
-        self.changed(touched=material)
+        self.changed(touched=stock)
 
     def review(self) -> None:
         """Periodic review: order each material up to its cover target."""
         self.advance()
-        for material, cover in self.cover_target.items():
-            target = cover * self.planned_use(material) * self.intensity[material]
-            shortfall = target - self.stock[material] - self.on_order[material]
+        for stock in self._stocks:
+            target = stock.cover_target_days * stock.full_rate * stock.intensity
+            shortfall = target - stock.level_t - stock.on_order_t
             if shortfall > EPSILON_T:
-                self.place(material, shortfall, exclude=())
+                self.place(stock.material, shortfall, exclude=())
         self.changed()
 
     def place(self, material: str, quantity_t: float, exclude: tuple[str, ...]) -> None:
@@ -309,9 +324,10 @@ class Fab:
         if total <= 0:
             return
         dispatch = self.world.dispatch
+        stock = self.stocks[material]
         for supplier_id, share in shares:
             quantity = quantity_t * share / total
-            self.on_order[material] += quantity
+            stock.on_order_t += quantity
             dispatch(Order(self.channel(supplier_id, material), quantity, exclude))
 
     def channel(self, supplier_id: str, material: str) -> Channel:
