@@ -95,10 +95,10 @@ def _time_to_recover(
     if shock is None:
         return math.nan
     horizon = int(records.horizon_days)
-    daily = np.zeros(horizon)
-    for receipt in receipts:
-        if receipt.time < horizon:
-            daily[int(receipt.time)] += receipt.quantity_t
+    kept = [r for r in receipts if r.time < horizon]
+    days_received = np.array([int(r.time) for r in kept], dtype=np.int64)
+    # bincount adds the weights in the order given, as a loop of += would
+    daily = np.bincount(days_received, weights=[r.quantity_t for r in kept], minlength=horizon)
     trailing = np.convolve(daily, np.ones(WINDOW_DAYS))[:horizon]
     need = WINDOW_DAYS * records.planned_use_t_per_day[key] * (1 - 1e-9)
     days = np.arange(horizon)
