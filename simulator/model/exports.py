@@ -10,7 +10,7 @@ wait, which saves the events a process per waiting order would cost.
 from __future__ import annotations
 
 from simulator.model.licensing import ApplicationState, join_or_apply, renew_if_low, use_licence
-from simulator.model.records import FailedOrder
+from simulator.model.records import FailedOrder, Shipment
 from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
 from simulator.scenario import SimDays
@@ -59,9 +59,10 @@ def ship(world: World, order: Order, licence: str, at: SimDays | None = None) ->
     """The order leaves under ``licence`` (now, or at the later time ``at``) and travels to the fab."""
     now = world.env.now
     leaves = now if at is None else at
-    order.supplier.held_t -= order.quantity_t
-    channel = order.channel
-    world.shipments.append(channel.shipment(leaves, order.quantity_t, licence))
+    quantity, channel = order.quantity_t, order.channel
+    order.supplier.held_t -= quantity
+    value = quantity * channel.value_usd_per_t
+    world.shipments.append(Shipment(leaves, *channel.route_ids, channel.material, quantity, value, licence))
     At(world.env, leaves + channel.transit() - now, ARRIVAL, order.arrive)
 
 

@@ -304,7 +304,10 @@ class Fab:
         stock.level_t += kept
         stock.spoiled_t += quantity - kept
         stock.on_order_t -= quantity
-        self.world.receipts.append(order.channel.receipt(self.env.now, quantity))
+        receipt = Receipt(
+            self.env.now, self.chipmaker.id, stock.material, order.channel.supplier_id, quantity
+        )
+        self.world.receipts.append(receipt)
         self.changed(touched=stock)
 
     def review(self) -> None:
@@ -404,7 +407,14 @@ class Channel:
         self.fab = fab
         self.supplier = supplier
         self.material = material
-        self._ids = (supplier.supplier.id, supplier.supplier.country, fab.chipmaker.country, fab.chipmaker.id)
+        self.supplier_id = supplier.supplier.id
+        self.route_ids = (
+            self.supplier_id,
+            supplier.supplier.country,
+            fab.chipmaker.country,
+            fab.chipmaker.id,
+        )
+        """Supplier, origin, destination and chipmaker, as a shipment records them."""
         table = supplier.table
         item = world.materials[material].item
         self._route = None if table is None else table.route(item, fab.chipmaker.country)
@@ -429,18 +439,6 @@ class Channel:
                 self._route, ordinal, self.supplier.profile_code
             )
         return decision
-
-    def shipment(self, leaves: SimDays, quantity_t: float, licence: str) -> Shipment:
-        """The customs record of ``quantity_t`` leaving on this channel at ``leaves``."""
-        supplier, origin, destination, chipmaker = self._ids
-        value = quantity_t * self.value_usd_per_t
-        return Shipment(
-            leaves, supplier, origin, destination, chipmaker, self.material, quantity_t, value, licence
-        )
-
-    def receipt(self, now: SimDays, quantity_t: float) -> Receipt:
-        """The record of ``quantity_t`` arriving at the fab now."""
-        return Receipt(now, self._ids[3], self.material, self._ids[0], quantity_t)
 
 
 class Order:
