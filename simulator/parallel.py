@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import ExportsimError
-from simulator.model import simulate
+from simulator.model import cycle_collector_paused, simulate
 from simulator.model.metrics import flatten, replication_metrics
 from simulator.model.records import RunRecords
 from simulator.rules.values import Laws, Regime
@@ -52,12 +52,14 @@ def run_job(job: Job) -> list[Outcome]:
     """Run a job's replications; the function every executor calls."""
     outcomes = []
     for number in job.numbers:
-        runs = [simulate(scenario, regime, number, job.seed) for scenario, regime in job.variants]
-        metrics = tuple(
-            list(flatten(replication_metrics(run, scenario)))
-            for run, (scenario, _) in zip(runs, job.variants, strict=True)
-        )
-        outcomes.append(Outcome(number, metrics, tuple(runs) if job.keep_records else ()))
+        with cycle_collector_paused():  # until the records are summarised (see its docs)
+            runs = [simulate(scenario, regime, number, job.seed) for scenario, regime in job.variants]
+            metrics = tuple(
+                list(flatten(replication_metrics(run, scenario)))
+                for run, (scenario, _) in zip(runs, job.variants, strict=True)
+            )
+            outcomes.append(Outcome(number, metrics, tuple(runs) if job.keep_records else ()))
+            del runs
     return outcomes
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime
-from simulator.model import _cycle_collector_paused, simulate
+from simulator.model import cycle_collector_paused, simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
 from simulator.model.state import (
     ARRIVAL,
@@ -267,11 +267,26 @@ def test_simulate_leaves_the_collector_as_it_found_it(
         gc.enable() if enabled else gc.disable()
         simulate(scenario, regime)
         assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), _cycle_collector_paused():
+        with pytest.raises(RuntimeError), cycle_collector_paused():
             raise RuntimeError("a run that fails")
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_records_belong_to_the_run_records_alone() -> None:
+    """The finished world lets go of its records, so they are freed with RunRecords, untraced.
+
+    (gc.get_referrers sees the containers the collector tracks: a list of the world's still
+    holding a record would show up beside the RunRecords tuple.)
+    """
+    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    with cycle_collector_paused():
+        records = simulate(scenario, regime, replication=1)
+        points = next(iter(records.inventory.values()))
+        for entries in (records.shipments, records.receipts, records.stockouts, records.applications, points):
+            assert entries
+            assert gc.get_referrers(entries[0]) == [entries]
 
 
 def test_collector_restored_when_threads_pause_it_at_once() -> None:
@@ -282,7 +297,7 @@ def test_collector_restored_when_threads_pause_it_at_once() -> None:
 
         def runs() -> None:
             for _ in range(300):
-                with _cycle_collector_paused():
+                with cycle_collector_paused():
                     sum(range(50))
 
         for _ in range(100):

@@ -35,7 +35,7 @@ def simulate(
     Returns:
         Everything the replication recorded.
     """
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _simulate(scenario, laws_of(regime), replication, scenario.seed if seed is None else seed)
 
 
@@ -50,7 +50,9 @@ def _simulate(scenario: Scenario, laws: Laws, replication: int, seed: int) -> Ru
         for terms in fab.chipmaker.qualifications:
             env.process(qualification(env, world, fab, terms, shocks.get((fab.chipmaker.id, terms.material))))
     env.run(until=scenario.horizon_days)
-    return _records(world, scenario, shocks, replication)
+    records = _records(world, scenario, shocks, replication)
+    world.hand_over()
+    return records
 
 
 class _CollectorPause:
@@ -62,6 +64,11 @@ class _CollectorPause:
     Reference counting still frees everything else at once. The switch is the process's, so
     the first replication to start turns it off and the last to end restores it (threads may
     run replications at once); the collector's next pass then frees the finished worlds.
+
+    A finished world lets go of its records (``World.hand_over``), so the records die with
+    the caller's :class:`RunRecords`, untraced. Callers that summarise records straight away
+    (``parallel.run_job``) hold the pause until they have, so the collector's next pass finds
+    only the small cyclic remains of the world.
     """
 
     def __init__(self) -> None:
@@ -85,7 +92,7 @@ class _CollectorPause:
                     gc.enable()
 
 
-_cycle_collector_paused = _CollectorPause()
+cycle_collector_paused = _CollectorPause()
 
 
 def _records(

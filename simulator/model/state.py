@@ -107,6 +107,20 @@ class World:
         self.applications: list[ApplicationState] = []
         self.failed: list[FailedOrder] = []
 
+    def hand_over(self) -> None:
+        """Let go of the records once :class:`RunRecords` holds them.
+
+        The world is full of reference cycles (fabs and their world, events and their
+        callbacks), so it is freed only by the cyclic collector. Records it still held
+        would live until then, and the collector would trace every one of them first.
+        """
+        for entries in (self.shipments, self.receipts, self.applications, self.failed):
+            entries.clear()
+        for fab in self.fabs.values():
+            fab.stockouts.clear()
+            for stock in fab.stocks.values():
+                stock.history.clear()
+
     def lane(self, origin: str, destination: str) -> Callable[[], SimDays]:
         """The transport times on the lane from ``origin`` to ``destination``, one draw a call.
 
