@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import ExportsimError
-from simulator.model import cycle_collector_paused, simulate
+from simulator.model import cycle_collector_paused, prepare, replicate
 from simulator.model.metrics import flatten, replication_metrics
 from simulator.model.records import RunRecords
 from simulator.rules.values import Laws, Regime
@@ -51,9 +51,10 @@ class Outcome:
 def run_job(job: Job) -> list[Outcome]:
     """Run a job's replications; the function every executor calls."""
     outcomes = []
+    setups = [prepare(scenario, regime) for scenario, regime in job.variants]
     for number in job.numbers:
         with cycle_collector_paused():  # until the records are summarised (see its docs)
-            runs = [simulate(scenario, regime, number, job.seed) for scenario, regime in job.variants]
+            runs = [replicate(setup, number, job.seed) for setup in setups]
             metrics = tuple(
                 list(flatten(replication_metrics(run, scenario)))
                 for run, (scenario, _) in zip(runs, job.variants, strict=True)

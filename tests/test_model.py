@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime
-from simulator.model import cycle_collector_paused, simulate
+from simulator.model import cycle_collector_paused, prepare, replicate, simulate
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
 from simulator.model.state import (
     ARRIVAL,
@@ -175,6 +175,15 @@ def test_records_hold_plain_floats() -> None:
         *(v for a in records.applications for v in (a.filed, a.decided, a.quantity_t) if v is not None),
     ]
     assert {type(v) for v in values} <= {float, int}
+
+
+def test_a_prepared_setup_serves_many_replications() -> None:
+    """Replications of one prepared setup equal fresh runs: nothing leaks from one to the next."""
+    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    setup = prepare(scenario, regime)
+    replicate(setup, 0).shock_day.clear()  # records are the caller's: changing them touches no other run
+    runs = [replicate(setup, replication) for replication in (1, 0)]
+    assert runs == [simulate(scenario, regime, 1), simulate(scenario, regime, 0)]
 
 
 def test_distribution_means() -> None:

@@ -1,7 +1,8 @@
 """The supply model: one replication of a scenario under a regime, as records.
 
-:func:`simulate` is the single entry point: it builds the SimPy world, runs it to the horizon
-and returns :class:`~simulator.model.records.RunRecords`. It never prints or writes.
+:func:`simulate` is the entry point: it builds the SimPy world, runs it to the horizon and
+returns :class:`~simulator.model.records.RunRecords`. It never prints or writes. Studies
+running many replications :func:`prepare` a scenario once and :func:`replicate` it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import gc
 import threading
 from collections.abc import Iterator
 
+import attrs
+
 from simulator.model.licensing import licences_at_start
 from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.state import CountingEnvironment, World
+from simulator.rules.compiled import compile_regime
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, SimDays
 from simulator.streams import Streams
 
 
@@ -35,15 +39,36 @@ def simulate(
     Returns:
         Everything the replication recorded.
     """
+    return replicate(prepare(scenario, regime), replication, seed)
+
+
+@attrs.frozen
+class Setup:
+    """What every replication of one scenario under one law shares, worked out once."""
+
+    scenario: Scenario
+    laws: Laws
+    shocks: dict[tuple[str, str], SimDays | None]
+    """Per chipmaker and material, the first day its sources need an individual licence."""
+
+
+def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
+    """Work out what the replications of ``scenario`` under ``regime`` share."""
+    laws = laws_of(regime)
+    return Setup(scenario, laws, shock_days(scenario, {r.country: compile_regime(r) for r in laws.regimes}))
+
+
+def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:
+    """Run one replication of a prepared scenario: :func:`simulate` without redoing the setup."""
     with cycle_collector_paused():
-        return _simulate(scenario, laws_of(regime), replication, scenario.seed if seed is None else seed)
+        return _simulate(setup, replication, setup.scenario.seed if seed is None else seed)
 
 
-def _simulate(scenario: Scenario, laws: Laws, replication: int, seed: int) -> RunRecords:
+def _simulate(setup: Setup, replication: int, seed: int) -> RunRecords:
+    scenario, shocks = setup.scenario, setup.shocks
     env = CountingEnvironment()
-    world = World(env, scenario, laws, Streams(seed, replication), dispatch)
+    world = World(env, scenario, setup.laws, Streams(seed, replication), dispatch)
     licences_at_start(world)
-    shocks = shock_days(scenario, world.tables)
     env.process(rule_changes(env, world))
     for fab in world.fabs.values():
         env.process(periodic_review(env, fab))
@@ -130,7 +155,7 @@ def _records(
         receipts=tuple(world.receipts),
         applications=tuple(a.record(world) for a in world.applications),
         failed_orders=tuple(world.failed),
-        shock_day=shocks,
+        shock_day=dict(shocks),
         material_shock_day=material_shock,
         supplier_output_t={s.supplier.id: s.produced_t for s in world.suppliers.values()},
         supplier_stock_t={s.supplier.id: s.held_t for s in world.suppliers.values()},
