@@ -57,7 +57,7 @@ def release(world: World, orders: list[Order]) -> None:
 
 def ship(world: World, order: Order, licence: str, at: SimDays | None = None) -> None:
     """The order leaves under ``licence`` (now, or at the later time ``at``) and travels to the fab."""
-    now = world.env.now
+    now = world.env._now
     leaves = now if at is None else at
     quantity, channel = order.quantity_t, order.channel
     order.supplier.held_t -= quantity

@@ -37,7 +37,7 @@ def dispatch(world: World, order: Order) -> None:
     event (its arrival); the others are asked again on the day.
     """
     supplier, channel, quantity = order.supplier, order.channel, order.quantity_t
-    ready = channel.line.book(world.env.now, quantity)
+    ready = channel.line.book(world.env._now, quantity)
     supplier.produced_t += quantity
     supplier.held_t += quantity
     decision = channel.licence(ready)
@@ -45,7 +45,7 @@ def dispatch(world: World, order: Order) -> None:
     if not needs_review and ready < world.horizon:
         ship(world, order, decision, at=ready)
     else:
-        At(world.env, ready - world.env.now, CONSUMPTION_AND_ORDERS, lambda _: export(world, order))
+        At(world.env, ready - world.env._now, CONSUMPTION_AND_ORDERS, lambda _: export(world, order))
 
 
 def periodic_review(env: simpy.Environment, fab: Fab) -> Process:

@@ -7,6 +7,10 @@ continuous between events, so stock is a straight line between them.
 Same-time events resolve in a fixed order, by SimPy priority (lower first): a rule change,
 then licence decisions, then arrivals, then consumption and orders. What an event sets off at
 that same moment (a woken process, a granted examiner) runs before the next phase.
+
+The per-event paths read SimPy's clock as ``env._now``, a plain attribute (``env.now`` is a
+property, a call: 5% of a replication), as :class:`At` uses SimPy's queue; simpy is pinned
+below 5 for that.
 """
 
 from __future__ import annotations
@@ -193,7 +197,7 @@ class Fab:
 
     def advance(self) -> None:
         """Bring stocks and lost production up to now."""
-        now = self.env.now
+        now = self.env._now
         elapsed = now - self.last
         if elapsed <= 0:
             return
@@ -215,7 +219,7 @@ class Fab:
 
     def _record(self, stock: MaterialStock) -> None:
         rate = self.rate(stock)
-        stock.history.append(InventoryPoint(self.env.now, stock.level_t, rate))
+        stock.history.append(InventoryPoint(self.env._now, stock.level_t, rate))
         stock.recorded_rate = rate
 
     def inventory(self, material: str) -> tuple[InventoryPoint, ...]:
@@ -230,7 +234,7 @@ class Fab:
         """
         if touched is not None and self._quiet_arrival(touched):
             return
-        now = self.env.now
+        now = self.env._now
         out = self.out
         for stock in self._stocks:
             material = stock.material
@@ -283,7 +287,7 @@ class Fab:
                 soonest = crossing
         if soonest == math.inf:
             return
-        now = self.env.now
+        now = self.env._now
         due = now + soonest
         if self.armed_at is not None and now <= self.armed_at <= due:
             return
@@ -319,7 +323,7 @@ class Fab:
         stock.spoiled_t += quantity - kept
         stock.on_order_t -= quantity
         receipt = Receipt(
-            self.env.now, self.chipmaker.id, stock.material, order.channel.supplier_id, quantity
+            self.env._now, self.chipmaker.id, stock.material, order.channel.supplier_id, quantity
         )
         self.world.receipts.append(receipt)
         self.changed(touched=stock)
