@@ -215,10 +215,9 @@ class Fab:
     def record_all(self) -> None:
         """Record every material's stock and rate now (at the start and at the horizon)."""
         for stock in self._stocks:
-            self._record(stock)
+            self._record(stock, self.rate(stock))
 
-    def _record(self, stock: MaterialStock) -> None:
-        rate = self.rate(stock)
+    def _record(self, stock: MaterialStock, rate: float) -> None:
         stock.history.append(InventoryPoint(self.env._now, stock.level_t, rate))
         stock.recorded_rate = rate
 
@@ -245,8 +244,9 @@ class Fab:
                 self.stockouts.append(Stockout(self.chipmaker.id, material, out.pop(material), now))
             self._update_intensity_of(stock)
         for stock in self._stocks:
-            if stock is touched or self.rate(stock) != stock.recorded_rate:
-                self._record(stock)
+            rate = self.rate(stock)
+            if stock is touched or rate != stock.recorded_rate:
+                self._record(stock, rate)
         self._arm_timer()
 
     def _quiet_arrival(self, stock: MaterialStock) -> bool:
@@ -261,7 +261,7 @@ class Fab:
         self._update_intensity_of(stock)
         if stock.intensity > before:
             return False
-        self._record(stock)
+        self._record(stock, self.rate(stock))
         return True
 
     def _update_intensity_of(self, stock: MaterialStock) -> None:
@@ -462,16 +462,22 @@ class Channel:
 class Order:
     """A quantity of one material from one supplier to one fab, from order to arrival."""
 
-    __slots__ = ("application", "channel", "fab", "material", "quantity_t", "supplier", "tried")
+    __slots__ = ("application", "channel", "fab", "material", "quantity_t", "supplier", "tried_before")
 
-    def __init__(self, channel: Channel, quantity_t: float, tried: tuple[str, ...]) -> None:
+    def __init__(self, channel: Channel, quantity_t: float, tried_before: tuple[str, ...]) -> None:
         self.channel = channel
         self.fab = channel.fab
         self.supplier = channel.supplier
         self.material = channel.material
         self.quantity_t = quantity_t
-        self.tried = (*tried, channel.supplier.supplier.id)
+        self.tried_before = tried_before
+        """Suppliers that already failed this quantity (it was re-sourced from them)."""
         self.application: ApplicationState | None = None
+
+    @property
+    def tried(self) -> tuple[str, ...]:
+        """The suppliers this quantity has been ordered from, this one last."""
+        return (*self.tried_before, self.channel.supplier_id)
 
     def arrive(self, _: Event) -> None:
         """The order reaches its fab."""
