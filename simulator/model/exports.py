@@ -10,10 +10,12 @@ wait, which saves the events a process per waiting order would cost.
 from __future__ import annotations
 
 from simulator.model.licensing import ApplicationState, join_or_apply, renew_if_low, use_licence
-from simulator.model.records import FailedOrder, Shipment
+from simulator.model.records import FailedOrder, Shipment, maker
 from simulator.model.state import ARRIVAL, At, Order, World
 from simulator.rules.values import PROHIBITED
 from simulator.scenario import SimDays
+
+_shipment = maker(Shipment)
 
 
 def export(world: World, order: Order) -> None:
@@ -62,7 +64,9 @@ def ship(world: World, order: Order, licence: str, at: SimDays | None = None) ->
     quantity, channel = order.quantity_t, order.channel
     order.supplier.held_t -= quantity
     value = quantity * channel.value_usd_per_t
-    world.shipments.append(Shipment(leaves, *channel.route_ids, channel.material, quantity, value, licence))
+    world.shipments.append(
+        _shipment((leaves, *channel.route_ids, channel.material, quantity, value, licence))
+    )
     At(world.env, leaves + channel.transit() - now, ARRIVAL, order.arrive)
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 from simpy.events import Event, Timeout
 
-from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout
+from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout, maker
 from simulator.rules.compiled import compile_regime
 from simulator.rules.values import NONE, ExporterProfile, Laws
 from simulator.scenario import Chipmaker, MaterialUse, Scenario, SimDays, Supplier
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 RULE_CHANGE, LICENCE_DECISION, ARRIVAL, CONSUMPTION_AND_ORDERS = 2, 3, 4, 5
 """Event phases at the same moment, in the order they resolve."""
+
+_point = maker(InventoryPoint)
+_receipt = maker(Receipt)
 
 EPSILON_T = 1e-9
 """Stocks below this many tonnes count as none."""
@@ -218,7 +221,7 @@ class Fab:
             self._record(stock, self.rate(stock))
 
     def _record(self, stock: MaterialStock, rate: float) -> None:
-        stock.history.append(InventoryPoint(self.env._now, stock.level_t, rate))
+        stock.history.append(_point((self.env._now, stock.level_t, rate)))
         stock.recorded_rate = rate
 
     def inventory(self, material: str) -> tuple[InventoryPoint, ...]:
@@ -322,8 +325,8 @@ class Fab:
         stock.level_t += kept
         stock.spoiled_t += quantity - kept
         stock.on_order_t -= quantity
-        receipt = Receipt(
-            self.env._now, self.chipmaker.id, stock.material, order.channel.supplier_id, quantity
+        receipt = _receipt(
+            (self.env._now, self.chipmaker.id, stock.material, order.channel.supplier_id, quantity)
         )
         self.world.receipts.append(receipt)
         self.changed(touched=stock)
