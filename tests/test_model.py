@@ -25,7 +25,7 @@ from simulator.model.state import (
     CountingEnvironment,
 )
 from simulator.rules.values import Regime
-from simulator.scenario import Chipmaker, IntensityCut, Scenario
+from simulator.scenario import Chipmaker, IntensityCut, Lane, Product, Qualification, Scenario, Supplier
 from simulator.scenario_loading import load_scenario
 from simulator.testing import distributions
 
@@ -184,6 +184,28 @@ def test_a_prepared_setup_serves_many_replications() -> None:
     replicate(setup, 0).shock_day.clear()  # records are the caller's: changing them touches no other run
     runs = [replicate(setup, replication) for replication in (1, 0)]
     assert runs == [simulate(scenario, regime, 1), simulate(scenario, regime, 0)]
+
+
+def test_a_qualified_substitute_takes_its_share_of_later_orders(one_fab: tuple[Scenario, Regime]) -> None:
+    """Qualifying from day 0 takes a fixed 10 days: the day-7 order (7 t) goes all to the
+    incumbent, the day-14 order (7 t) splits by the new shares, 3.5 t each."""
+    scenario, regime = one_fab
+    substitute = Supplier("substitute", "US", products=(Product("photoresist", 100.0, fixed(5.0)),))
+    terms = Qualification("substitute", "photoresist", fixed(10.0), share=0.5, start=scenario.start)
+    world = attrs.evolve(
+        scenario,
+        suppliers=(*scenario.suppliers, substitute),
+        chipmakers=(attrs.evolve(_fab(scenario), qualifications=(terms,)),),
+        lanes=(*scenario.lanes, Lane("US", "KR", fixed(2.0))),
+        end=scenario.start.replace(day=20),
+    )
+    records = simulate(world, regime)
+    shipped = [(round(s.time, 3), s.supplier, s.quantity_t) for s in records.shipments]
+    assert shipped == [
+        (12.07, "maker", pytest.approx(7.0)),  # booked on day 7: 7 t at 100 t/day, then 5 days
+        (19.035, "maker", pytest.approx(3.5)),
+        (19.035, "substitute", pytest.approx(3.5)),
+    ]
 
 
 def test_distribution_means() -> None:

@@ -184,6 +184,7 @@ class Fab:
         self.out: dict[str, SimDays] = {}
         self.stockouts: list[Stockout] = []
         self.channels: dict[tuple[str, str], Channel] = {}
+        self._splits: dict[str, tuple[list[tuple[Channel, float]], float]] = {}
         self.last = 0.0
         self.timer = 0
         self.armed_at: SimDays | None = None
@@ -343,16 +344,30 @@ class Fab:
 
     def place(self, material: str, quantity_t: float, exclude: tuple[str, ...]) -> None:
         """Split an order among the qualified suppliers by share, skipping ``exclude``."""
-        shares = [(s, w) for s, w in self.sources[material].items() if w > 0 and s not in exclude]
-        total = sum([w for _, w in shares])
+        shares, total = self._split(material, exclude) if exclude else self._shares_of(material)
         if total <= 0:
             return
         dispatch = self.world.dispatch
         stock = self.stocks[material]
-        for supplier_id, share in shares:
+        for channel, share in shares:
             quantity = quantity_t * share / total
             stock.on_order_t += quantity
-            dispatch(Order(self.channel(supplier_id, material), quantity, exclude))
+            dispatch(Order(channel, quantity, exclude))
+
+    def _shares_of(self, material: str) -> tuple[list[tuple[Channel, float]], float]:
+        """The split of an order for ``material`` among all its sources (kept until one qualifies)."""
+        split = self._splits.get(material)
+        if split is None:
+            split = self._splits[material] = self._split(material, ())
+        return split
+
+    def _split(self, material: str, exclude: tuple[str, ...]) -> tuple[list[tuple[Channel, float]], float]:
+        shares = [
+            (self.channel(s, material), w)
+            for s, w in self.sources[material].items()
+            if w > 0 and s not in exclude
+        ]
+        return shares, sum([w for _, w in shares])
 
     def channel(self, supplier_id: str, material: str) -> Channel:
         """The channel from a supplier of ``material`` to this fab (made on first use)."""
@@ -365,6 +380,7 @@ class Fab:
     def qualify(self, supplier_id: str, material: str, share: float) -> None:
         """Add a newly qualified supplier, which takes ``share`` of future orders."""
         sources = self.sources[material]
+        self._splits.pop(material, None)
         for existing in sources:
             sources[existing] *= 1.0 - share
         sources[supplier_id] = sources.get(supplier_id, 0.0) + share
