@@ -187,8 +187,11 @@ def test_a_prepared_setup_serves_many_replications() -> None:
 
 
 def test_a_qualified_substitute_takes_its_share_of_later_orders(one_fab: tuple[Scenario, Regime]) -> None:
-    """Qualifying from day 0 takes a fixed 10 days: the day-7 order (7 t) goes all to the
-    incumbent, the day-14 order (7 t) splits by the new shares, 3.5 t each."""
+    """A substitute qualified on day 10 takes its share from the next order on.
+
+    Qualifying starts on day 0 and takes a fixed 10 days: the day-7 order (7 t) goes all to
+    the incumbent, the day-14 order (7 t) splits by the new shares, 3.5 t each.
+    """
     scenario, regime = one_fab
     substitute = Supplier("substitute", "US", products=(Product("photoresist", 100.0, fixed(5.0)),))
     terms = Qualification("substitute", "photoresist", fixed(10.0), share=0.5, start=scenario.start)
