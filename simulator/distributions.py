@@ -164,12 +164,19 @@ def _normal_quantiles(u: Floats) -> Floats:
     return np.array([_STANDARD_NORMAL.inv_cdf(float(p)) for p in clipped.ravel()]).reshape(u.shape)
 
 
+def _squared(x: float) -> float:
+    """``x ** 2``, or infinity where that overflows (``x * x`` would differ in the last bit)."""
+    try:
+        return x**2
+    except OverflowError:
+        return math.inf
+
+
 def _lognormal(d: Distribution, u: Floats) -> Floats:
     mean, sd = _f(d.mean), _f(d.sd)
     if mean <= 0 or sd == 0:
         return np.full_like(u, max(mean, 0.0))
-    ratio = sd / mean
-    sigma2 = math.log1p(ratio * ratio)  # a product, not ** 2: overflows to inf instead of raising
+    sigma2 = math.log1p(_squared(sd / mean))
     if sigma2 == math.inf:
         return np.zeros_like(u)  # the limit of every quantile below 1 as sigma grows
     return np.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * _normal_quantiles(u))
@@ -179,8 +186,7 @@ def _gamma(d: Distribution, u: Floats) -> Floats:
     mean, sd = _f(d.mean), _f(d.sd)
     if mean <= 0 or sd == 0:
         return np.full_like(u, max(mean, 0.0))
-    ratio = mean / sd
-    shape = ratio * ratio  # a product, not ** 2: overflows to inf instead of raising
+    shape = _squared(mean / sd)
     if shape == math.inf:
         return np.full_like(u, mean)  # no spread left
     if shape == 0.0:

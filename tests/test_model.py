@@ -23,6 +23,7 @@ from simulator.model.state import (
     LICENCE_DECISION,
     RULE_CHANGE,
     CountingEnvironment,
+    World,
 )
 from simulator.rules.values import Regime
 from simulator.scenario import Chipmaker, IntensityCut, Lane, Product, Qualification, Scenario, Supplier
@@ -321,6 +322,31 @@ def test_records_belong_to_the_run_records_alone() -> None:
         for entries in (records.shipments, records.receipts, records.stockouts, records.applications, points):
             assert entries
             assert gc.get_referrers(entries[0]) == [entries]
+
+
+def test_finished_worlds_freed_while_another_thread_holds_the_pause(
+    one_fab: tuple[Scenario, Regime],
+) -> None:
+    """With another thread's replication always running, finished worlds are still collected."""
+    scenario, regime = one_fab
+    started, release = threading.Event(), threading.Event()
+
+    def long_replication() -> None:
+        with cycle_collector_paused():
+            started.set()
+            release.wait()
+
+    holder = threading.Thread(target=long_replication)
+    holder.start()
+    try:
+        started.wait()
+        for replication in range(3 * cycle_collector_paused.FREE_EVERY):
+            simulate(scenario, regime, replication)
+        worlds = sum(isinstance(o, World) for o in gc.get_objects())
+        assert worlds <= cycle_collector_paused.FREE_EVERY
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_collector_restored_when_threads_pause_it_at_once() -> None:

@@ -94,12 +94,19 @@ class _CollectorPause:
     the caller's :class:`RunRecords`, untraced. Callers that summarise records straight away
     (``parallel.run_job``) hold the pause until they have, so the collector's next pass finds
     only the small cyclic remains of the world.
+
+    Threads that keep replications running at once (a Dask worker has one a core) may hold
+    the pause without a break, so while others hold it, every :attr:`FREE_EVERY`-th
+    replication to end collects the finished worlds itself.
     """
+
+    FREE_EVERY = 32
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running = 0
         self._was_on = False
+        self._ended = 0
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
@@ -111,10 +118,23 @@ class _CollectorPause:
         try:
             yield
         finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0 and self._was_on:
+            if self._end():
+                gc.collect()
+
+    def _end(self) -> bool:
+        """Count a replication out; return whether it should collect for the others still running."""
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                self._ended = 0
+                if self._was_on:
                     gc.enable()
+                return False
+            self._ended += 1
+            if self._ended < self.FREE_EVERY or not self._was_on:
+                return False
+            self._ended = 0
+            return True
 
 
 cycle_collector_paused = _CollectorPause()
