@@ -33,7 +33,7 @@ def _order(world: World, fab: str, quantity_t: float = 5.0) -> Order:
 
 
 def test_an_order_draws_only_on_its_own_buyers_valid_licence(world: World) -> None:
-    """fab's licence serves fab's orders while valid and with room, and never fab2's."""
+    """A licence for fab serves fab's orders while valid and with room, and never fab2's."""
     maker = world.suppliers["maker"]
     licence = Licence("fab", RESIST, 8.0, valid_until=30.0)
     maker.hold(licence)
