@@ -60,7 +60,7 @@ def run_job(job: Job) -> list[Outcome]:
                 for run, (scenario, _) in zip(runs, job.variants, strict=True)
             )
             outcomes.append(Outcome(number, metrics, tuple(runs) if job.keep_records else ()))
-            del runs
+            del runs  # the records die here, before the collector resumes
     return outcomes
 
 

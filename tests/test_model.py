@@ -353,6 +353,28 @@ def test_finished_worlds_freed_while_another_thread_holds_the_pause(
         holder.join()
 
 
+def test_nested_pauses_of_one_thread_change_nothing() -> None:
+    """replicate() pauses within run_job's pause: no collection runs, the outer end restores it."""
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with cycle_collector_paused():
+            for _ in range(3 * cycle_collector_paused.FREE_EVERY):
+                with cycle_collector_paused():
+                    pass
+                assert not gc.isenabled()
+            assert collections == []  # checked inside: once resumed, the collector may run
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()
+
+
 def test_collector_restored_when_threads_pause_it_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Overlapping pauses from several threads leave the collector on once the last one ends."""
     # The pauses here are empty: collecting every few of them would only slow the test down.

@@ -96,33 +96,42 @@ class _CollectorPause:
     only the small cyclic remains of the world.
 
     Threads that keep replications running at once (a Dask worker has one a core) may hold
-    the pause without a break, so while others hold it, every :attr:`FREE_EVERY`-th
-    replication to end collects the finished worlds itself.
+    the pause without a break, so while other threads hold it, every :attr:`FREE_EVERY`-th
+    pause to end collects the finished worlds itself. A pause inside a pause of the same
+    thread (``replicate`` within ``run_job``) changes nothing.
     """
 
     FREE_EVERY = 32
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running = 0
+        self._running = 0  # threads inside a pause
         self._was_on = False
         self._ended = 0
+        self._depth = threading.local()  # this thread's nesting: only the outermost pause counts
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
+        depth = getattr(self._depth, "n", 0)
+        self._depth.n = depth + 1
+        if depth == 0:
+            self._begin()
+        try:
+            yield
+        finally:
+            self._depth.n = depth
+            if depth == 0 and self._end():
+                gc.collect()
+
+    def _begin(self) -> None:
         with self._lock:
             if self._running == 0:
                 self._was_on = gc.isenabled()
                 gc.disable()
             self._running += 1
-        try:
-            yield
-        finally:
-            if self._end():
-                gc.collect()
 
     def _end(self) -> bool:
-        """Count a replication out; return whether it should collect for the others still running."""
+        """Count a thread's pause out; return whether it should collect for the others still in one."""
         with self._lock:
             self._running -= 1
             if self._running == 0:
