@@ -135,7 +135,6 @@ class _CollectorPause:
         with self._lock:
             self._running -= 1
             if self._running == 0:
-                self._ended = 0
                 if self._was_on:
                     gc.enable()
                 return False
