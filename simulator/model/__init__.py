@@ -98,7 +98,9 @@ class _CollectorPause:
     Threads that keep replications running at once (a Dask worker has one a core) may hold
     the pause without a break, so while other threads hold it, every :attr:`FREE_EVERY`-th
     pause to end collects the finished worlds itself. A pause inside a pause of the same
-    thread (``replicate`` within ``run_job``) changes nothing.
+    thread (``replicate`` within ``run_job``) changes nothing. Whether the collector was on
+    is read when the first of overlapping pauses begins: if it was off, nothing collects and
+    it stays off; turning it off while a pause is held is not seen.
     """
 
     FREE_EVERY = 32
