@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from statistics import NormalDist
 
@@ -348,74 +350,70 @@ def test_records_belong_to_the_run_records_alone() -> None:
             assert gc.get_referrers(entries[0]) == [entries]
 
 
+@contextlib.contextmanager
+def _pause_held_by_another_thread() -> Iterator[None]:
+    """A replication in another thread holds the collector pause throughout."""
+    started, release = threading.Event(), threading.Event()
+
+    def long_replication() -> None:
+        with cycle_collector_paused():
+            started.set()
+            release.wait()
+
+    holder = threading.Thread(target=long_replication)
+    holder.start()
+    try:
+        started.wait()
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+@contextlib.contextmanager
+def _collections() -> Iterator[list[int]]:
+    """The generations the cyclic collector collects meanwhile; the collector is on afterwards."""
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        yield collections
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()
+
+
 def test_finished_worlds_freed_while_another_thread_holds_the_pause(
     one_fab: tuple[Scenario, Regime],
 ) -> None:
     """With another thread's replication always running, finished worlds are still collected."""
     scenario, regime = one_fab
-    started, release = threading.Event(), threading.Event()
-
-    def long_replication() -> None:
-        with cycle_collector_paused():
-            started.set()
-            release.wait()
-
-    holder = threading.Thread(target=long_replication)
-    holder.start()
-    try:
-        started.wait()
+    with _pause_held_by_another_thread():
         for replication in range(3 * cycle_collector_paused.FREE_EVERY):
             simulate(scenario, regime, replication)
         worlds = sum(isinstance(o, World) for o in gc.get_objects())
         assert worlds <= cycle_collector_paused.FREE_EVERY
-    finally:
-        release.set()
-        holder.join()
 
 
 def test_no_collection_when_the_user_turned_the_collector_off(one_fab: tuple[Scenario, Regime]) -> None:
     """With the collector off before any pause, even overlapping pauses never run it."""
     scenario, regime = one_fab
-    collections: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    started, release = threading.Event(), threading.Event()
-
-    def long_replication() -> None:
-        with cycle_collector_paused():
-            started.set()
-            release.wait()
-
-    gc.disable()
-    gc.callbacks.append(count)
-    holder = threading.Thread(target=long_replication)
-    holder.start()
-    try:
-        started.wait()
-        for replication in range(2 * cycle_collector_paused.FREE_EVERY):
-            simulate(scenario, regime, replication)
+    with _collections() as collections:
+        gc.disable()
+        with _pause_held_by_another_thread():
+            for replication in range(2 * cycle_collector_paused.FREE_EVERY):
+                simulate(scenario, regime, replication)
+        assert not gc.isenabled()  # nor did the last pause to end turn it on
         assert collections == []
-    finally:
-        release.set()
-        holder.join()
-        gc.callbacks.remove(count)
-        gc.enable()
-    assert collections == []  # nor when the last pause ended
 
 
 def test_nested_pauses_of_one_thread_change_nothing() -> None:
     """replicate() pauses within run_job's pause: no collection runs, the outer end restores it."""
-    collections: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.callbacks.append(count)
-    try:
+    with _collections() as collections:
         with cycle_collector_paused():
             for _ in range(3 * cycle_collector_paused.FREE_EVERY):
                 with cycle_collector_paused():
@@ -423,9 +421,6 @@ def test_nested_pauses_of_one_thread_change_nothing() -> None:
                 assert not gc.isenabled()
             assert collections == []  # checked inside: once resumed, the collector may run
         assert gc.isenabled()
-    finally:
-        gc.callbacks.remove(count)
-        gc.enable()
 
 
 def test_collector_restored_when_threads_pause_it_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
