@@ -10,10 +10,10 @@ import numpy as np
 import simpy
 
 from simulator.distributions import Distribution
+from simulator.model import prepare
 from simulator.model.licensing import ApplicationState, review
 from simulator.model.processes import dispatch
 from simulator.model.state import CountingEnvironment, Order, World
-from simulator.rules.values import laws_of
 from simulator.scenario import Authority, ItemReview
 from simulator.scenario_loading import load_scenario
 from simulator.streams import Streams
@@ -51,7 +51,7 @@ def test_mean_time_in_system_matches_mmc() -> None:
     terms = ItemReview("photoresist", Distribution("exponential", mean=mean_review))
     scenario = attrs.evolve(scenario, authority=Authority(examiners=servers, items=(terms,)))
     env = CountingEnvironment()
-    world = World(env, scenario, laws_of(regime), Streams(5, 0), dispatch)
+    world = World(env, prepare(scenario, regime), Streams(5, 0), dispatch)
     done: list[ApplicationState] = []
     env.process(_applications(env, world, arrival_rate, count, done))
     env.run()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from simulator.model import prepare
 from simulator.model.licensing import ApplicationState, Licence, renew_if_low, use_licence
 from simulator.model.processes import dispatch
 from simulator.model.state import CountingEnvironment, Order, World
-from simulator.rules.values import Regime, laws_of
+from simulator.rules.values import Regime
 from simulator.scenario import Material, Product, Scenario
 from simulator.streams import Streams
 
@@ -43,7 +44,7 @@ def world(one_fab: tuple[Scenario, Regime]) -> World:
         suppliers=(maker,),
         chipmakers=(fab, attrs.evolve(fab, id="fab2")),
     )
-    return World(CountingEnvironment(), two_fabs, laws_of(regime), Streams(1, 0), dispatch)
+    return World(CountingEnvironment(), prepare(two_fabs, regime), Streams(1, 0), dispatch)
 
 
 def _order(world: World, fab: str, quantity_t: float = 5.0, material: str = RESIST) -> Order:

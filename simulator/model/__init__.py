@@ -12,15 +12,20 @@ import gc
 import threading
 from collections.abc import Iterator
 
-import attrs
-
 from simulator.model.licensing import licences_at_start
-from simulator.model.processes import dispatch, periodic_review, qualification, rule_changes, shock_days
+from simulator.model.processes import (
+    dispatch,
+    law_changes,
+    periodic_review,
+    qualification,
+    rule_changes,
+    shock_days,
+)
 from simulator.model.records import RunRecords, Stockout
-from simulator.model.state import CountingEnvironment, World
+from simulator.model.state import CountingEnvironment, Setup, World
 from simulator.rules.compiled import compile_regime
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Scenario, SimDays
+from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 
@@ -42,20 +47,12 @@ def simulate(
     return replicate(prepare(scenario, regime), replication, seed)
 
 
-@attrs.frozen
-class Setup:
-    """What every replication of one scenario under one law shares, worked out once."""
-
-    scenario: Scenario
-    laws: Laws
-    shocks: dict[tuple[str, str], SimDays | None]
-    """Per chipmaker and material, the first day its sources need an individual licence."""
-
-
 def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
     """Work out what the replications of ``scenario`` under ``regime`` share."""
     laws = laws_of(regime)
-    return Setup(scenario, laws, shock_days(scenario, {r.country: compile_regime(r) for r in laws.regimes}))
+    tables = {r.country: compile_regime(r) for r in laws.regimes}
+    changes = law_changes(laws)
+    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes))
 
 
 def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:
@@ -67,7 +64,7 @@ def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> Ru
 def _simulate(setup: Setup, replication: int, seed: int) -> RunRecords:
     scenario, shocks = setup.scenario, setup.shocks
     env = CountingEnvironment()
-    world = World(env, scenario, setup.laws, Streams(seed, replication), dispatch)
+    world = World(env, setup, Streams(seed, replication), dispatch)
     licences_at_start(world)
     env.process(rule_changes(env, world))
     for fab in world.fabs.values():

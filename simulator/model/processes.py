@@ -23,7 +23,7 @@ from simulator.model.state import (
 )
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.engine import boundaries
-from simulator.rules.values import NONE, PROHIBITED
+from simulator.rules.values import PROHIBITED, Laws
 from simulator.scenario import Qualification, Scenario, SimDays, Supplier
 
 
@@ -58,7 +58,7 @@ def periodic_review(env: simpy.Environment, fab: Fab) -> Process:
 def rule_changes(env: simpy.Environment, world: World) -> Process:
     """At every date the law changes, orders waiting for a licence ask the rules again."""
     horizon = world.scenario.horizon_days
-    for day in sorted({day for regime in world.laws.regimes for day, _ in boundaries(regime)}):
+    for day in world.law_changes:
         at = world.scenario.day(day)
         if 0 < at < horizon and at >= env.now:
             yield At(env, at - env.now, RULE_CHANGE)
@@ -83,12 +83,20 @@ def qualification(
     fab.qualify(terms.supplier, terms.material, terms.share)
 
 
-def shock_days(scenario: Scenario, tables: dict[str, DecisionTable]) -> dict[tuple[str, str], SimDays | None]:
-    """For each chipmaker and material: the first day in the run its sources need an individual licence."""
+def law_changes(laws: Laws) -> tuple[dt.date, ...]:
+    """Every date on which any of ``laws`` changes, in order."""
+    return tuple(sorted({day for regime in laws.regimes for day, _ in boundaries(regime)}))
+
+
+def shock_days(
+    scenario: Scenario, tables: dict[str, DecisionTable], changes: tuple[dt.date, ...]
+) -> dict[tuple[str, str], SimDays | None]:
+    """For each chipmaker and material: the first day in the run its sources need an individual licence.
+
+    ``changes`` are the dates the law changes (:func:`law_changes`); between them it stands still.
+    """
     shocks: dict[tuple[str, str], SimDays | None] = {}
-    points = sorted(
-        {d for t in tables.values() for d, _ in boundaries(t.regime) if scenario.start <= d <= scenario.end}
-    )
+    points = [d for d in changes if scenario.start <= d <= scenario.end]
     for chipmaker in scenario.chipmakers:
         for use in chipmaker.materials:
             item = scenario.material(use.material).item
@@ -108,5 +116,4 @@ def _needs_individual(
     table = tables.get(supplier.country)
     if table is None or not table.regime.has_item(item):
         return False
-    decision = table.licence(item, country, day, exporter_profile(supplier))
-    return decision not in (NONE, PROHIBITED) and table.regime.licence(decision).per_application
+    return table.licence(item, country, day, exporter_profile(supplier)) in table.per_application

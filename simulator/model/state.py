@@ -15,6 +15,7 @@ below 5 for that.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import math
@@ -22,11 +23,12 @@ from collections.abc import Callable, Generator
 from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import simpy
 from simpy.events import Event, Timeout
 
 from simulator.model.records import FailedOrder, InventoryPoint, Receipt, Shipment, Stockout, maker
-from simulator.rules.compiled import compile_regime
+from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import NONE, ExporterProfile, Laws
 from simulator.scenario import Chipmaker, MaterialUse, Scenario, SimDays, Supplier
 from simulator.streams import Streams
@@ -80,17 +82,31 @@ class CountingEnvironment(simpy.Environment):
         return scheduled - len(self._queue)
 
 
+@attrs.frozen
+class Setup:
+    """What every replication of one scenario under one law shares, worked out once."""
+
+    scenario: Scenario
+    laws: Laws
+    tables: dict[str, DecisionTable]
+    """The compiled regime governing exports from each country."""
+    law_changes: tuple[dt.date, ...]
+    """Every date on which any of the regimes changes, in order."""
+    shocks: dict[tuple[str, str], SimDays | None]
+    """Per chipmaker and material, the first day its sources need an individual licence."""
+
+
 class World:
     """The shared state of one replication: rules, fabs, suppliers, authority and records."""
 
     def __init__(
         self,
         env: CountingEnvironment,
-        scenario: Scenario,
-        laws: Laws,
+        setup: Setup,
         streams: Streams,
         dispatch: Callable[[World, Order], None],
     ) -> None:
+        scenario = setup.scenario
         self.env = env
         self.dispatch: Callable[[Order], None] = functools.partial(dispatch, self)
         """Start an order on its way: production, export, transport."""
@@ -99,8 +115,8 @@ class World:
         self._lanes: dict[tuple[str, str], Callable[[], float]] = {}
         self.start_ordinal = scenario.start.toordinal()
         self.scenario = scenario
-        self.laws = laws
-        self.tables = {r.country: compile_regime(r) for r in laws.regimes}
+        self.law_changes = setup.law_changes
+        self.tables = setup.tables
         self.streams = streams
         exporters = {s.country for s in scenario.suppliers}
         self.examiners = {
