@@ -120,8 +120,6 @@ def fixed(value: float) -> Distribution:
 
 ZERO_DAYS = fixed(0.0)
 """No delay at all."""
-STANDARD_REVIEW = fixed(90.0)
-"""A review taking exactly the standard processing period."""
 
 
 def _f(value: float | None) -> float:

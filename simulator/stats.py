@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -93,15 +92,3 @@ class Running:
             "p50": p50,
             "p90": p90,
         }
-
-
-def summarise(values: Iterable[float]) -> Summary:
-    """Return the summary of ``values``.
-
-    >>> summarise([1.0, 2.0, 3.0])["mean"]
-    2.0
-    """
-    running = Running()
-    for value in values:
-        running.add(value)
-    return running.summary()
