@@ -74,7 +74,7 @@ def _range(path: str, start: str, stop: str, step: str) -> tuple[Override, ...]:
     if last < first:
         raise ExportsimError(f"--set {path}: expected start <= stop, got {start}:{stop}")
     count = math.floor((last - first) / by + 1e-9) + 1
-    values = [round(first + n * by, 12) for n in range(max(count, 0))]
+    values = [round(first + n * by, 12) for n in range(count)]  # count >= 1: last >= first
     integer = all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
     return tuple(int(v) if integer else v for v in values)
 
