@@ -28,12 +28,20 @@ def test_korean_reviews_lengthen_when_japan_moves_to_ga_2() -> None:
 
 
 def test_japanese_exports_follow_japans_rules() -> None:
-    """Japanese exports to Korea need no licence review before 4 Jul 2019 and individual licences after."""
+    """Japanese exports to Korea follow Japan's dated measures.
+
+    General bulk before 4 Jul 2019, individual licences after, and from 20 Dec 2019 (day 353)
+    specific bulk for resist while liquid HF stays individual.
+    """
     scenario, laws = load_scenario(RECIPROCAL)
     records = simulate(scenario, laws)
     to_korea = [s for s in records.shipments if s.origin == "JP" and s.destination == "KR"]
     assert {s.licence for s in to_korea if s.time < 184} == {"general-bulk"}
-    assert "individual" in {s.licence for s in to_korea if s.time >= 184}
+    assert {s.licence for s in to_korea if 184 <= s.time < 353} == {"individual"}
+    assert {(s.material, s.licence) for s in to_korea if s.time >= 353} == {
+        ("hydrogen-fluoride-liquid", "individual"),
+        ("photoresist", "specific-bulk"),
+    }
 
 
 @pytest.mark.parametrize(
