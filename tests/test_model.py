@@ -119,18 +119,25 @@ def test_phases_in_documented_order() -> None:
 
 
 def test_arrival_before_review_on_the_same_day(one_fab: tuple[Scenario, Regime]) -> None:
-    """An arrival on a review day: the day-14 review orders exactly one week's use (7 t)."""
+    """An arrival on a review day is counted before the review orders.
+
+    Storage holds 20 days (20 t). On day 14 the day-7 order (7 t) lands on 16 t, 3 t spill, and
+    the review then orders up to 30 t: 10 t. Reviewed first, it would order 7 t (30 - 16 - 7 on
+    order).
+    """
     scenario, regime = one_fab
     fab = _fab(scenario)
     # Lead time 5 + 7/100 and lane 1.93: orders placed on day 7k arrive on day 7k + 7, a review day.
     lane = attrs.evolve(scenario.lanes[0], days=fixed(1.93))
-    same_day = attrs.evolve(scenario, lanes=(lane,), end=scenario.start.replace(month=6, day=30))
+    capped = attrs.evolve(scenario.materials[0], storage_cap_days=20.0)
+    same_day = attrs.evolve(
+        scenario, materials=(capped,), lanes=(lane,), end=scenario.start.replace(month=6, day=30)
+    )
     records = simulate(same_day, regime)
     arrivals = {round(r.time, 9) for r in records.receipts}
     assert 14.0 in arrivals
-    # With the arrival counted, the day-14 review orders exactly one week's use (7 t).
-    placed = [s.quantity_t for s in records.shipments if s.time == pytest.approx(14 + 5.07)]
-    assert placed == [pytest.approx(7.0)]
+    placed = [s.quantity_t for s in records.shipments if s.time == pytest.approx(14 + 10 / 100 + 5)]
+    assert placed == [pytest.approx(10.0)]
     assert fab.review_period_days == 7.0
 
 
