@@ -28,6 +28,14 @@ def one_fab() -> tuple[Scenario, Regime]:
 
 
 @pytest.fixture(scope="session")
+def japan_2019() -> tuple[Scenario, Regime]:
+    """The bundled scenario scenarios/japan-2019.toml and its regime."""
+    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    assert isinstance(regime, Regime)
+    return scenario, regime
+
+
+@pytest.fixture(scope="session")
 def japan() -> Regime:
     """Japan's bundled regime."""
     return load_regime("japan")

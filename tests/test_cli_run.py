@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-
-from simulator.cli import main
+from helpers import run, without_time
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_FAB = ROOT / "tests" / "scenarios" / "one-fab.toml"
@@ -38,11 +36,6 @@ HEADERS = {
     "flows.csv": ["replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"],
     "revenue.csv": ["replication", "month", "supplier", "revenue_usd"],
 }  # fmt: skip
-
-
-def run(*args: str | Path) -> Result:
-    """Invoke the CLI in-process with ``args``."""
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def run_json(*args: str | Path) -> dict[str, Any]:
@@ -100,18 +93,12 @@ def test_one_fab_hand_checked_figures() -> None:
     assert summary["flows"]["photoresist"]["JP"]["2019-06"]["mean"] == pytest.approx(21.0)
 
 
-def _without_time(text: str) -> dict[str, Any]:
-    data = json.loads(text)
-    del data["provenance"]["created"]
-    return data
-
-
 def test_same_seed_gives_identical_json() -> None:
     """Two runs of a stochastic scenario with the same seed print identical JSON but for the time stamp."""
     args = ("run", JAPAN, "--replications", "2", "--seed", "11", "--format", "json")
     first, second = run(*args), run(*args)
     assert first.exit_code == second.exit_code == 0, first.output
-    assert _without_time(first.stdout) == _without_time(second.stdout)
+    assert without_time(first.stdout) == without_time(second.stdout)
 
 
 def test_seed_option_sets_the_seed_and_changes_draws() -> None:
@@ -287,7 +274,8 @@ def test_paths_relative_to_the_working_directory(monkeypatch: pytest.MonkeyPatch
     Both the scenario's own regime file and its variants' regime files.
     """
     monkeypatch.chdir(ROOT)
-    assert CliRunner().invoke(main, ["validate", "scenarios/no-curbs-2019.toml"]).exit_code == 0
-    args = ["compare", "scenarios/japan-2019.toml", "--variant", "no-curbs", "--replications", "1", "--quiet"]
-    result = CliRunner().invoke(main, args)
+    assert run("validate", "scenarios/no-curbs-2019.toml").exit_code == 0
+    result = run(
+        "compare", "scenarios/japan-2019.toml", "--variant", "no-curbs", "--replications", "1", "--quiet"
+    )
     assert result.exit_code == 0, result.output

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-
-from simulator.cli import main
+from click.testing import Result
+from helpers import failed, run, without_time
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_FAB = ROOT / "tests" / "scenarios" / "one-fab.toml"
@@ -41,23 +40,11 @@ SWEEP_HEADER = ["point", COVER, "metric", "mean", "ci95_low", "ci95_high", "p10"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def run(*args: str | Path) -> Result:
-    """Invoke the CLI in-process with ``args``."""
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def ok(*args: str | Path) -> Result:
     """Invoke the CLI and check that it succeeded."""
     result = run(*args)
     assert result.exit_code == 0, result.output
     return result
-
-
-def without_time(text: str) -> dict[str, Any]:
-    """Parse JSON output and drop its one non-deterministic field, the creation time."""
-    data = json.loads(text)
-    del data["provenance"]["created"]
-    return data
 
 
 def leaf_paths(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], dict[str, Any]]:
@@ -69,15 +56,6 @@ def leaf_paths(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple
         elif isinstance(value, dict):
             found.update(leaf_paths(value, (*prefix, key)))
     return found
-
-
-def failed(result: Result, *expected: str) -> None:
-    """Check a user error: exit 2, no traceback, nothing on stdout, each expected text on stderr."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    for text in expected:
-        assert text in result.stderr, (text, result.stderr)
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -470,9 +448,7 @@ def test_run_plot_writes_the_fan_chart(tmp_path: Path) -> None:
 
 def test_run_plot_with_another_ending_is_refused(tmp_path: Path) -> None:
     """``run --plot FILE.gif`` exits 2 saying which endings are drawn."""
-    result = run("run", ONE_FAB, "--plot", tmp_path / "fan.gif")
-    assert result.exit_code == 2, result.output
-    assert ".png or .svg" in result.stderr
+    failed(run("run", ONE_FAB, "--plot", tmp_path / "fan.gif"), ".png or .svg")
     assert not (tmp_path / "fan.gif").exists()
 
 

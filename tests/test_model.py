@@ -8,7 +8,6 @@ import math
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from statistics import NormalDist
 
 import attrs
@@ -31,7 +30,6 @@ from simulator.model.state import (
 )
 from simulator.rules.values import Regime
 from simulator.scenario import Chipmaker, IntensityCut, Lane, Product, Qualification, Scenario, Supplier
-from simulator.scenario_loading import load_scenario
 from simulator.testing import distributions
 
 
@@ -163,21 +161,20 @@ def test_arrival_before_stockout_at_the_same_moment(one_fab: tuple[Scenario, Reg
     assert records.stockouts == ()
 
 
-def test_same_seed_same_records(one_fab: tuple[Scenario, Regime]) -> None:
+def test_same_seed_same_records(japan_2019: tuple[Scenario, Regime]) -> None:
     """Two runs with the same seed and replication produce identical records."""
-    scenario, _ = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
-    regime = load_regime("japan")
+    scenario, regime = japan_2019
     assert simulate(scenario, regime, replication=3) == simulate(scenario, regime, replication=3)
     assert simulate(scenario, regime, replication=3) != simulate(scenario, regime, replication=4)
 
 
-def test_records_hold_plain_floats() -> None:
+def test_records_hold_plain_floats(japan_2019: tuple[Scenario, Regime]) -> None:
     """No numpy scalar leaks into the clock or the stocks (once one did, every later time was one).
 
     Their values would be the same, but their arithmetic and comparisons cost several times
     a float's on every later event.
     """
-    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    scenario, regime = japan_2019
     records = simulate(scenario, regime, replication=1)
     assert any(a.returned for a in records.applications)  # the path that leaked is taken
     values = [
@@ -189,9 +186,9 @@ def test_records_hold_plain_floats() -> None:
     assert {type(v) for v in values} <= {float, int}
 
 
-def test_a_prepared_setup_serves_many_replications() -> None:
+def test_a_prepared_setup_serves_many_replications(japan_2019: tuple[Scenario, Regime]) -> None:
     """Replications of one prepared setup equal fresh runs: nothing leaks from one to the next."""
-    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    scenario, regime = japan_2019
     setup = prepare(scenario, regime)
     replicate(setup, 0).shock_day.clear()  # records are the caller's: changing them touches no other run
     runs = [replicate(setup, replication) for replication in (1, 0)]
@@ -342,13 +339,13 @@ def test_simulate_leaves_the_collector_as_it_found_it(
         gc.enable()
 
 
-def test_records_belong_to_the_run_records_alone() -> None:
+def test_records_belong_to_the_run_records_alone(japan_2019: tuple[Scenario, Regime]) -> None:
     """The finished world lets go of its records, so they are freed with RunRecords, untraced.
 
     (gc.get_referrers sees the containers the collector tracks: a list of the world's still
     holding a record would show up beside the RunRecords tuple.)
     """
-    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    scenario, regime = japan_2019
     with cycle_collector_paused():
         records = simulate(scenario, regime, replication=1)
         points = next(iter(records.inventory.values()))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import problem_fields
 
-from simulator.errors import InputError
 from simulator.model import simulate
 from simulator.rules.values import Laws
 from simulator.scenario_loading import load_scenario
@@ -53,8 +53,6 @@ def test_japanese_exports_follow_japans_rules() -> None:
 )
 def test_export_regime_problems(tmp_path: Path, edit: str, field: str) -> None:
     """Two regimes for one exporting country, or an unknown regime, are refused at scenario.export_regimes."""
-    path = tmp_path / "bad.toml"
-    path.write_text(RECIPROCAL.read_text(encoding="utf-8").replace(edit, field), encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_scenario(path)
-    assert any(p.field.startswith("scenario.export_regimes") for p in caught.value.problems)
+    text = RECIPROCAL.read_text(encoding="utf-8").replace(edit, field)
+    fields = problem_fields(tmp_path / "bad.toml", text)
+    assert any(f.startswith("scenario.export_regimes") for f in fields)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import problem_fields
 
-from simulator.errors import InputError
 from simulator.model import simulate
 from simulator.rules.values import Laws
 from simulator.scenario_loading import load_scenario, load_variants
@@ -59,27 +59,19 @@ CASES = [
 ]
 
 
-def _fields(path: Path, text: str) -> list[str]:
-    """Write ``text`` to ``path`` and return the field paths of the problems loading it reports."""
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_scenario(path)
-    return [p.field for p in caught.value.problems]
-
-
 @pytest.mark.parametrize(("name", "edit", "field"), CASES, ids=[c[0] for c in CASES])
 def test_check_reports_field(tmp_path: Path, name: str, edit: tuple[str, str], field: str) -> None:
     """Each bad input is refused before the model runs, at its own field path."""
     old, new = edit
     assert old in ONE_FAB, name
-    fields = _fields(tmp_path / "bad.toml", ONE_FAB.replace(old, new, 1))
+    fields = problem_fields(tmp_path / "bad.toml", ONE_FAB.replace(old, new, 1))
     assert field in fields, fields
 
 
 def test_authority_type_error_is_not_under_scenario(tmp_path: Path) -> None:
     """A wrong type in [authority] is reported at authority..., not scenario.authority...."""
     text = ONE_FAB.replace("examiners = 50", 'examiners = "many"')
-    assert _fields(tmp_path / "bad.toml", text) == ["authority.examiners"]
+    assert problem_fields(tmp_path / "bad.toml", text) == ["authority.examiners"]
 
 
 def test_zero_cover_target_is_honoured(tmp_path: Path) -> None:
@@ -98,7 +90,7 @@ def test_zero_cover_target_is_honoured(tmp_path: Path) -> None:
 def test_bad_authority_does_not_hide_other_problems(tmp_path: Path) -> None:
     """A wrong type in [authority] and a bad share elsewhere are reported in the same pass."""
     text = ONE_FAB.replace("examiners = 50", 'examiners = "many"').replace("share = 1.0", "share = 0.5")
-    fields = _fields(tmp_path / "bad.toml", text)
+    fields = problem_fields(tmp_path / "bad.toml", text)
     assert "authority.examiners" in fields
     assert "chipmakers[0].materials[0].sources" in fields
 
@@ -112,7 +104,7 @@ def test_regime_file_only_beside_the_scenario(tmp_path: Path, monkeypatch: pytes
     folder = tmp_path / "scenario"
     folder.mkdir()
     text = ONE_FAB.replace('regime = "japan"', 'regime = "mine.toml"')
-    assert _fields(folder / "s.toml", text) == ["scenario.regime"]
+    assert problem_fields(folder / "s.toml", text) == ["scenario.regime"]
 
 
 def _world_in_a_folder(tmp_path: Path) -> Path:
