@@ -37,16 +37,23 @@ def comparison_seconds(replications: int, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def peak_memory_mb(replications: int) -> float | None:
-    """Peak resident memory of ``exportsim run`` with this many replications, via /usr/bin/time -v."""
+def peak_memory_mb(replications: int) -> float:
+    """Peak resident memory of ``exportsim run`` with this many replications, via /usr/bin/time -v.
+
+    With one worker: the whole run (simulation and summaries) is then one process, and time's
+    maximum resident set size is the run's peak. With worker processes it would be only the
+    largest single process's.
+    """
     timer = shutil.which("time") or "/usr/bin/time"
     if not Path(timer).exists():
-        return None
+        raise SystemExit("no /usr/bin/time: cannot measure peak memory (or run with --skip-memory)")
     run = [sys.executable, "-m", "simulator", "run", str(SCENARIO), "--replications", str(replications)]
-    command = [timer, "-v", *run, "--workers", "2", "--quiet", "--format", "json"]
+    command = [timer, "-v", *run, "--workers", "1", "--quiet", "--format", "json"]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    return int(match.group(1)) / 1024 if match else None
+    if match is None:
+        raise SystemExit(f"{timer} -v printed no maximum resident set size")
+    return int(match.group(1)) / 1024
 
 
 def main() -> None:
@@ -59,7 +66,7 @@ def main() -> None:
         print(f"two-variant comparison, 1,000 replications, {workers} worker(s): {seconds:.1f} s")
     if "--skip-memory" not in sys.argv:
         peak = peak_memory_mb(10_000)
-        print(f"peak resident memory, 10,000 replications: {peak:.0f} MB" if peak else "no /usr/bin/time")
+        print(f"peak resident memory, 10,000 replications in one process: {peak:.0f} MB")
 
 
 if __name__ == "__main__":
