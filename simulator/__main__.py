@@ -1,5 +1,5 @@
 """``python -m simulator`` runs the ``exportsim`` command line."""
 
-from simulator.cli import main
+from simulator.cli import entry
 
-main(prog_name="exportsim")
+entry()

@@ -149,8 +149,9 @@ class Lane:
 class ItemReview:
     """How the authority reviews applications for one item (or, by its id, one material grade).
 
-    Without ``review_days`` a review takes exactly the standard processing period of the licence
-    kind applied for (90 days for Japan's individual licence; 5 or 15 days for Korea's).
+    Without ``review_days`` a review takes the authority's ``review_days``, and without those
+    exactly the standard processing period of the licence kind applied for (90 days for
+    Japan's individual licence; 5 or 15 days for Korea's).
     """
 
     item: str
@@ -173,10 +174,15 @@ class Authority:
     items: tuple[ItemReview, ...] = ()
 
     def review(self, material: str, item: str) -> ItemReview:
-        """Return the review terms for a material: its own, else its item's, else the defaults."""
+        """Return the review terms for a material: its own, else its item's, else the defaults.
+
+        Terms that leave out ``review_days`` take the authority's.
+        """
         for key in (material, item):
             for terms in self.items:
                 if terms.item == key:
+                    if terms.review_days is None:
+                        return attrs.evolve(terms, review_days=self.review_days)
                     return terms
         return ItemReview(item=item, review_days=self.review_days)
 

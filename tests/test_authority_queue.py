@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-import attrs
 import numpy as np
 import simpy
 
 from simulator.distributions import Distribution
-from simulator.model import prepare
-from simulator.model.licensing import ApplicationState, review
-from simulator.model.processes import dispatch
-from simulator.model.state import CountingEnvironment, Order, World
-from simulator.scenario import Authority, ItemReview
-from simulator.scenario_loading import load_scenario
+from simulator.loading import load_regime
+from simulator.model.authority import Application, Authority
+from simulator.model.clock import ModelEnvironment
+from simulator.scenario import Authority as AuthorityTerms
+from simulator.scenario import ItemReview
 from simulator.streams import Streams
 
-ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
+INDIVIDUAL = load_regime("japan").licence("individual")
+NAMES = ("photoresist", "photoresist", "maker", "fab")
 
 
 def erlang_c_time_in_system(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -29,32 +27,23 @@ def erlang_c_time_in_system(arrival_rate: float, service_rate: float, servers: i
     return p_wait / (servers * service_rate - arrival_rate) + 1 / service_rate
 
 
-def _applications(
-    env: simpy.Environment, world: World, rate: float, count: int, done: list[ApplicationState]
-):  # type: ignore[no-untyped-def]
+def _applications(env: simpy.Environment, authority: Authority, rate: float, count: int):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(99)
-    fab, supplier = next(iter(world.fabs.values())), next(iter(world.suppliers.values()))
     for _ in range(count):
         yield env.timeout(rng.exponential(1 / rate))
-        application = ApplicationState(
-            Order(fab.channel(supplier.supplier.id, "photoresist"), 1.0, ()), "individual", 1.0, env.now
-        )
-        supplier.pending.append(application)
-        done.append(application)
-        env.process(review(env, world, application, lambda *_: None))
+        authority.apply("channel", NAMES, INDIVIDUAL, 1.0)
 
 
 def test_mean_time_in_system_matches_mmc() -> None:
     """With Poisson applications and exponential reviews, 2 examiners at load 0.8 match M/M/2."""
     arrival_rate, mean_review, servers, count = 0.8, 2.0, 2, 40_000
-    scenario, regime = load_scenario(ONE_FAB)
     terms = ItemReview("photoresist", Distribution("exponential", mean=mean_review))
-    scenario = attrs.evolve(scenario, authority=Authority(examiners=servers, items=(terms,)))
-    env = CountingEnvironment()
-    world = World(env, prepare(scenario, regime), Streams(5, 0), dispatch)
-    done: list[ApplicationState] = []
-    env.process(_applications(env, world, arrival_rate, count, done))
+    env = ModelEnvironment()
+    done: list[Application] = []
+    authority = Authority(env, AuthorityTerms(examiners=servers, items=(terms,)), {}, Streams(5, 0), done)
+    env.process(_applications(env, authority, arrival_rate, count))
     env.run()
+    assert len(done) == count
     times = np.array([a.decided - a.filed for a in done[2_000:] if a.decided is not None])
     batches = np.array([b.mean() for b in np.array_split(times, 20)])
     half_width = 2.861 * batches.std(ddof=1) / math.sqrt(len(batches))  # t(0.995, 19): a 99% interval

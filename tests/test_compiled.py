@@ -73,15 +73,20 @@ def test_single_lookup_errors(japan: Regime) -> None:
 
 @pytest.mark.parametrize("regime", [JAPAN, KOREA], ids=["japan", "korea"])
 @given(data=st.data())
-def test_licence_span_holds_throughout(regime: Regime, data: st.DataObject) -> None:
-    """A decision's span contains its date, and the law gives the same decision on its first and last days."""
+def test_clearance_span_holds_throughout(regime: Regime, data: st.DataObject) -> None:
+    """A clearance's span contains its date, and the law gives its outcome on its first and last days."""
     application = data.draw(applications(regime))
     table = compile_regime(regime)
     route = table.route(application.item, application.destination)
     profile = table.profile_code(application.exporter)
-    decision, first, end = table.licence_span(route, application.on.toordinal(), profile)
+    clearance, first, end = table.clearance_span(route, application.on.toordinal(), profile)
+    decision = clearance.outcome
     assert first <= application.on.toordinal() < end
-    assert decision == decide(regime, application).licence
+    found = decide(regime, application)
+    assert decision == found.licence
+    assert clearance.needs_application == found.needs_review
+    assert clearance.prohibited == (decision == "prohibited")
+    assert (clearance.kind is None) == (decision in ("none", "prohibited"))
     last = min(end - 1, dt.date.max.toordinal())
     for day in (first, last):
         on = dt.date.fromordinal(day)

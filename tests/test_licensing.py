@@ -10,9 +10,9 @@ import attrs
 import pytest
 
 from simulator.model import prepare
-from simulator.model.licensing import ApplicationState, Licence, renew_if_low, use_licence
-from simulator.model.processes import dispatch
-from simulator.model.state import CountingEnvironment, Order, World
+from simulator.model.authority import Licence
+from simulator.model.orders import Channel
+from simulator.model.world import World
 from simulator.rules.values import Regime
 from simulator.scenario import Material, Product, Scenario
 from simulator.streams import Streams
@@ -44,50 +44,58 @@ def world(one_fab: tuple[Scenario, Regime]) -> World:
         suppliers=(maker,),
         chipmakers=(fab, attrs.evolve(fab, id="fab2")),
     )
-    return World(CountingEnvironment(), prepare(two_fabs, regime), Streams(1, 0), dispatch)
+    return World(prepare(two_fabs, regime), Streams(1, 0))
 
 
-def _order(world: World, fab: str, quantity_t: float = 5.0, material: str = RESIST) -> Order:
-    return Order(world.fabs[fab].channel("maker", material), quantity_t, ())
+def _channel(world: World, fab: str, material: str = RESIST) -> Channel:
+    return world.book.channel(world.fabs[fab], "maker", material)
+
+
+def _run_to(world: World, day: float) -> None:
+    world.env.run(until=day)
 
 
 def test_an_order_draws_only_on_its_own_buyers_valid_licence(world: World) -> None:
     """A resist licence for fab serves fab's resist orders while valid and with room, no others."""
-    maker = world.suppliers["maker"]
-    licence = Licence("fab", RESIST, 8.0, valid_until=30.0)
-    maker.hold(licence)
-    assert use_licence(maker, _order(world, "fab2"), now=0.0) is None
-    assert use_licence(maker, _order(world, "fab", material=HF), now=0.0) is None
-    assert use_licence(maker, _order(world, "fab"), now=0.0) is licence
+    authority = _channel(world, "fab").authority
+    authority.grant(_channel(world, "fab"), 8.0, valid_until=30.0)
+    [licence] = authority.licences[_channel(world, "fab")]
+    assert authority.use_licence(_channel(world, "fab2"), 5.0) is None
+    assert authority.use_licence(_channel(world, "fab", HF), 5.0) is None
+    assert authority.use_licence(_channel(world, "fab"), 5.0) is licence
     assert licence.remaining_t == pytest.approx(3.0)
-    assert use_licence(maker, _order(world, "fab"), now=0.0) is None  # 3 t left, 5 t wanted
-    assert use_licence(maker, _order(world, "fab", 2.0), now=31.0) is None  # expired
+    assert authority.use_licence(_channel(world, "fab"), 5.0) is None  # 3 t left, 5 t wanted
+    _run_to(world, 31.0)
+    assert authority.use_licence(_channel(world, "fab"), 2.0) is None  # expired
 
 
 def test_an_order_joins_only_its_own_buyers_pending_application(world: World) -> None:
     """A pending application for fab's resist has room for those orders only, up to its quantity."""
-    application = ApplicationState(_order(world, "fab"), "individual", 20.0, filed=0.0)
-    assert not application.has_room(_order(world, "fab2"))
-    assert not application.has_room(_order(world, "fab", material=HF))
-    assert application.has_room(_order(world, "fab"))
-    application.committed_t = 18.0
-    assert not application.has_room(_order(world, "fab"))
-    application.committed_t = 0.0
-    application.outcome = "approved"
-    assert not application.has_room(_order(world, "fab"))
+    kind = world.setup.laws.primary.licence("individual")
+    application = _channel(world, "fab").join_or_apply(2.0, kind)
+    assert application.quantity_t == pytest.approx(2.0 + 90.0)  # the order and 90 days of 1 t/day
+    assert _channel(world, "fab2").join_or_apply(5.0, kind) is not application
+    assert _channel(world, "fab", HF).join_or_apply(5.0, kind) is not application
+    assert _channel(world, "fab").join_or_apply(85.0, kind) is application  # 87 of 92 t committed
+    assert _channel(world, "fab").join_or_apply(10.0, kind) is not application  # 5 t of room left
+    assert len(world.applications) == 4
+    world.authorities["JP"].decide(application, denied=False)
+    assert _channel(world, "fab").join_or_apply(1.0, kind) is not application  # decided: no room
 
 
 def test_renewal_waits_only_for_the_same_buyers_pending_application(world: World) -> None:
     """A low licence is renewed unless that buyer's application for that material is pending."""
-    maker = world.suppliers["maker"]
-    low = Licence("fab2", RESIST, 10.0, valid_until=300.0)  # under 60 days of fab2's 1 t/day
-    maker.pending.append(ApplicationState(_order(world, "fab"), "individual", 90.0, filed=0.0))
-    maker.pending.append(ApplicationState(_order(world, "fab2", material=HF), "individual", 90.0, filed=0.0))
-
-    def ignore(_world: World, _application: ApplicationState) -> None:
-        return None
-
-    renew_if_low(world, _order(world, "fab2"), low, "individual", ignore)
-    assert [(a.order.fab.chipmaker.id, a.quantity_t) for a in world.applications] == [("fab2", 90.0)]
-    renew_if_low(world, _order(world, "fab2"), low, "individual", ignore)
-    assert len(world.applications) == 1  # fab2's renewal is now pending
+    kind = world.setup.laws.primary.licence("individual")
+    low = Licence(10.0, valid_until=300.0)  # under 60 days of fab2's 1 t/day
+    _channel(world, "fab").apply(kind, 90.0)
+    _channel(world, "fab2", HF).apply(kind, 90.0)
+    _channel(world, "fab2").renew_if_low(low, kind, 5.0)
+    assert [(a.names[3], a.names[0], a.quantity_t) for a in world.applications[2:]] == [
+        ("fab2", RESIST, 90.0)
+    ]
+    _channel(world, "fab2").renew_if_low(low, kind, 5.0)
+    assert len(world.applications) == 3  # fab2's renewal is now pending
+    _channel(world, "fab", HF).renew_if_low(Licence(61.0, valid_until=300.0), kind, 5.0)
+    assert len(world.applications) == 3  # 61 t left: over 60 days of fab's 1 t/day
+    _channel(world, "fab", HF).renew_if_low(Licence(59.0, valid_until=300.0), kind, 5.0)
+    assert len(world.applications) == 4

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
-import sys
-import threading
-from collections.abc import Iterator
 from statistics import NormalDist
 
 import attrs
@@ -18,16 +14,16 @@ from hypothesis import strategies as st
 
 from simulator.distributions import Distribution, fixed
 from simulator.loading import load_regime
-from simulator.model import cycle_collector_paused, prepare, replicate, simulate
-from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
-from simulator.model.state import (
+from simulator.model import DelayError, prepare, replicate, simulate
+from simulator.model.clock import (
     ARRIVAL,
     CONSUMPTION_AND_ORDERS,
     LICENCE_DECISION,
     RULE_CHANGE,
-    CountingEnvironment,
-    World,
+    ModelEnvironment,
+    Phased,
 )
+from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
 from simulator.rules.values import Regime
 from simulator.scenario import Chipmaker, IntensityCut, Lane, Product, Qualification, Scenario, Supplier
 from simulator.testing import distributions
@@ -288,9 +284,9 @@ def test_one_draw_uses_one_uniform() -> None:
 
 def test_event_count_is_exact() -> None:
     """The count is exact: 3 timeouts, the process's start and end, and the run's stop event."""
-    env = CountingEnvironment()
+    env = ModelEnvironment()
 
-    def three(env: CountingEnvironment):  # type: ignore[no-untyped-def]
+    def three(env: ModelEnvironment):  # type: ignore[no-untyped-def]
         for _ in range(3):
             yield env.timeout(1)
 
@@ -299,6 +295,34 @@ def test_event_count_is_exact() -> None:
     env.run(until=5)
     assert env.events_processed == 6
     assert env.events_processed == 6  # reading the count does not change it
+
+
+def test_phased_timeouts_resolve_in_phase_order() -> None:
+    """Timeouts due at the same moment fire by phase, whatever order they were scheduled in."""
+    env = ModelEnvironment()
+    fired: list[int] = []
+    for phase in (CONSUMPTION_AND_ORDERS, ARRIVAL, RULE_CHANGE, LICENCE_DECISION):
+        Phased(env, 1.0, phase, lambda _, phase=phase: fired.append(phase))
+    env.run()
+    assert fired == [RULE_CHANGE, LICENCE_DECISION, ARRIVAL, CONSUMPTION_AND_ORDERS]
+
+
+@pytest.mark.parametrize("delay", [-30.0, math.nan])
+def test_negative_or_nan_delays_are_refused(delay: float) -> None:
+    """A negative or NaN delay raises DelayError naming what it was for, whichever way it is scheduled."""
+    env = ModelEnvironment()
+    with pytest.raises(DelayError, match="transport JP-KR of"):
+        Phased(env, delay, ARRIVAL, purpose="transport JP-KR")
+    with pytest.raises(ValueError, match=r"Negative delay|Timeout of nan"):  # SimPy's own check, or ours
+        env.timeout(delay)
+
+
+def test_a_negative_lane_time_is_an_error_not_a_time_machine(one_fab: tuple[Scenario, Regime]) -> None:
+    """Through the Python API a lane of fixed(-30) stops the run with DelayError, not receipts in the past."""
+    scenario, regime = one_fab
+    backwards = attrs.evolve(scenario, lanes=(attrs.evolve(scenario.lanes[0], days=fixed(-30.0)),))
+    with pytest.raises(DelayError, match=r"transport JP-KR of -30\.0 days"):
+        simulate(backwards, regime)
 
 
 def _licensed(scenario: Scenario, **fields: float) -> Scenario:
@@ -322,21 +346,12 @@ def test_renewal_applies_before_the_licence_runs_out(one_fab: tuple[Scenario, Re
     assert first.quantity_t == pytest.approx(7.0)
 
 
-@pytest.mark.parametrize("enabled", [True, False])
-def test_simulate_leaves_the_collector_as_it_found_it(
-    one_fab: tuple[Scenario, Regime], enabled: bool
-) -> None:
-    """The cyclic collector, paused during a run, is on afterwards only if it was on before."""
+def test_simulate_leaves_the_collector_as_it_found_it(one_fab: tuple[Scenario, Regime]) -> None:
+    """A run changes no process-wide state of the cyclic collector: neither its switch nor its thresholds."""
     scenario, regime = one_fab
-    try:
-        gc.enable() if enabled else gc.disable()
-        simulate(scenario, regime)
-        assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), cycle_collector_paused():
-            raise RuntimeError("a run that fails")
-        assert gc.isenabled() is enabled
-    finally:
-        gc.enable()
+    before = (gc.isenabled(), gc.get_threshold())
+    simulate(scenario, regime)
+    assert (gc.isenabled(), gc.get_threshold()) == before
 
 
 def test_records_belong_to_the_run_records_alone(japan_2019: tuple[Scenario, Regime]) -> None:
@@ -346,107 +361,18 @@ def test_records_belong_to_the_run_records_alone(japan_2019: tuple[Scenario, Reg
     holding a record would show up beside the RunRecords tuple.)
     """
     scenario, regime = japan_2019
-    with cycle_collector_paused():
-        records = simulate(scenario, regime, replication=1)
-        points = next(iter(records.inventory.values()))
-        for entries in (records.shipments, records.receipts, records.stockouts, points):
-            assert entries
-            assert gc.get_referrers(entries[0]) == [entries]
+    records = simulate(scenario, regime, replication=1)
+    points = next(iter(records.inventory.values()))
+    for entries in (records.shipments, records.receipts, records.stockouts, points):
+        assert entries
+        assert gc.get_referrers(entries[0]) == [entries]
 
 
-@contextlib.contextmanager
-def _pause_held_by_another_thread() -> Iterator[None]:
-    """A replication in another thread holds the collector pause throughout."""
-    started, release = threading.Event(), threading.Event()
-
-    def long_replication() -> None:
-        with cycle_collector_paused():
-            started.set()
-            release.wait()
-
-    holder = threading.Thread(target=long_replication)
-    holder.start()
-    try:
-        started.wait()
-        yield
-    finally:
-        release.set()
-        holder.join()
-
-
-@contextlib.contextmanager
-def _collections() -> Iterator[list[int]]:
-    """The generations the cyclic collector collects meanwhile; the collector is on afterwards."""
-    collections: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.callbacks.append(count)
-    try:
-        yield collections
-    finally:
-        gc.callbacks.remove(count)
-        gc.enable()
-
-
-def test_finished_worlds_freed_while_another_thread_holds_the_pause(
-    one_fab: tuple[Scenario, Regime],
-) -> None:
-    """With another thread's replication always running, finished worlds are still collected."""
-    scenario, regime = one_fab
-    with _pause_held_by_another_thread():
-        for replication in range(3 * cycle_collector_paused.FREE_EVERY):
-            simulate(scenario, regime, replication)
-        worlds = sum(isinstance(o, World) for o in gc.get_objects())
-        assert worlds <= cycle_collector_paused.FREE_EVERY
-
-
-def test_no_collection_when_the_user_turned_the_collector_off(one_fab: tuple[Scenario, Regime]) -> None:
-    """With the collector off before any pause, even overlapping pauses never run it."""
-    scenario, regime = one_fab
-    with _collections() as collections:
-        gc.disable()
-        with _pause_held_by_another_thread():
-            for replication in range(2 * cycle_collector_paused.FREE_EVERY):
-                simulate(scenario, regime, replication)
-        assert not gc.isenabled()  # nor did the last pause to end turn it on
-        assert collections == []
-
-
-def test_nested_pauses_of_one_thread_change_nothing() -> None:
-    """replicate() pauses within run_job's pause: no collection runs, the outer end restores it."""
-    with _collections() as collections:
-        with cycle_collector_paused():
-            for _ in range(3 * cycle_collector_paused.FREE_EVERY):
-                with cycle_collector_paused():
-                    pass
-                assert not gc.isenabled()
-            assert collections == []  # checked inside: once resumed, the collector may run
-        assert gc.isenabled()
-
-
-def test_collector_restored_when_threads_pause_it_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Overlapping pauses from several threads leave the collector on once the last one ends."""
-    # The pauses here are empty: collecting every few of them would only slow the test down.
-    monkeypatch.setattr(cycle_collector_paused, "FREE_EVERY", 10**9)
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to overlap the pauses
-    try:
-
-        def runs() -> None:
-            for _ in range(300):
-                with cycle_collector_paused():
-                    sum(range(50))
-
-        for _ in range(100):
-            threads = [threading.Thread(target=runs) for _ in range(4)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert gc.isenabled()
-    finally:
-        sys.setswitchinterval(switch)
-        gc.enable()
+def test_every_record_list_is_in_time_order(japan_2019: tuple[Scenario, Regime]) -> None:
+    """Shipments are recorded as they leave, so every record list of a run is in time order."""
+    scenario, regime = japan_2019
+    records = simulate(scenario, regime, replication=2)
+    for entries in (records.shipments, records.receipts, records.failed_orders):
+        times = [e.time for e in entries]
+        assert times == sorted(times)
+    assert [a.filed for a in records.applications] == sorted(a.filed for a in records.applications)

@@ -12,6 +12,7 @@ import click
 
 from simulator.cli import rules, study
 from simulator.cli.options import Group
+from simulator.parallel import tune_collector_for_studies
 
 
 @click.group(cls=Group)
@@ -23,4 +24,11 @@ def main() -> None:
 for command in (*rules.COMMANDS, *study.COMMANDS):
     main.add_command(command)
 
-__all__ = ["main"]
+
+def entry() -> None:
+    """The ``exportsim`` program: a process of its own, so it tunes the collector for studies first."""
+    tune_collector_for_studies()
+    main(prog_name="exportsim")
+
+
+__all__ = ["entry", "main"]

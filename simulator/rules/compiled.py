@@ -22,7 +22,7 @@ import numpy.typing as npt
 from simulator.errors import RuleError, UnknownNameError
 from simulator.rules import engine
 from simulator.rules.engine import assess, boundaries, outcome, ranked
-from simulator.rules.values import ExporterProfile, LicenceKind, Regime
+from simulator.rules.values import OUTCOME_WORDS, Clearance, ExporterProfile, LicenceKind, Regime
 
 _DATE_BITS = 24  # date ordinals stay below 2**24 (year 45,000)
 GAP_CODE = 255
@@ -37,6 +37,12 @@ class DecisionTable:
     def __init__(self, regime: Regime) -> None:
         self.regime = regime
         self.outcomes: tuple[str, ...] = regime.outcomes
+        clashes = [k.id for k in regime.licences if k.id in OUTCOME_WORDS]
+        if clashes:
+            raise RuleError(f"licence kind id {clashes[0]!r} names an outcome; choose another id")
+        kinds = {k.id: k for k in regime.licences}
+        self.clearances = tuple(Clearance.of(o, kinds.get(o)) for o in self.outcomes)
+        """The typed clearance of each outcome code."""
         self._code = {name: n for n, name in enumerate(self.outcomes)}
         self._code[engine.GAP] = GAP_CODE
         self._kinds = ranked(regime)
@@ -130,19 +136,22 @@ class DecisionTable:
         starts, states = self._series[route]
         return self._outcome(route, ordinal, states, bisect.bisect_right(starts, ordinal) - 1, profile)
 
-    def licence_span(self, route: int, ordinal: int, profile: int) -> tuple[str, int, int]:
-        """The outcome on a date ordinal, and the ordinals ``[first, end)`` over which it holds.
+    def clearance_span(self, route: int, ordinal: int, profile: int) -> tuple[Clearance, int, int]:
+        """The clearance on a date ordinal, and the ordinals ``[first, end)`` over which it holds.
 
-        A caller deciding the same route and profile again may reuse the outcome on any date
+        A caller deciding the same route and profile again may reuse the clearance on any date
         in that span: the law does not change inside it.
         """
         starts, states = self._series[route]
         position = bisect.bisect_right(starts, ordinal) - 1
-        outcome = self._outcome(route, ordinal, states, position, profile)
+        clearance = self.clearances[self._code_at(route, ordinal, states, position, profile)]
         end = starts[position + 1] if position + 1 < len(starts) else _NEVER
-        return outcome, starts[position], end
+        return clearance, starts[position], end
 
     def _outcome(self, route: int, ordinal: int, states: list[int], position: int, profile: int) -> str:
+        return self.outcomes[self._code_at(route, ordinal, states, position, profile)]
+
+    def _code_at(self, route: int, ordinal: int, states: list[int], position: int, profile: int) -> int:
         if position < 0:
             engine.check_date(self.regime, dt.date.fromordinal(ordinal))
         code = int(self._rows_list[states[position]][profile])
@@ -150,7 +159,7 @@ class DecisionTable:
             raise RuleError(
                 f"regime gives no authorisation route (route {route}) on {dt.date.fromordinal(ordinal)}"
             )
-        return self.outcomes[code]
+        return code
 
     def decide_many(
         self, items: IntArray, destinations: IntArray, ordinals: IntArray, profiles: IntArray

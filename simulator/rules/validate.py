@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.derive import RegimeChanges
-from simulator.rules.values import Measure, Regime, Rule
+from simulator.rules.values import OUTCOME_WORDS, Measure, Regime, Rule
 
 _SPECIAL_DESTINATIONS = ("*",)
 
@@ -65,6 +65,12 @@ def _duplicates(regime: Regime) -> Iterator[Problem]:
         "licences.rank": [str(k.rank) for k in regime.licences],
         "groups.rank": [str(g.rank) for g in regime.groups],
     }
+    for n, kind in enumerate(regime.licences):
+        if kind.id in OUTCOME_WORDS:
+            yield Problem(
+                f"licences[{n}].id",
+                f"expected an id other than {' and '.join(OUTCOME_WORDS)}, which name outcomes",
+            )
     for path, ids in named.items():
         for value, count in Counter(ids).items():
             if count > 1:

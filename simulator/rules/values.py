@@ -21,6 +21,8 @@ ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
 QUALIFICATIONS = ("icp", "continuing")
 NONE = "none"
 PROHIBITED = "prohibited"
+OUTCOME_WORDS = (NONE, PROHIBITED)
+"""Outcomes that are not licence kinds: no licence kind may take these ids."""
 LISTED_TAG = "listed"
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -232,6 +234,30 @@ class ExporterProfile:
             return False
         have = {"icp": self.icp, "continuing": self.continuing}
         return all(have[q] for q in kind.requires)
+
+
+@frozen
+class Clearance:
+    """How an export may leave, typed once per outcome so that callers never compare strings.
+
+    One of four: it needs nothing (``kind`` None), a bulk licence the exporter holds covers
+    it, it needs an application for an individual licence of ``kind``, or it is prohibited.
+
+    >>> Clearance.of("prohibited", None).prohibited
+    True
+    """
+
+    outcome: str
+    """The decision's outcome as records name it: ``none``, a licence kind's id, ``prohibited``."""
+    kind: LicenceKind | None
+    needs_application: bool
+    prohibited: bool
+
+    @classmethod
+    def of(cls, outcome: str, kind: LicenceKind | None) -> Clearance:
+        """The clearance of an outcome, given the licence kind it names (None for the others)."""
+        needs = kind is not None and kind.per_application
+        return cls(outcome, kind, needs_application=needs, prohibited=outcome == PROHIBITED)
 
 
 @frozen

@@ -1,0 +1,190 @@
+"""The licensing authority: applications, their review, and the individual licences it grants.
+
+An authority licenses the exports of one country. It is a queue of examiners (a SimPy
+resource): an application waits for one, is reviewed for a random time, may have its
+documents returned (the clock stops while the applicant corrects them, and it queues
+again), and is approved or denied. Each application has a SimPy event, ``decision``, that
+fires when it is decided; whoever waits on the application waits on that event.
+
+Licences and applications belong to a *channel*: one supplier's deliveries of one material
+to one buyer. The authority treats a channel as an opaque key; what the channel means is
+:mod:`simulator.model.orders`' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import simpy
+
+from simulator.distributions import fixed
+from simulator.model.clock import CONSUMPTION_AND_ORDERS, LICENCE_DECISION, Phased, Process
+from simulator.model.records import LicenceApplication
+from simulator.model.stock import EPSILON_T
+from simulator.rules.values import LicenceKind
+from simulator.scenario import Authority as AuthorityTerms
+from simulator.scenario import SimDays
+from simulator.streams import Streams
+
+PENDING, APPROVED, DENIED = "pending", "approved", "denied"
+"""How an application stands."""
+
+
+class Licence:
+    """An individual licence: one contract's quantity, to one buyer, until it expires."""
+
+    __slots__ = ("remaining_t", "valid_until")
+
+    def __init__(self, quantity_t: float, valid_until: SimDays) -> None:
+        self.remaining_t = quantity_t
+        self.valid_until = valid_until
+
+    def covers(self, quantity_t: float, now: SimDays) -> bool:
+        """Whether the licence is valid now with ``quantity_t`` left."""
+        return self.valid_until >= now and self.remaining_t >= quantity_t - EPSILON_T
+
+
+class Application:
+    """An application for an individual licence covering one contract on one channel.
+
+    ``names`` are the material, item, supplier and buyer, as the record gives them.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        channel: Hashable,
+        names: tuple[str, str, str, str],
+        kind: LicenceKind,
+        quantity_t: float,
+    ) -> None:
+        self.channel = channel
+        self.names = names
+        self.kind = kind
+        self.quantity_t = quantity_t
+        self.committed_t = 0.0
+        """Tonnes of orders already counting on this application."""
+        self.filed = env.now
+        self.decided: SimDays | None = None
+        self.outcome = PENDING
+        self.returned = 0
+        self.decision = env.event()
+        """Fires when the application is decided; its value is the application."""
+        self.waiters: list[object] = []
+        """Orders waiting on this application, in the order they began to wait."""
+
+    def has_room(self, quantity_t: float) -> bool:
+        """Whether this pending application can take ``quantity_t`` more."""
+        return self.outcome == PENDING and self.quantity_t - self.committed_t >= quantity_t - EPSILON_T
+
+    def record(self) -> LicenceApplication:
+        """Return the application as a record."""
+        material, item, supplier, chipmaker = self.names
+        return LicenceApplication(
+            material, item, supplier, chipmaker,
+            self.quantity_t, self.filed, self.decided, self.outcome, self.returned,
+        )  # fmt: skip
+
+
+class Authority:
+    """The authority licensing one country's exports: its examiners, licences and applications.
+
+    Args:
+        env: the environment.
+        terms: the scenario's review terms for this authority.
+        items: the control-list item of each material.
+        streams: the replication's random streams.
+        filed: where every authority of the run lists its applications, in filing order.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        terms: AuthorityTerms,
+        items: dict[str, str],
+        streams: Streams,
+        filed: list[Application],
+    ) -> None:
+        self.env = env
+        self.terms = terms
+        self.items = items
+        self.streams = streams
+        self.examiners = simpy.Resource(env, capacity=terms.examiners)
+        self.filed = filed
+        self.licences: dict[Hashable, list[Licence]] = {}
+        """The licences held on each channel, oldest first."""
+        self.pending: dict[Hashable, list[Application]] = {}
+        """The undecided applications of each channel, in filing order."""
+
+    # ------------------------------------------------------------ licences
+    def grant(self, channel: Hashable, quantity_t: float, valid_until: SimDays) -> None:
+        """Hold a licence on ``channel``, after those already held there."""
+        self.licences.setdefault(channel, []).append(Licence(quantity_t, valid_until))
+
+    def use_licence(self, channel: Hashable, quantity_t: float) -> Licence | None:
+        """Draw ``quantity_t`` from a valid licence on ``channel``; return it, or None."""
+        now = self.env.now
+        for licence in self.licences.get(channel, ()):
+            if licence.covers(quantity_t, now):
+                licence.remaining_t -= quantity_t
+                return licence
+        return None
+
+    # ------------------------------------------------------------ applications
+    def pending_with_room(self, channel: Hashable, quantity_t: float) -> Application | None:
+        """The first undecided application on ``channel`` that can take ``quantity_t`` more."""
+        return next((a for a in self.pending.get(channel, ()) if a.has_room(quantity_t)), None)
+
+    def is_pending(self, channel: Hashable) -> bool:
+        """Whether any application on ``channel`` is undecided."""
+        return bool(self.pending.get(channel))
+
+    def apply(
+        self, channel: Hashable, names: tuple[str, str, str, str], kind: LicenceKind, quantity_t: float
+    ) -> Application:
+        """File an application and start its review."""
+        application = Application(self.env, channel, names, kind, quantity_t)
+        self.pending.setdefault(channel, []).append(application)
+        self.filed.append(application)
+        self.env.process(review(self.env, self, application))
+        return application
+
+    def decide(self, application: Application, denied: bool) -> None:
+        """Decide an application: grant its licence unless denied, and fire its decision."""
+        now = self.env.now
+        application.decided = now
+        application.outcome = DENIED if denied else APPROVED
+        self.pending[application.channel].remove(application)
+        if not denied:
+            self.grant(application.channel, application.quantity_t, now + application.kind.validity_days)
+        application.decision.succeed(application)
+
+
+def review(env: simpy.Environment, authority: Authority, application: Application) -> Process:
+    """The authority reviews an application: queue for an examiner, maybe return documents, decide.
+
+    Each application takes exactly one draw from each of its supplier's review streams (time,
+    return, correction, denial), used or not, so variants that change one of these terms still
+    pair with the base application for application (common random numbers). Without review
+    terms of its own a review takes the licence kind's standard processing period.
+    """
+    material, item, supplier, _ = application.names
+    terms = authority.terms.review(material, item)
+    standard = fixed(float(application.kind.standard_processing_days or 0))
+    streams = authority.streams
+    work = (terms.review_days or standard).sample(streams("review-time", supplier))
+    returned, fraction = streams("review-return", supplier).random(2).tolist()  # floats, not numpy's
+    correction = terms.correction_days.sample(streams("review-correction", supplier))
+    denial = streams("review-denial", supplier).random()
+    if returned < terms.returned_probability:
+        first = work * fraction
+        with authority.examiners.request() as request:
+            yield request
+            yield Phased(env, first, LICENCE_DECISION, purpose=f"review of {item}")
+        application.returned += 1
+        yield Phased(env, correction, CONSUMPTION_AND_ORDERS, purpose=f"correction of {item} documents")
+        work -= first
+    with authority.examiners.request() as request:
+        yield request
+        yield Phased(env, work, LICENCE_DECISION, purpose=f"review of {item}")
+    authority.decide(application, denied=denial < terms.denial_probability)

@@ -1,0 +1,188 @@
+"""A chipmaker's fab: it consumes its materials, stops when one runs out, and orders up to target.
+
+Consumption is continuous, so stocks change only in straight lines between events
+(:mod:`simulator.model.stock`). The fab keeps one timer armed for the next moment a stock
+crosses a threshold (a stock-out, or the cover below which it cuts its input intensity), and
+records a point of each stock wherever its level jumps or its slope changes. Its replenishment
+policy is a periodic review: order each material up to its cover target, less what is on
+order. Where orders go is :mod:`simulator.model.orders`' business.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
+from simulator.model.records import Stockout
+from simulator.model.sourcing import Sourcing
+from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival
+from simulator.scenario import Chipmaker, MaterialUse, Scenario, SimDays
+
+
+class Fab:
+    """A chipmaker's stocks, production and replenishment policy."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, chipmaker: Chipmaker) -> None:
+        self.env = env
+        self.chipmaker = chipmaker
+        self.stocks = {u.material: _stock(scenario, chipmaker, u) for u in chipmaker.materials}
+        self._stocks = tuple(self.stocks.values())
+        self.sourcing = {u.material: Sourcing(u) for u in chipmaker.materials}
+        self.out: dict[str, SimDays] = {}
+        """Materials out of stock now, with the time each ran out."""
+        self.stockouts: list[Stockout] = []
+        self.last = 0.0
+        self.timer = 0
+        self.armed_at: SimDays | None = None
+        self.record_all()
+
+    # ------------------------------------------------------------ state
+    def planned_use(self, material: str) -> float:
+        """Tonnes a day of ``material`` at planned output and full intensity."""
+        return self.stocks[material].full_rate
+
+    def rate(self, stock: MaterialStock) -> float:
+        """Tonnes a day being consumed now (zero while production is stopped)."""
+        return 0.0 if self.out else stock.full_rate * stock.intensity
+
+    def advance(self) -> None:
+        """Bring stocks and lost production up to now."""
+        now = self.env.now
+        elapsed = now - self.last
+        if elapsed <= 0:
+            return
+        if self.out:
+            lost = elapsed * self.chipmaker.output_units_per_day / len(self.out)
+            for material in self.out:
+                self.stocks[material].lost_units += lost
+        else:
+            for stock in self._stocks:
+                left = stock.level_t - elapsed * stock.full_rate * stock.intensity
+                stock.level_t = left if left > 0.0 else 0.0
+        self.last = now
+
+    def record_all(self) -> None:
+        """Record every material's stock and rate now (at the start and at the horizon)."""
+        now = self.env.now
+        for stock in self._stocks:
+            stock.record(now, self.rate(stock))
+
+    def still_out(self) -> list[Stockout]:
+        """The stock-outs not over yet, as open spans."""
+        return [Stockout(self.chipmaker.id, m, start, None) for m, start in self.out.items()]
+
+    def changed(self, touched: MaterialStock | None = None) -> None:
+        """After a change: update stock-outs and the intensity cut, record, and re-arm the timer.
+
+        Between records stock falls in a straight line, so a point is recorded only for the
+        ``touched`` material (its level jumped) and for materials whose rate changed.
+        """
+        if touched is not None and self._quiet_arrival(touched):
+            return
+        now = self.env.now
+        out = self.out
+        for stock in self._stocks:
+            material = stock.material
+            if stock.level_t <= EPSILON_T and material not in out:
+                stock.level_t = 0.0
+                out[material] = now
+            elif stock.level_t > EPSILON_T and material in out:
+                self.stockouts.append(Stockout(self.chipmaker.id, material, out.pop(material), now))
+            self._update_intensity_of(stock)
+        for stock in self._stocks:
+            rate = self.rate(stock)
+            if stock is touched or rate != stock.recorded_rate:
+                stock.record(now, rate)
+        self._arm_timer()
+
+    def _quiet_arrival(self, stock: MaterialStock) -> bool:
+        """Handle an arrival that cannot bring the next crossing earlier; False if it might.
+
+        While production runs, an arrival only raises one stock: unless it also lifts that
+        material's intensity cut (faster consumption), the armed timer stays right.
+        """
+        if self.out or self.armed_at is None:
+            return False
+        before = stock.intensity
+        self._update_intensity_of(stock)
+        if stock.intensity > before:
+            return False
+        stock.record(self.env.now, self.rate(stock))
+        return True
+
+    def _update_intensity_of(self, stock: MaterialStock) -> None:
+        cut = self.chipmaker.intensity_cut
+        if cut is not None:
+            # At the crossing itself stock equals the threshold: cut there, restore only above it.
+            low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
+            stock.intensity = cut.factor if low else 1.0
+
+    def _arm_timer(self) -> None:
+        """Make sure a timer fires no later than the next stock-out or cover threshold.
+
+        Arrivals only push crossings later, so an armed timer that would fire earlier is kept;
+        when it fires early it finds nothing to change and re-arms. This saves an event per
+        arrival.
+        """
+        if self.out:
+            return
+        cut = self.chipmaker.intensity_cut
+        soonest = INFINITY
+        for stock in self._stocks:
+            threshold = cut.below_cover_days * stock.full_rate if cut else 0.0
+            crossing = days_to_cross(stock.level_t, stock.full_rate * stock.intensity, threshold)
+            if crossing < soonest:  # noqa: PLR1730 - a comparison, not a call: this runs at every event
+                soonest = crossing
+        if soonest == INFINITY:
+            return
+        now = self.env.now
+        due = now + soonest
+        if self.armed_at is not None and now <= self.armed_at <= due:
+            return
+        self.timer += 1
+        self.armed_at = due
+        timer = self.timer
+        Phased(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
+
+    def _on_timer(self, timer: int) -> None:
+        if timer == self.timer:  # a later change re-armed the timer: this one is stale
+            self.armed_at = None
+            self.advance()
+            self.changed()
+
+    # ------------------------------------------------------------ flows
+    def receive(self, material: str, quantity_t: float) -> None:
+        """A delivery arrives: add it to stock, spilling what exceeds the storage cap."""
+        self.advance()
+        stock = self.stocks[material]
+        kept = kept_on_arrival(stock.level_t, quantity_t, stock.room_t)
+        stock.level_t += kept
+        stock.spoiled_t += quantity_t - kept
+        stock.on_order_t -= quantity_t
+        self.changed(touched=stock)
+
+    def shortfalls(self) -> list[tuple[str, float]]:
+        """The order-up-to policy: each material's tonnes below its cover target, net of orders.
+
+        Call after :meth:`advance`.
+        """
+        wanted = []
+        for stock in self._stocks:
+            target = stock.cover_target_days * stock.full_rate * stock.intensity
+            shortfall = target - stock.level_t - stock.on_order_t
+            if shortfall > EPSILON_T:
+                wanted.append((stock.material, shortfall))
+        return wanted
+
+
+def _stock(scenario: Scenario, chipmaker: Chipmaker, use: MaterialUse) -> MaterialStock:
+    daily_use = chipmaker.output_units_per_day * use.use_t_per_unit
+    cap = scenario.material(use.material).storage_cap_days
+    cover = chipmaker.cover_target_days if use.cover_target_days is None else use.cover_target_days
+    return MaterialStock(
+        use.material,
+        level_t=use.start_inventory_days * chipmaker.output_units_per_day * use.use_t_per_unit,
+        full_rate=daily_use,
+        room_t=INFINITY if cap is None else cap * daily_use,
+        cover_target_days=cover,
+    )

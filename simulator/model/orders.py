@@ -1,0 +1,321 @@
+"""An order's whole life: book, clear, then ship, wait for a licence, or fail and re-source; arrive.
+
+A fab's order for a material is split among its qualified suppliers (one :class:`Order` per
+supplier). Each is booked on its supplier's line and, when ready, *cleared*: the rules of the
+exporting country are asked on that date. It ships, or it waits on an application for an
+individual licence (joining a pending one with room, else filing one for a contract), or,
+if prohibited or denied, it fails and its quantity is ordered again from the buyer's other
+suppliers, never from one that failed it. A waiting order is cleared again when its
+application's ``decision`` fires and whenever the law changes (a measure that restores bulk
+coverage releases it while the application itself goes on).
+
+Orders are the model's most frequent thing, so their steps are callbacks on phased timeouts
+rather than a process each (a process costs two more events and a resume per step). Where an
+order's export date is already known to need no licence when it is booked, its transport is
+booked with it (the lane's draw is taken then); it still leaves, and is recorded, when ready.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+from simpy.events import Event
+
+from simulator.model.authority import DENIED, PENDING, Application, Authority, Licence
+from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, Phased, Process
+from simulator.model.fab import Fab
+from simulator.model.records import FailedOrder, Receipt, Shipment
+from simulator.model.supply import SupplierState
+from simulator.rules.values import NONE, Clearance, LicenceKind
+from simulator.scenario import Scenario, SimDays
+
+FREE = Clearance.of(NONE, None)
+"""The clearance of trade no regime of the run governs."""
+
+
+class Channel:
+    """One supplier's deliveries of one material to one fab: what every order on it shares.
+
+    Worked out on its first order, so that an order's path looks nothing up by name: the
+    route the rules know it by, the lane's transport times, the value of a tonne, and the
+    clearance for the run of dates it last held for (the law changes only at boundaries).
+    """
+
+    def __init__(self, book: OrderBook, fab: Fab, supplier: SupplierState, material: str) -> None:
+        scenario = book.scenario
+        self.book = book
+        self.env = book.env
+        self.fab = fab
+        self.supplier = supplier
+        self.material = material
+        self.sourcing = fab.sourcing[material]
+        self.authority: Authority = book.authorities[supplier.supplier.country]
+        destination = fab.chipmaker.country
+        self.route_ids = (supplier.id, supplier.supplier.country, destination, fab.chipmaker.id)
+        """Supplier, origin, destination and chipmaker, as a shipment records them."""
+        item = scenario.material(material).item
+        self.names = (material, item, supplier.id, fab.chipmaker.id)
+        """Material, item, supplier and chipmaker, as an application records them."""
+        table = supplier.table
+        self._route = None if table is None else table.route(item, destination)
+        self._start_ordinal = scenario.start.toordinal()
+        self._span = (FREE, 0, 0)  # a clearance and the date ordinals [first, end) it holds for
+        self.line = supplier.lines[material]
+        self.transit = book.lane(supplier.supplier.country, destination)
+        self.purpose = f"transport {supplier.supplier.country}-{destination}"
+        self.value_usd_per_t = scenario.material(material).value_usd_per_t
+
+    def clearance(self, at: SimDays) -> Clearance:
+        """How an export on this channel may leave on the date of ``at``.
+
+        Each regime governs exports from its own country; other trade needs nothing.
+        """
+        table = self.supplier.table
+        if table is None or self._route is None:
+            return FREE
+        ordinal = self._start_ordinal + int(at // 1)
+        clearance, first, end = self._span
+        if not first <= ordinal < end:
+            clearance, first, end = self._span = table.clearance_span(
+                self._route, ordinal, self.supplier.profile_code
+            )
+        return clearance
+
+    def kind_first_needed(self) -> LicenceKind | None:
+        """The individual licence kind this channel first needs in the run, if it needs one."""
+        at, horizon = 0.0, self.book.horizon
+        while at < horizon and self.supplier.table is not None:
+            clearance = self.clearance(at)
+            if clearance.needs_application:
+                return clearance.kind
+            at = float(self._span[2] - self._start_ordinal)
+        return None
+
+    def expected_t(self, days: float) -> float:
+        """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
+        return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)
+
+    def join_or_apply(self, quantity_t: float, kind: LicenceKind) -> Application:
+        """Join a pending application with room for ``quantity_t``, or file one for a contract."""
+        application = self.authority.pending_with_room(self, quantity_t)
+        if application is None:
+            contract = quantity_t + self.expected_t(self.supplier.supplier.contract_days)
+            application = self.apply(kind, contract)
+        application.committed_t += quantity_t
+        return application
+
+    def renew_if_low(self, licence: Licence, kind: LicenceKind, quantity_t: float) -> None:
+        """Apply for the next contract ahead of need when ``licence`` is running low."""
+        terms = self.supplier.supplier
+        if licence.remaining_t < self.expected_t(terms.renew_days) and not self.authority.is_pending(self):
+            self.apply(kind, max(quantity_t, self.expected_t(terms.contract_days)))
+
+    def apply(self, kind: LicenceKind, quantity_t: float) -> Application:
+        """File an application on this channel; its waiters are cleared again when it is decided."""
+        application = self.authority.apply(self, self.names, kind, quantity_t)
+        application.decision.callbacks.append(self.book.decided)
+        return application
+
+
+class Order:
+    """A quantity of one material from one supplier to one fab, from booking to arrival."""
+
+    __slots__ = ("application", "channel", "quantity_t", "ready", "transit_days", "tried_before")
+
+    def __init__(self, channel: Channel, quantity_t: float, tried_before: tuple[str, ...] = ()) -> None:
+        self.channel = channel
+        self.quantity_t = quantity_t
+        self.tried_before = tried_before
+        """Suppliers that already failed this quantity (it was re-sourced from them)."""
+        self.application: Application | None = None
+        self.ready = 0.0
+        self.transit_days: SimDays | None = None
+        """The transport time, once the forwarder is booked."""
+
+    @property
+    def tried(self) -> tuple[str, ...]:
+        """The suppliers this quantity has been ordered from, this one last."""
+        return (*self.tried_before, self.channel.supplier.id)
+
+    def book(self) -> None:
+        """Book the order on its supplier's line; clear it for export when it is ready."""
+        channel, quantity = self.channel, self.quantity_t
+        env = channel.env
+        now = env.now
+        self.ready = ready = channel.line.book(now, quantity)
+        supplier = channel.supplier
+        supplier.produced_t += quantity
+        supplier.held_t += quantity
+        if ready < channel.book.horizon:
+            planned = channel.clearance(ready)
+            if not (planned.needs_application or planned.prohibited):
+                self.transit_days = channel.transit()
+            Phased(env, ready - now, CONSUMPTION_AND_ORDERS, self._on_ready, "production lead time")
+
+    def _on_ready(self, _: Event) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Ask the rules on the export date: ship, wait for a licence, or fail."""
+        channel = self.channel
+        clearance = channel.clearance(channel.env.now)
+        application = self.application
+        if clearance.prohibited:
+            self.fail("prohibited")
+        elif application is not None and application.outcome == DENIED:
+            self.fail("denied")
+        elif not clearance.needs_application:
+            self.ship(clearance)
+        else:
+            licence = channel.authority.use_licence(channel, self.quantity_t)
+            if licence is None:
+                self.wait(clearance)
+            else:
+                channel.renew_if_low(licence, _kind(clearance), self.quantity_t)
+                self.ship(clearance)
+
+    def wait(self, clearance: Clearance) -> None:
+        """Wait on an application: this order's own if still pending, else one joined or filed."""
+        application = self.application
+        if application is None or application.outcome != PENDING:
+            application = self.application = self.channel.join_or_apply(self.quantity_t, _kind(clearance))
+        application.waiters.append(self)
+        self.channel.book.waiting[self] = None
+
+    def ship(self, clearance: Clearance) -> None:
+        """The order leaves now and travels to its fab.
+
+        One whose transport was booked with it leaves at its booked ready time: that is now,
+        and keeping the booked figure keeps its arrival exactly ready plus transport.
+        """
+        channel, quantity = self.channel, self.quantity_t
+        now = channel.env.now
+        transit = self.transit_days
+        if transit is None:
+            transit, leaves = channel.transit(), now
+        else:
+            leaves = self.ready
+        channel.supplier.held_t -= quantity
+        channel.book.shipments.append(
+            Shipment(leaves, *channel.route_ids, channel.material, quantity,
+                     quantity * channel.value_usd_per_t, clearance.outcome)
+        )  # fmt: skip
+        Phased(channel.env, leaves + transit - now, ARRIVAL, self._on_arrival, channel.purpose)
+
+    def _on_arrival(self, _: Event) -> None:
+        channel, quantity = self.channel, self.quantity_t
+        channel.book.receipts.append(
+            Receipt(
+                channel.env.now, channel.fab.chipmaker.id, channel.material, channel.supplier.id, quantity
+            )
+        )
+        channel.fab.receive(channel.material, quantity)
+
+    def fail(self, reason: str) -> None:
+        """Record the failure and order the quantity again from the suppliers that have not failed it."""
+        channel, quantity = self.channel, self.quantity_t
+        fab = channel.fab
+        book = channel.book
+        book.failed.append(
+            FailedOrder(
+                channel.env.now, fab.chipmaker.id, channel.material, channel.supplier.id, quantity, reason
+            )
+        )
+        fab.stocks[channel.material].on_order_t -= quantity
+        fab.advance()
+        book.place(fab, channel.material, quantity, exclude=self.tried)
+        fab.changed()
+
+
+def _kind(clearance: Clearance) -> LicenceKind:
+    kind = clearance.kind
+    if kind is None:  # pragma: no cover - a clearance that needs an application names its kind
+        raise AssertionError(clearance)
+    return kind
+
+
+class OrderBook:
+    """Every order of a run: the channels they travel, those waiting for a licence, and records."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        suppliers: dict[str, SupplierState],
+        authorities: dict[str, Authority],
+        lane: Callable[[str, str], Callable[[], SimDays]],
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.horizon = scenario.horizon_days
+        self.suppliers = suppliers
+        self.authorities = authorities
+        self.lane = lane
+        self.channels: dict[tuple[str, str, str], Channel] = {}
+        self._splits: dict[tuple[str, str], tuple[int, list[tuple[Channel, float]], float]] = {}
+        self.waiting: dict[Order, None] = {}
+        """Orders waiting for a licence, in the order they began."""
+        self.shipments: list[Shipment] = []
+        self.receipts: list[Receipt] = []
+        self.failed: list[FailedOrder] = []
+
+    def channel(self, fab: Fab, supplier_id: str, material: str) -> Channel:
+        """The channel from a supplier of ``material`` to ``fab`` (made on first use)."""
+        key = (fab.chipmaker.id, supplier_id, material)
+        channel = self.channels.get(key)
+        if channel is None:
+            channel = self.channels[key] = Channel(self, fab, self.suppliers[supplier_id], material)
+        return channel
+
+    def place(self, fab: Fab, material: str, quantity_t: float, exclude: tuple[str, ...] = ()) -> None:
+        """Split an order among the fab's qualified suppliers by share, skipping ``exclude``, and book it."""
+        shares, total = self._split(fab, material, exclude)
+        if total <= 0:
+            return
+        stock = fab.stocks[material]
+        for channel, share in shares:
+            quantity = quantity_t * share / total
+            stock.on_order_t += quantity
+            Order(channel, quantity, exclude).book()
+
+    def _split(
+        self, fab: Fab, material: str, exclude: tuple[str, ...]
+    ) -> tuple[list[tuple[Channel, float]], float]:
+        """The channels an order goes to, with their shares; kept until a supplier qualifies."""
+        sourcing = fab.sourcing[material]
+        key = (fab.chipmaker.id, material)
+        kept = self._splits.get(key)
+        if exclude or kept is None or kept[0] != sourcing.version:
+            shares, total = sourcing.split(exclude)
+            split = [(self.channel(fab, s, material), w) for s, w in shares]
+            if exclude:
+                return split, total
+            kept = self._splits[key] = (sourcing.version, split, total)
+        return kept[1], kept[2]
+
+    def decided(self, event: Event) -> None:
+        """An application is decided: clear the orders waiting on it again."""
+        application = event.value
+        assert isinstance(application, Application)
+        waiters, application.waiters = application.waiters, []
+        self.release(waiters)  # type: ignore[arg-type]
+
+    def release(self, orders: list[Order]) -> None:
+        """Clear again orders that waited for a licence (it was decided, or the law changed)."""
+        for order in orders:
+            del self.waiting[order]
+            application = order.application
+            if application is not None and order in application.waiters:
+                application.waiters.remove(order)
+            order.clear()
+
+
+def replenishment(env: simpy.Environment, book: OrderBook, fab: Fab) -> Process:
+    """A fab reviews its stocks every review period and orders each material up to target."""
+    while True:
+        fab.advance()
+        for material, shortfall in fab.shortfalls():
+            book.place(fab, material, shortfall)
+        fab.changed()
+        yield Phased(env, fab.chipmaker.review_period_days, CONSUMPTION_AND_ORDERS, purpose="review period")

@@ -1,0 +1,138 @@
+"""Running the model: prepare a scenario under a law once, replicate it, and collect its records.
+
+:func:`simulate` is one replication from scratch; studies running many :func:`prepare` a
+scenario once and :func:`replicate` it. A replication builds its :class:`World`, starts its
+processes (the fabs' reviews, the rule changes, the qualifications), runs SimPy to the
+horizon and hands back :class:`RunRecords`. It never prints or writes, and it changes
+nothing outside its own objects.
+"""
+
+from __future__ import annotations
+
+from simulator.model.fab import Fab
+from simulator.model.orders import OrderBook, replenishment
+from simulator.model.policy import law_changes, rule_changes, shock_days
+from simulator.model.records import RunRecords
+from simulator.model.sourcing import qualification
+from simulator.model.stock import EPSILON_T
+from simulator.model.world import Setup, World
+from simulator.rules.compiled import compile_regime
+from simulator.rules.values import Laws, Regime, laws_of
+from simulator.scenario import Scenario
+from simulator.streams import Streams
+
+
+def simulate(
+    scenario: Scenario, regime: Regime | Laws, replication: int = 0, seed: int | None = None
+) -> RunRecords:
+    """Run one replication of ``scenario`` under ``regime``.
+
+    Args:
+        scenario: the world to simulate.
+        regime: the law in force (its measures take effect on their dates during the run), or
+            several regimes each governing exports from its own country.
+        replication: the replication number; it selects the random streams.
+        seed: overrides the scenario's seed.
+
+    Returns:
+        Everything the replication recorded.
+    """
+    return replicate(prepare(scenario, regime), replication, seed)
+
+
+def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
+    """Work out what the replications of ``scenario`` under ``regime`` share."""
+    laws = laws_of(regime)
+    tables = {r.country: compile_regime(r) for r in laws.regimes}
+    changes = law_changes(laws)
+    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes))
+
+
+def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:
+    """Run one replication of a prepared scenario: :func:`simulate` without redoing the setup."""
+    scenario = setup.scenario
+    world = World(setup, Streams(scenario.seed if seed is None else seed, replication))
+    env, book = world.env, world.book
+    for fab in world.fabs.values():
+        licences_at_start(book, fab)
+    env.process(rule_changes(env, scenario, setup.law_changes, book))
+    for fab in world.fabs.values():
+        env.process(replenishment(env, book, fab))
+        for terms in fab.chipmaker.qualifications:
+            sourcing = fab.sourcing[terms.material]
+            shock = setup.shocks.get((fab.chipmaker.id, terms.material))
+            env.process(qualification(env, scenario, world.streams, fab.chipmaker.id, sourcing, terms, shock))
+    env.run(until=scenario.horizon_days)
+    return _records(world, replication)
+
+
+def licences_at_start(book: OrderBook, fab: Fab) -> None:
+    """Give each regulated supplier of ``fab`` the individual licences it held before the start.
+
+    Each covers ``licences_at_start_days`` of the fab's expected orders from that supplier,
+    of the licence kind its channel first needs in the run, valid for that kind's validity.
+    """
+    for material, sourcing in fab.sourcing.items():
+        for supplier_id, share in sourcing.shares.items():
+            days = book.suppliers[supplier_id].supplier.licences_at_start_days
+            if days <= 0 or share <= 0 or book.suppliers[supplier_id].table is None:
+                continue
+            channel = book.channel(fab, supplier_id, material)
+            kind = channel.kind_first_needed()
+            if kind is not None:
+                quantity = days * fab.planned_use(material) * share
+                channel.authority.grant(channel, quantity, kind.validity_days)
+
+
+def _records(world: World, replication: int) -> RunRecords:
+    scenario, setup, book = world.scenario, world.setup, world.book
+    fabs = world.fabs.values()
+    for fab in fabs:
+        fab.advance()
+        fab.changed()
+        fab.record_all()
+    material_shock: dict[str, float | None] = {}
+    for (_, material), day in setup.shocks.items():
+        known = material_shock.get(material)
+        material_shock[material] = day if known is None else (known if day is None else min(known, day))
+    stocks = {(f.chipmaker.id, m): s for f in fabs for m, s in f.stocks.items()}
+    records = RunRecords(
+        scenario=scenario.id,
+        replication=replication,
+        horizon_days=scenario.horizon_days,
+        inventory={key: tuple(s.history) for key, s in stocks.items()},
+        stockouts=tuple(s for f in fabs for s in f.stockouts) + tuple(s for f in fabs for s in f.still_out()),
+        lost_units={key: s.lost_units for key, s in stocks.items()},
+        planned_units={
+            f.chipmaker.id: f.chipmaker.output_units_per_day * scenario.horizon_days for f in fabs
+        },
+        planned_use_t_per_day={key: s.full_rate for key, s in stocks.items()},
+        shipments=tuple(book.shipments),
+        receipts=tuple(book.receipts),
+        applications=tuple(a.record() for a in world.applications),
+        failed_orders=tuple(book.failed),
+        shock_day=dict(setup.shocks),
+        material_shock_day=material_shock,
+        supplier_output_t={s.id: s.produced_t for s in world.suppliers.values()},
+        supplier_stock_t={s.id: s.held_t if s.held_t > EPSILON_T else 0.0 for s in world.suppliers.values()},
+        spoiled_t={key: s.spoiled_t for key, s in stocks.items()},
+        events=world.env.events_processed,
+    )
+    _let_go(world)
+    return records
+
+
+def _let_go(world: World) -> None:
+    """Empty the world's record lists once :class:`RunRecords` holds copies.
+
+    The world is full of reference cycles (components and their environment, events and
+    their callbacks), so only the cyclic collector frees it; records it still held would
+    live, and be traced, until then.
+    """
+    book = world.book
+    for entries in (book.shipments, book.receipts, book.failed, world.applications):
+        entries.clear()
+    for fab in world.fabs.values():
+        fab.stockouts.clear()
+        for stock in fab.stocks.values():
+            stock.history.clear()

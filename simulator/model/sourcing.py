@@ -1,0 +1,79 @@
+"""Where a fab buys a material: its qualified suppliers, their shares, and qualifying new ones.
+
+A fab splits each order among the suppliers it has qualified, by share. Qualifying a
+substitute (from a given date, or from the shock, after a random qualification time) adds
+it with its share and scales the others down; the split changes only then, so it is kept
+until a qualification marks it stale (``version``).
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased, Process
+from simulator.scenario import MaterialUse, Qualification, Scenario, SimDays
+from simulator.streams import Streams
+
+
+class Sourcing:
+    """One fab's suppliers of one material and their shares of its orders."""
+
+    __slots__ = ("material", "shares", "version")
+
+    def __init__(self, use: MaterialUse) -> None:
+        self.material = use.material
+        self.shares = {s.supplier: s.share for s in use.sources}
+        """Each supplier's share of new orders, in the order the scenario lists them."""
+        self.version = 0
+        """Counts the qualifications so far: a split worked out before one is stale."""
+
+    def split(self, exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, float]], float]:
+        """The suppliers an order goes to with their shares, and the shares' total.
+
+        >>> from simulator.scenario import Source
+        >>> Sourcing(MaterialUse("hf", 1.0, 30.0, (Source("a", 0.7), Source("b", 0.3)))).split(("a",))
+        ([('b', 0.3)], 0.3)
+        """
+        shares = [(s, w) for s, w in self.shares.items() if w > 0 and s not in exclude]
+        return shares, sum([w for _, w in shares])
+
+    def share(self, supplier_id: str) -> float:
+        """The supplier's share of new orders (0 if not qualified)."""
+        return self.shares.get(supplier_id, 0.0)
+
+    def qualify(self, supplier_id: str, share: float) -> None:
+        """Add a newly qualified supplier, which takes ``share`` of future orders.
+
+        >>> from simulator.scenario import Source
+        >>> hf = Sourcing(MaterialUse("hf", 1.0, 30.0, (Source("a", 1.0),)))
+        >>> hf.qualify("b", 0.25)
+        >>> hf.shares
+        {'a': 0.75, 'b': 0.25}
+        """
+        shares = self.shares
+        for existing in shares:
+            shares[existing] *= 1.0 - share
+        shares[supplier_id] = shares.get(supplier_id, 0.0) + share
+        self.version += 1
+
+
+def qualification(
+    env: simpy.Environment,
+    scenario: Scenario,
+    streams: Streams,
+    fab_id: str,
+    sourcing: Sourcing,
+    terms: Qualification,
+    shock: SimDays | None,
+) -> Process:
+    """Qualify a new supplier: from the trigger, a random time, then it takes its share."""
+    start = scenario.day(terms.start) if terms.start else shock
+    if start is None or not terms.enabled:
+        return
+    yield Phased(env, max(0.0, start - env.now), CONSUMPTION_AND_ORDERS)
+    rng = streams("qualification", f"{fab_id}/{terms.supplier}/{terms.material}")
+    yield Phased(env, terms.days.sample(rng), CONSUMPTION_AND_ORDERS, purpose="qualification time")
+    opens = scenario.supplier(terms.supplier).available_from
+    if opens is not None and scenario.day(opens) > env.now:  # no product to qualify before the plant runs
+        yield Phased(env, scenario.day(opens) - env.now, CONSUMPTION_AND_ORDERS)
+    sourcing.qualify(terms.supplier, terms.share)

@@ -1,0 +1,73 @@
+"""One replication's world: its clock, fabs, suppliers, authorities and order book, wired once.
+
+:class:`Setup` is what every replication of a scenario under a law shares (the compiled
+tables, the dates the law changes, the shocks), worked out once by
+:func:`simulator.model.run.prepare`. :class:`World` builds the components of one replication
+from it; each component is its own module's, and the world only holds them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+
+from simulator.model.authority import Application, Authority
+from simulator.model.clock import ModelEnvironment
+from simulator.model.fab import Fab
+from simulator.model.orders import OrderBook
+from simulator.model.supply import SupplierState
+from simulator.rules.compiled import DecisionTable
+from simulator.rules.values import Laws
+from simulator.scenario import Scenario, SimDays
+from simulator.streams import Streams
+
+
+@attrs.frozen
+class Setup:
+    """What every replication of one scenario under one law shares, worked out once."""
+
+    scenario: Scenario
+    laws: Laws
+    tables: dict[str, DecisionTable]
+    """The compiled regime governing exports from each country."""
+    law_changes: tuple[dt.date, ...]
+    """Every date on which any of the regimes changes, in order."""
+    shocks: dict[tuple[str, str], SimDays | None]
+    """Per chipmaker and material, the first day its sources need an individual licence."""
+
+
+class World:
+    """The components of one replication, built from a :class:`Setup` and the random streams."""
+
+    def __init__(self, setup: Setup, streams: Streams) -> None:
+        scenario = setup.scenario
+        self.setup = setup
+        self.scenario = scenario
+        self.streams = streams
+        self.env = env = ModelEnvironment()
+        self._lanes: dict[tuple[str, str], Callable[[], SimDays]] = {}
+        items = {m.id: m.item for m in scenario.materials}
+        self.applications: list[Application] = []
+        self.authorities = {
+            country: Authority(env, scenario.authority_for(country), items, streams, self.applications)
+            for country in dict.fromkeys(s.country for s in scenario.suppliers)
+        }
+        self.fabs = {c.id: Fab(env, scenario, c) for c in scenario.chipmakers}
+        self.suppliers = {
+            s.id: SupplierState(scenario, streams, s, setup.tables.get(s.country)) for s in scenario.suppliers
+        }
+        self.book = OrderBook(env, scenario, self.suppliers, self.authorities, self.lane)
+
+    def lane(self, origin: str, destination: str) -> Callable[[], SimDays]:
+        """The transport times on the lane from ``origin`` to ``destination``, one draw a call.
+
+        One sampler a lane, shared by every channel on it, so its draws follow booking order.
+        """
+        key = (origin, destination)
+        lane = self._lanes.get(key)
+        if lane is None:
+            stream = self.streams("transport", f"{origin}-{destination}")
+            lane = self._lanes[key] = self.scenario.lane(*key).days.sampler(stream)
+        return lane
