@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
-from simulator.errors import InputError, UnknownNameError
+from simulator.errors import InputError, RuleError, UnknownNameError
 from simulator.loading import (
     bundled_regimes,
     dump_regime,
@@ -15,6 +16,7 @@ from simulator.loading import (
     parse_regime,
     parse_toml,
 )
+from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import Regime
 
 DERIVED = """
@@ -210,3 +212,19 @@ repeals = ["m-bad"]
     problems = _problems(_write(tmp_path, text))
     assert len(problems) == 1
     assert problems[0].startswith("measures[0].effective")
+
+
+def test_a_licence_kind_may_not_take_an_outcomes_name(tmp_path: Path, japan: Regime) -> None:
+    """A licence kind with the id 'none' or 'prohibited' is refused: those ids name outcomes."""
+    text = dump_regime(japan).replace('id = "general-bulk"', 'id = "none"', 1)
+    problems = _problems(_write(tmp_path, text))
+    assert any(p.startswith("licences[") and "other than none and prohibited" in p for p in problems), (
+        problems
+    )
+
+
+def test_the_compiled_table_refuses_an_outcomes_name_too(japan: Regime) -> None:
+    """A regime built in Python with a licence kind called 'prohibited' cannot be compiled."""
+    kinds = tuple(attrs.evolve(k, id="prohibited") if k.id == "individual" else k for k in japan.licences)
+    with pytest.raises(RuleError, match="names an outcome"):
+        DecisionTable(attrs.evolve(japan, licences=kinds))

@@ -24,7 +24,7 @@ def _consumed(records: RunRecords, key: tuple[str, str]) -> float:
 @settings(max_examples=60, deadline=None)
 @given(scenarios())
 def test_invariants(scenario: Scenario) -> None:
-    """Mass balances, no negative stock, one final state per application, plain floats, determinism."""
+    """Mass balances, no negative stock, records in time order, one final state per application, determinism."""
     records = simulate(scenario, JAPAN)
     times = [s.time for s in records.shipments] + [p.time for ps in records.inventory.values() for p in ps]
     assert {type(t) for t in times} <= {float, int}  # no numpy scalar in the clock
@@ -32,6 +32,9 @@ def test_invariants(scenario: Scenario) -> None:
     shipped = sum(s.quantity_t for s in records.shipments)
     held = sum(records.supplier_stock_t.values())
     assert produced == pytest.approx(shipped + held, abs=1e-6)
+    assert min(records.supplier_stock_t.values(), default=0.0) >= 0.0
+    for entries in (records.shipments, records.receipts, records.failed_orders):
+        assert [e.time for e in entries] == sorted(e.time for e in entries)  # recorded as they happen
     assert sum(r.quantity_t for r in records.receipts) <= shipped + 1e-6
     for key, points in records.inventory.items():
         start = points[0].stock_t

@@ -6,16 +6,12 @@ the consumption rate that follows, so the stock on any day is exact without a da
 
 The three records written thousands of times a replication (inventory points, shipments,
 receipts) are named tuples: as immutable as the attrs values, at well under half the cost
-to create, which matters on the model's hot path. There the model builds them with
-:func:`maker`, which skips the named tuple's ``__new__`` (a Python function) and costs about
-half as much again.
+to create, which matters on the model's hot path.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 from attrs import frozen
 
@@ -28,18 +24,6 @@ class InventoryPoint(NamedTuple):
     time: SimDays
     stock_t: float
     rate_t_per_day: float
-
-
-Record = TypeVar("Record", bound=tuple[Any, ...])
-
-
-def maker(record: type[Record]) -> Callable[[tuple[Any, ...]], Record]:
-    """A constructor of ``record`` from a tuple of all its fields, in order.
-
-    >>> maker(Receipt)((1.0, "fab", "resist", "jsr", 2.0))
-    Receipt(time=1.0, chipmaker='fab', material='resist', supplier='jsr', quantity_t=2.0)
-    """
-    return functools.partial(tuple.__new__, record)
 
 
 @frozen
