@@ -24,7 +24,7 @@ def _consumed(records: RunRecords, key: tuple[str, str]) -> float:
 @settings(max_examples=60, deadline=None)
 @given(scenarios())
 def test_invariants(scenario: Scenario) -> None:
-    """Mass balances, no negative stock, records in time order, one final state per application, determinism."""
+    """Mass balances, no negative stock, records in time order, one state per application, determinism."""
     records = simulate(scenario, JAPAN)
     times = [s.time for s in records.shipments] + [p.time for ps in records.inventory.values() for p in ps]
     assert {type(t) for t in times} <= {float, int}  # no numpy scalar in the clock

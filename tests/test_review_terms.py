@@ -54,7 +54,7 @@ def _changed_by_the_fix(scenario: Scenario) -> list[str]:
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("scenarios/*.toml")), ids=lambda p: p.name)
 def test_which_bundled_scenarios_the_fix_changes(path: Path) -> None:
-    """No bundled scenario or variant has an item entry that leaves out its review time, so the fix changes none."""
+    """No bundled scenario or variant has an item entry without its own review time: the fix changes none."""
     scenario, _ = load_scenario(path)
     names = ("base", *(v.name for v in scenario.variants))
     for name, variant, _ in load_variants(path, names):
