@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from simulator.experiments import Plan, Variant, study
-from simulator.scenario_loading import load_scenario, load_variants
+from simulator.scenario.loading import load_scenario, load_variants
+from simulator.studies.experiments import Plan, Variant, study
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

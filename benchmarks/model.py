@@ -14,7 +14,7 @@ import simpy
 
 from simulator.model import simulate
 from simulator.rules.compiled import compile_regime
-from simulator.scenario_loading import load_scenario
+from simulator.scenario.loading import load_scenario
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 BARE_EVENTS = 200_000

@@ -12,7 +12,7 @@ import timeit
 
 import numpy as np
 
-from simulator.loading import load_regime
+from simulator.regimes.loading import load_regime
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.engine import decide
 from simulator.rules.values import Application, ExporterProfile

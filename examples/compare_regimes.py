@@ -12,8 +12,8 @@ together; a single metric can still come out slightly wider).
 import sys
 from pathlib import Path
 
-from simulator.experiments import Plan, Variant, comparison, study
-from simulator.scenario_loading import load_variants
+from simulator.scenario.loading import load_variants
+from simulator.studies.experiments import Plan, Variant, comparison, study
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

@@ -16,8 +16,8 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 
 from simulator import load_scenario, simulate
-from simulator.experiments import measures_within
 from simulator.model.metrics import daily_inventory
+from simulator.studies.experiments import measures_within
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

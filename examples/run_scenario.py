@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from simulator import load_scenario, run
-from simulator.experiments import Plan
+from simulator.studies.experiments import Plan
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 

@@ -12,8 +12,8 @@ day 125.07, so X must be at least 104.07 days.
 from pathlib import Path
 
 from simulator import load_scenario
-from simulator.experiments import Plan
-from simulator.sweep import Condition, grid, parse_axis, smallest_meeting, sweep
+from simulator.studies.experiments import Plan
+from simulator.studies.sweep import Condition, grid, parse_axis, smallest_meeting, sweep
 
 SCENARIO = Path(__file__).parents[1] / "tests" / "scenarios" / "one-fab.toml"
 

@@ -15,10 +15,9 @@ summarises many replications.
 """
 
 from simulator.errors import ExportsimError, InputError, Problem, RuleError, UnknownNameError
-from simulator.experiments import run
-from simulator.loading import bundled_regimes, dump_regime, load_regime
 from simulator.model import simulate
 from simulator.model.records import RunRecords
+from simulator.regimes.loading import bundled_regimes, dump_regime, load_regime
 from simulator.rules.check import Finding, check_regime
 from simulator.rules.compiled import DecisionTable, compile_regime
 from simulator.rules.derive import RegimeChanges, derive
@@ -33,8 +32,9 @@ from simulator.rules.values import (
     Regime,
     Rule,
 )
-from simulator.scenario import Scenario
-from simulator.scenario_loading import load_scenario
+from simulator.scenario.loading import load_scenario
+from simulator.scenario.values import Scenario
+from simulator.studies.experiments import run
 
 __all__ = [
     "Application",

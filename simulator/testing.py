@@ -28,8 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
-from simulator.distributions import Distribution
-from simulator.loading import dump_regime, parse_regime, parse_toml
+from simulator.regimes.loading import dump_regime, parse_regime, parse_toml
 from simulator.rules.compiled import compile_regime
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.engine import (
@@ -42,7 +41,8 @@ from simulator.rules.engine import (
     usable_kinds,
 )
 from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
-from simulator.scenario import (
+from simulator.scenario.distributions import Distribution
+from simulator.scenario.values import (
     Authority,
     Chipmaker,
     IntensityCut,

@@ -9,10 +9,10 @@ import attrs
 import pytest
 from hypothesis import settings
 
-from simulator.loading import load_regime
+from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime, Rule
-from simulator.scenario import Scenario
-from simulator.scenario_loading import load_scenario
+from simulator.scenario.loading import load_scenario
+from simulator.scenario.values import Scenario
 
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None)
 settings.register_profile("dev", max_examples=100, deadline=None)

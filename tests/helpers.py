@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from simulator.cli import main
 from simulator.errors import InputError
-from simulator.scenario_loading import load_scenario
+from simulator.scenario.loading import load_scenario
 
 
 def run(*args: str | Path) -> Result:

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import simpy
 
-from simulator.distributions import Distribution
-from simulator.loading import load_regime
 from simulator.model.authority import Application, Authority
 from simulator.model.clock import ModelEnvironment
-from simulator.scenario import Authority as AuthorityTerms
-from simulator.scenario import ItemReview
-from simulator.streams import Streams
+from simulator.model.streams import Streams
+from simulator.regimes.loading import load_regime
+from simulator.scenario.distributions import Distribution
+from simulator.scenario.values import Authority as AuthorityTerms
+from simulator.scenario.values import ItemReview
 
 INDIVIDUAL = load_regime("japan").licence("individual")
 NAMES = ("photoresist", "photoresist", "maker", "fab")

@@ -21,7 +21,7 @@ import tomli_w
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
-from simulator.loading import bundled_text
+from simulator.regimes.loading import bundled_text
 
 KEYS = {"item", "destination", "on", "licence", "standard_processing_days", "validity_days"}
 KEYS |= {"explanation", "regime"}

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.errors import RuleError, UnknownNameError
-from simulator.loading import load_regime
+from simulator.regimes.loading import load_regime
 from simulator.rules.compiled import compile_regime
 from simulator.rules.engine import decide
 from simulator.rules.values import Application, Regime

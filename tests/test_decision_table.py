@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from simulator.loading import bundled_text
+from simulator.regimes.loading import bundled_text
 from simulator.rules.compiled import compile_regime
 from simulator.rules.engine import decide
 from simulator.rules.values import Application, ExporterProfile, Regime

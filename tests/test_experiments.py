@@ -15,17 +15,17 @@ import attrs
 import numpy as np
 import pytest
 
-from simulator.distributions import Distribution, fixed
 from simulator.errors import ExportsimError
-from simulator.experiments import Accumulator, Plan, Study, Variant, comparison, study
 from simulator.model import simulate
-from simulator.overrides import override
-from simulator.parallel import Outcome
 from simulator.rules.values import Regime
-from simulator.scenario import ItemReview, Scenario
-from simulator.scenario_loading import load_scenario, load_variants
-from simulator.stats import RESERVOIR, Running
-from simulator.sweep import Axis, Condition, grid, latin_hypercube, parse_axis
+from simulator.scenario.distributions import Distribution, fixed
+from simulator.scenario.loading import load_scenario, load_variants
+from simulator.scenario.overrides import override
+from simulator.scenario.values import ItemReview, Scenario
+from simulator.studies.experiments import Accumulator, Plan, Study, Variant, comparison, study
+from simulator.studies.parallel import Outcome
+from simulator.studies.stats import RESERVOIR, Running
+from simulator.studies.sweep import Axis, Condition, grid, latin_hypercube, parse_axis
 
 ROOT = Path(__file__).resolve().parents[1]
 JAPAN = ROOT / "scenarios" / "japan-2019.toml"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from simulator.loading import load_regime
+from simulator.regimes.loading import load_regime
 from simulator.rules.check import check_regime
 from simulator.rules.engine import decide
 from simulator.rules.values import Application

@@ -12,10 +12,10 @@ import pytest
 from simulator.model import prepare
 from simulator.model.authority import Licence
 from simulator.model.orders import Channel
+from simulator.model.streams import Streams
 from simulator.model.world import World
 from simulator.rules.values import Regime
-from simulator.scenario import Material, Product, Scenario
-from simulator.streams import Streams
+from simulator.scenario.values import Material, Product, Scenario
 
 RESIST = "photoresist"
 HF = "hydrogen-fluoride"

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from simulator.errors import InputError, RuleError, UnknownNameError
-from simulator.loading import (
+from simulator.regimes.loading import (
     bundled_regimes,
     dump_regime,
     load_regime,

@@ -12,8 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.distributions import Distribution, fixed
-from simulator.loading import load_regime
 from simulator.model import DelayError, prepare, replicate, simulate
 from simulator.model.clock import (
     ARRIVAL,
@@ -24,8 +22,18 @@ from simulator.model.clock import (
     Phased,
 )
 from simulator.model.metrics import chipmaker_metrics, daily_inventory, licensing_metrics
+from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
-from simulator.scenario import Chipmaker, IntensityCut, Lane, Product, Qualification, Scenario, Supplier
+from simulator.scenario.distributions import Distribution, fixed
+from simulator.scenario.values import (
+    Chipmaker,
+    IntensityCut,
+    Lane,
+    Product,
+    Qualification,
+    Scenario,
+    Supplier,
+)
 from simulator.testing import distributions
 
 

@@ -7,10 +7,10 @@ import itertools
 import pytest
 from hypothesis import given, settings
 
-from simulator.loading import load_regime
 from simulator.model import simulate
 from simulator.model.records import RunRecords
-from simulator.scenario import Scenario
+from simulator.regimes.loading import load_regime
+from simulator.scenario.values import Scenario
 from simulator.testing import scenarios
 
 JAPAN = load_regime("japan")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from simulator import testing
-from simulator.loading import load_regime
+from simulator.regimes.loading import load_regime
 from simulator.rules.values import Application, Regime, Rule
 from simulator.testing import (
     PROPERTIES,

@@ -9,7 +9,7 @@ from helpers import problem_fields
 
 from simulator.model import simulate
 from simulator.rules.values import Laws
-from simulator.scenario_loading import load_scenario
+from simulator.scenario.loading import load_scenario
 
 RECIPROCAL = Path(__file__).parents[1] / "scenarios" / "korea-2019-reciprocal.toml"
 GA_2_DAY = 260.0  # 18 Sep 2019, days after 1 Jan 2019

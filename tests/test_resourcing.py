@@ -10,11 +10,11 @@ import datetime as dt
 
 import attrs
 
-from simulator.distributions import fixed
 from simulator.model import simulate
 from simulator.model.records import RunRecords
 from simulator.rules.values import Regime
-from simulator.scenario import ItemReview, Lane, Product, Scenario, Source, Supplier
+from simulator.scenario.distributions import fixed
+from simulator.scenario.values import ItemReview, Lane, Product, Scenario, Source, Supplier
 
 RESIST = "photoresist"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import attrs
 import pytest
 
-from simulator.distributions import fixed
 from simulator.model import simulate
 from simulator.rules.values import Regime
-from simulator.scenario import Authority, ItemReview, Scenario
-from simulator.scenario_loading import load_scenario, load_variants
+from simulator.scenario.distributions import fixed
+from simulator.scenario.loading import load_scenario, load_variants
+from simulator.scenario.values import Authority, ItemReview, Scenario
 
 ROOT = Path(__file__).parents[1]
 

@@ -9,7 +9,7 @@ from helpers import problem_fields
 
 from simulator.model import simulate
 from simulator.rules.values import Laws
-from simulator.scenario_loading import load_scenario, load_variants
+from simulator.scenario.loading import load_scenario, load_variants
 
 REGIMES = Path(__file__).parents[1] / "scenarios" / "regimes"
 ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
-from simulator.experiments import Plan, Variant, study
-from simulator.scenario_loading import load_variants
+from simulator.scenario.loading import load_variants
+from simulator.studies.experiments import Plan, Variant, study
 
 SCENARIOS = sorted((Path(__file__).parents[1] / "scenarios").glob("*.toml"))
 

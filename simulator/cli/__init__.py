@@ -1,6 +1,6 @@
 """The ``exportsim`` command line: click only, thin.
 
-Each command parses its options, calls the library, and echoes what :mod:`simulator.report`
+Each command parses its options, calls the library, and echoes what :mod:`simulator.rendering.report`
 renders. Any :class:`~simulator.errors.ExportsimError` becomes a message on stderr and exit
 code 2, with no traceback. Rules commands live in :mod:`simulator.cli.rules`, studies (run,
 compare, sweep, plot) in :mod:`simulator.cli.study`.
@@ -12,7 +12,7 @@ import click
 
 from simulator.cli import rules, study
 from simulator.cli.options import Group
-from simulator.parallel import tune_collector_for_studies
+from simulator.studies.parallel import tune_collector_for_studies
 
 
 @click.group(cls=Group)

@@ -6,9 +6,9 @@ import datetime as dt
 
 import click
 
-from simulator import report
 from simulator.cli.options import Group, dump_json, exporter_options, profile
-from simulator.loading import dump_regime, load_regime, lookup_country
+from simulator.regimes.loading import dump_regime, load_regime, lookup_country
+from simulator.rendering import report
 from simulator.rules.check import check_regime
 from simulator.rules.engine import decide, lookup_item, timeline
 from simulator.rules.values import Application, Regime

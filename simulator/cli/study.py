@@ -9,15 +9,21 @@ from typing import Any
 import attrs
 import click
 
-from simulator import plots, report
 from simulator.cli.options import dump_json, plot_option, progress, study_options
 from simulator.errors import ExportsimError
-from simulator.experiments import Plan, Variant, comparison, run, study
-from simulator.output import FanCollector, RunWriter, sweep_csv, write_comparison_csv, write_text_atomically
-from simulator.parallel import Outcome
-from simulator.scenario import Scenario
-from simulator.scenario_loading import load_scenario, load_variants
-from simulator.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
+from simulator.rendering import plots, report
+from simulator.rendering.output import (
+    FanCollector,
+    RunWriter,
+    sweep_csv,
+    write_comparison_csv,
+    write_text_atomically,
+)
+from simulator.scenario.loading import load_scenario, load_variants
+from simulator.scenario.values import Scenario
+from simulator.studies.experiments import Plan, Variant, comparison, run, study
+from simulator.studies.parallel import Outcome
+from simulator.studies.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
 
 _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 

@@ -17,14 +17,14 @@ from collections.abc import Hashable
 
 import simpy
 
-from simulator.distributions import fixed
 from simulator.model.clock import CONSUMPTION_AND_ORDERS, LICENCE_DECISION, Phased, Process
 from simulator.model.records import LicenceApplication
 from simulator.model.stock import EPSILON_T
+from simulator.model.streams import Streams
 from simulator.rules.values import LicenceKind
-from simulator.scenario import Authority as AuthorityTerms
-from simulator.scenario import SimDays
-from simulator.streams import Streams
+from simulator.scenario.distributions import fixed
+from simulator.scenario.values import Authority as AuthorityTerms
+from simulator.scenario.values import SimDays
 
 PENDING, APPROVED, DENIED = "pending", "approved", "denied"
 """How an application stands."""

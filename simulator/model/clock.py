@@ -21,7 +21,7 @@ import simpy
 from simpy.events import NORMAL, Event, EventPriority, Timeout
 
 from simulator.errors import ExportsimError
-from simulator.scenario import SimDays
+from simulator.scenario.values import SimDays
 
 RULE_CHANGE, LICENCE_DECISION, ARRIVAL, CONSUMPTION_AND_ORDERS = 2, 3, 4, 5
 """Event phases at the same moment, in the order they resolve."""

@@ -16,7 +16,7 @@ from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
 from simulator.model.records import Stockout
 from simulator.model.sourcing import Sourcing
 from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival
-from simulator.scenario import Chipmaker, MaterialUse, Scenario, SimDays
+from simulator.scenario.values import Chipmaker, MaterialUse, Scenario, SimDays
 
 
 class Fab:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from simulator.model.records import Receipt, RunRecords, Stockout
-from simulator.scenario import Scenario
+from simulator.scenario.values import Scenario
 
 WINDOW_DAYS = 30
 MetricPath = tuple[str, ...]

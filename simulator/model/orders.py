@@ -28,7 +28,7 @@ from simulator.model.fab import Fab
 from simulator.model.records import FailedOrder, Receipt, Shipment
 from simulator.model.supply import SupplierState
 from simulator.rules.values import NONE, Clearance, LicenceKind
-from simulator.scenario import Scenario, SimDays
+from simulator.scenario.values import Scenario, SimDays
 
 FREE = Clearance.of(NONE, None)
 """The clearance of trade no regime of the run governs."""

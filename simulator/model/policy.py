@@ -19,7 +19,7 @@ from simulator.model.supply import exporter_profile
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.engine import boundaries
 from simulator.rules.values import Laws
-from simulator.scenario import Scenario, SimDays, Supplier
+from simulator.scenario.values import Scenario, SimDays, Supplier
 
 
 def law_changes(laws: Laws) -> tuple[dt.date, ...]:

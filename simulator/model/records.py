@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from attrs import frozen
 
-from simulator.scenario import SimDays
+from simulator.scenario.values import SimDays
 
 
 class InventoryPoint(NamedTuple):

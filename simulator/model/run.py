@@ -15,11 +15,11 @@ from simulator.model.policy import law_changes, rule_changes, shock_days
 from simulator.model.records import RunRecords
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
+from simulator.model.streams import Streams
 from simulator.model.world import Setup, World
 from simulator.rules.compiled import compile_regime
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Scenario
-from simulator.streams import Streams
+from simulator.scenario.values import Scenario
 
 
 def simulate(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import simpy
 
 from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased, Process
-from simulator.scenario import MaterialUse, Qualification, Scenario, SimDays
-from simulator.streams import Streams
+from simulator.model.streams import Streams
+from simulator.scenario.values import MaterialUse, Qualification, Scenario, SimDays
 
 
 class Sourcing:
@@ -30,7 +30,7 @@ class Sourcing:
     def split(self, exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, float]], float]:
         """The suppliers an order goes to with their shares, and the shares' total.
 
-        >>> from simulator.scenario import Source
+        >>> from simulator.scenario.values import Source
         >>> Sourcing(MaterialUse("hf", 1.0, 30.0, (Source("a", 0.7), Source("b", 0.3)))).split(("a",))
         ([('b', 0.3)], 0.3)
         """
@@ -44,7 +44,7 @@ class Sourcing:
     def qualify(self, supplier_id: str, share: float) -> None:
         """Add a newly qualified supplier, which takes ``share`` of future orders.
 
-        >>> from simulator.scenario import Source
+        >>> from simulator.scenario.values import Source
         >>> hf = Sourcing(MaterialUse("hf", 1.0, 30.0, (Source("a", 1.0),)))
         >>> hf.qualify("b", 0.25)
         >>> hf.shares

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.model.streams import Streams
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import ExporterProfile
-from simulator.scenario import Scenario, SimDays, Supplier
-from simulator.streams import Streams
+from simulator.scenario.values import Scenario, SimDays, Supplier
 
 
 class Line:

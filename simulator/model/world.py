@@ -17,11 +17,11 @@ from simulator.model.authority import Application, Authority
 from simulator.model.clock import ModelEnvironment
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook
+from simulator.model.streams import Streams
 from simulator.model.supply import SupplierState
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import Laws
-from simulator.scenario import Scenario, SimDays
-from simulator.streams import Streams
+from simulator.scenario.values import Scenario, SimDays
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from simulator.model import prepare, replicate
 from simulator.model.metrics import flatten, replication_metrics
 from simulator.model.records import RunRecords
 from simulator.rules.values import Laws, Regime
-from simulator.scenario import Scenario
+from simulator.scenario.values import Scenario
 
 Flat = list[tuple[tuple[str, ...], float]]
 """One replication's metrics as (path, value) pairs."""

@@ -19,12 +19,12 @@ from typing import Any
 import attrs
 import cattrs
 
-from simulator.loading import dump_regime
-from simulator.parallel import Outcome, executor, jobs, run_job
+from simulator.regimes.loading import dump_regime
 from simulator.rules.engine import boundaries
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Scenario
-from simulator.stats import Running, t975
+from simulator.scenario.values import Scenario
+from simulator.studies.parallel import Outcome, executor, jobs, run_job
+from simulator.studies.stats import Running, t975
 
 Path = tuple[str, ...]
 _FLOWS = "flows"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.values import Laws
-from simulator.scenario import Authority, Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
+from simulator.scenario.values import Authority, Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:

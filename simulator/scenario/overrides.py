@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import Problem
-from simulator.scenario import Override, Scenario
+from simulator.scenario.values import Override, Scenario
 
 _IDENTITY = ("id", "material", "supplier", "item")
 

@@ -1,6 +1,6 @@
 """Reading scenario files: the world, its regimes and its variants, checked before anything runs.
 
-Built on :mod:`simulator.loading` (the strict converter, regimes); like it, the only other
+Built on :mod:`simulator.regimes.loading` (the strict converter, regimes); like it, the only other
 place that parses files. A file may amend a base scenario, name several regimes, and declare
 variants changed by dotted path.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import InputError, Problem, UnknownNameError
-from simulator.loading import (
+from simulator.regimes.loading import (
     bundled_regimes,
     countries,
     dropped_ids,
@@ -23,10 +23,10 @@ from simulator.loading import (
     read_toml,
     structure_entries,
 )
-from simulator.overrides import override_all
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Scenario, VariantSpec
-from simulator.scenario_check import laws_problems
+from simulator.scenario.check import laws_problems
+from simulator.scenario.overrides import override_all
+from simulator.scenario.values import Scenario, VariantSpec
 
 _SCENARIO_TABLE = "scenario"
 

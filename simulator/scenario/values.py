@@ -3,8 +3,8 @@
 A scenario names its period, its regime, the materials, suppliers, chipmakers, transport
 lanes and licensing authority, and its seed. Quantities carry their unit in the field name
 (``_t`` tonnes, ``_days`` days, ``_usd`` US dollars). Values are built from files in
-:mod:`simulator.loading` only; :mod:`simulator.scenario_check` checks what a file means (references,
-shares, dates) and reports every problem with its field path.
+:mod:`simulator.scenario.loading` only; :mod:`simulator.scenario.check` checks what a file
+means (references, shares, dates) and reports every problem with its field path.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import attrs
 from attrs import frozen
 
-from simulator.distributions import ZERO_DAYS, Distribution, fixed
+from simulator.scenario.distributions import ZERO_DAYS, Distribution, fixed
 
 SimDays = float
 """Simulation time, in days since the scenario's start."""
@@ -187,7 +187,7 @@ class Authority:
         return ItemReview(item=item, review_days=self.review_days)
 
 
-Override = float | int | bool | str
+Override = float | int | bool | str  # the file converter's Scalar
 """A value set on a field by a variant or a sweep."""
 
 

@@ -1,6 +1,6 @@
 """Sweeps: a scenario run over a grid (or a Latin hypercube) of field values.
 
-Each axis is a dotted path (see :mod:`simulator.overrides`) with values written
+Each axis is a dotted path (see :mod:`simulator.scenario.overrides`) with values written
 ``start:stop:step`` (both ends included), ``a,b,c`` or a single value. A sweep point is the
 scenario with every axis set, checked like a scenario of its own, then run as a study.
 ``find`` answers "how much would have been enough?": the smallest value of a single swept
@@ -20,13 +20,13 @@ import attrs
 import numpy as np
 
 from simulator.errors import ExportsimError, InputError
-from simulator.experiments import Plan, Variant, study
-from simulator.overrides import override_all, parse_value
-from simulator.parallel import Outcome
 from simulator.rules.values import Laws, Regime, laws_of
-from simulator.scenario import Override, Scenario
-from simulator.scenario_check import laws_problems
-from simulator.stats import Running
+from simulator.scenario.check import laws_problems
+from simulator.scenario.overrides import override_all, parse_value
+from simulator.scenario.values import Override, Scenario
+from simulator.studies.experiments import Plan, Variant, study
+from simulator.studies.parallel import Outcome
+from simulator.studies.stats import Running
 
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "==": operator.eq, "<": operator.lt, ">": operator.gt,

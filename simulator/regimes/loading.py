@@ -1,6 +1,6 @@
 """Reading and writing regime files, and the strict converter every file goes through.
 
-With :mod:`simulator.scenario_loading` (scenario files, built on this), the only place that
+With :mod:`simulator.scenario.loading` (scenario files, built on this), the only place that
 parses what a user supplies. Files are data: TOML parsed with :mod:`tomllib`, structured into
 frozen values by a strict cattrs converter that refuses unknown keys and wrong types and
 reports every problem with its file and field path, then checked for meaning (references,
@@ -28,9 +28,10 @@ from simulator.errors import InputError, Problem, UnknownNameError, close_matche
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
-from simulator.scenario import Override
 
 T = TypeVar("T")
+Scalar = float | int | bool | str
+"""A value set by a dotted path (a scenario's ``Override``): equal types, so one hook serves it."""
 
 _REGIME_DIR = "regimes"
 _HEADER_TABLE = "regime"
@@ -69,7 +70,7 @@ def _structure_str_tuple(value: Any, _: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _structure_override(value: Any, _: Any) -> Override:
+def _structure_override(value: Any, _: Any) -> Scalar:
     if not isinstance(value, bool | int | float | str):
         raise ValueError(f"expected a number, true/false or a string, got {_describe(value)}")
     return value
@@ -92,7 +93,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_str_tuple)
     converter.register_structure_hook_func(lambda t: t == frozenset[str], _structure_str_set)
-    converter.register_structure_hook_func(lambda t: t == Override, _structure_override)
+    converter.register_structure_hook_func(lambda t: t == Scalar, _structure_override)
     converter.register_unstructure_hook(dt.date, lambda d: d)
     return converter
 

@@ -19,9 +19,9 @@ import numpy as np
 
 from simulator.model.metrics import daily_inventory, month_labels
 from simulator.model.records import RunRecords
-from simulator.parallel import Outcome
-from simulator.scenario import Scenario
-from simulator.sweep import Condition, PointResult
+from simulator.scenario.values import Scenario
+from simulator.studies.parallel import Outcome
+from simulator.studies.sweep import Condition, PointResult
 
 _TABLES = {
     "replications.csv": ("replication", "metric", "value"),
