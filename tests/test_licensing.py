@@ -51,22 +51,18 @@ def _channel(world: World, fab: str, material: str = RESIST) -> Channel:
     return world.book.channel(world.fabs[fab], "maker", material)
 
 
-def _run_to(world: World, day: float) -> None:
-    world.env.run(until=day)
-
-
 def test_an_order_draws_only_on_its_own_buyers_valid_licence(world: World) -> None:
     """A resist licence for fab serves fab's resist orders while valid and with room, no others."""
     authority = _channel(world, "fab").authority
     authority.grant(_channel(world, "fab"), 8.0, valid_until=30.0)
     [licence] = authority.licences[_channel(world, "fab")]
-    assert authority.use_licence(_channel(world, "fab2"), 5.0) is None
-    assert authority.use_licence(_channel(world, "fab", HF), 5.0) is None
-    assert authority.use_licence(_channel(world, "fab"), 5.0) is licence
+    assert authority.use_licence(_channel(world, "fab2"), 5.0, now=0.0) is None
+    assert authority.use_licence(_channel(world, "fab", HF), 5.0, now=0.0) is None
+    assert authority.use_licence(_channel(world, "fab"), 5.0, now=0.0) is licence
     assert licence.remaining_t == pytest.approx(3.0)
-    assert authority.use_licence(_channel(world, "fab"), 5.0) is None  # 3 t left, 5 t wanted
-    _run_to(world, 31.0)
-    assert authority.use_licence(_channel(world, "fab"), 2.0) is None  # expired
+    assert authority.use_licence(_channel(world, "fab"), 5.0, now=0.0) is None  # 3 t left, 5 t wanted
+    assert authority.use_licence(_channel(world, "fab"), 2.0, now=30.0) is licence  # valid through day 30
+    assert authority.use_licence(_channel(world, "fab"), 1.0, now=31.0) is None  # expired
 
 
 def test_an_order_joins_only_its_own_buyers_pending_application(world: World) -> None:

@@ -121,9 +121,8 @@ class Authority:
         """Hold a licence on ``channel``, after those already held there."""
         self.licences.setdefault(channel, []).append(Licence(quantity_t, valid_until))
 
-    def use_licence(self, channel: Hashable, quantity_t: float) -> Licence | None:
-        """Draw ``quantity_t`` from a valid licence on ``channel``; return it, or None."""
-        now = self.env.now
+    def use_licence(self, channel: Hashable, quantity_t: float, now: SimDays) -> Licence | None:
+        """Draw ``quantity_t`` from a licence on ``channel`` valid ``now``; return it, or None."""
         for licence in self.licences.get(channel, ()):
             if licence.covers(quantity_t, now):
                 licence.remaining_t -= quantity_t

@@ -48,11 +48,12 @@ class Phased(Timeout):
         then: Callable[[Event], None] | None = None,
         purpose: str = "a delay",
     ) -> None:
-        if not delay >= 0:  # SimPy's own check lets NaN through
-            raise DelayError(_invalid(purpose, delay, env.now))
         self.phase = phase
         self.purpose = purpose
-        super().__init__(env, delay)
+        try:
+            super().__init__(env, delay)
+        except ValueError:  # SimPy refuses a negative delay; the environment a NaN one
+            raise DelayError(_invalid(purpose, delay, env.now)) from None
         if then is not None:
             self.callbacks.append(then)
 

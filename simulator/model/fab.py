@@ -74,12 +74,13 @@ class Fab:
     def changed(self, touched: MaterialStock | None = None) -> None:
         """After a change: update stock-outs and the intensity cut, record, and re-arm the timer.
 
-        Between records stock falls in a straight line, so a point is recorded only for the
+        Call after :meth:`advance`, which brings the stocks up to now (``last``). Between
+        records stock falls in a straight line, so a point is recorded only for the
         ``touched`` material (its level jumped) and for materials whose rate changed.
         """
         if touched is not None and self._quiet_arrival(touched):
             return
-        now = self.env.now
+        now = self.last
         out = self.out
         for stock in self._stocks:
             material = stock.material
@@ -107,7 +108,7 @@ class Fab:
         self._update_intensity_of(stock)
         if stock.intensity > before:
             return False
-        stock.record(self.env.now, self.rate(stock))
+        stock.record(self.last, self.rate(stock))
         return True
 
     def _update_intensity_of(self, stock: MaterialStock) -> None:
@@ -135,7 +136,7 @@ class Fab:
                 soonest = crossing
         if soonest == INFINITY:
             return
-        now = self.env.now
+        now = self.last
         due = now + soonest
         if self.armed_at is not None and now <= self.armed_at <= due:
             return

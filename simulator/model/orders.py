@@ -151,29 +151,27 @@ class Order:
             planned = channel.clearance(ready)
             if not (planned.needs_application or planned.prohibited):
                 self.transit_days = channel.transit()
-            Phased(env, ready - now, CONSUMPTION_AND_ORDERS, self._on_ready, "production lead time")
+            Phased(env, ready - now, CONSUMPTION_AND_ORDERS, self.clear, "production lead time")
 
-    def _on_ready(self, _: Event) -> None:
-        self.clear()
-
-    def clear(self) -> None:
-        """Ask the rules on the export date: ship, wait for a licence, or fail."""
+    def clear(self, _: Event | None = None) -> None:
+        """Ask the rules on the export date: ship, wait for a licence, or fail (called when ready)."""
         channel = self.channel
-        clearance = channel.clearance(channel.env.now)
+        now = channel.env.now
+        clearance = channel.clearance(now)
         application = self.application
         if clearance.prohibited:
             self.fail("prohibited")
         elif application is not None and application.outcome == DENIED:
             self.fail("denied")
         elif not clearance.needs_application:
-            self.ship(clearance)
+            self.ship(clearance, now)
         else:
-            licence = channel.authority.use_licence(channel, self.quantity_t)
+            licence = channel.authority.use_licence(channel, self.quantity_t, now)
             if licence is None:
                 self.wait(clearance)
             else:
                 channel.renew_if_low(licence, _kind(clearance), self.quantity_t)
-                self.ship(clearance)
+                self.ship(clearance, now)
 
     def wait(self, clearance: Clearance) -> None:
         """Wait on an application: this order's own if still pending, else one joined or filed."""
@@ -183,14 +181,13 @@ class Order:
         application.waiters.append(self)
         self.channel.book.waiting[self] = None
 
-    def ship(self, clearance: Clearance) -> None:
-        """The order leaves now and travels to its fab.
+    def ship(self, clearance: Clearance, now: SimDays) -> None:
+        """The order leaves ``now`` and travels to its fab.
 
         One whose transport was booked with it leaves at its booked ready time: that is now,
         and keeping the booked figure keeps its arrival exactly ready plus transport.
         """
         channel, quantity = self.channel, self.quantity_t
-        now = channel.env.now
         transit = self.transit_days
         if transit is None:
             transit, leaves = channel.transit(), now
