@@ -384,3 +384,18 @@ def test_every_record_list_is_in_time_order(japan_2019: tuple[Scenario, Regime])
         times = [e.time for e in entries]
         assert times == sorted(times)
     assert [a.filed for a in records.applications] == sorted(a.filed for a in records.applications)
+
+
+def test_licences_at_start_are_of_the_kind_the_route_needs(one_fab: tuple[Scenario, Regime]) -> None:
+    """Licences held at the start are of the kind the route first needs, not the first per-application kind listed.
+
+    A 30-day per-application kind listed first, which no rule grants, would expire before the
+    shock on day 33; the individual licence the route needs is valid 183 days, so 300 t at the
+    start cover every order until it expires.
+    """
+    scenario, regime = one_fab
+    decoy = attrs.evolve(regime.licence("individual"), id="decoy", rank=99, validity_days=30)
+    listed_first = attrs.evolve(regime, licences=(decoy, *regime.licences))
+    records = simulate(_licensed(scenario, licences_at_start_days=300.0), listed_first)
+    assert min(a.filed for a in records.applications) > 183.0
+    assert {s.licence for s in records.shipments if s.time > 33} == {"individual"}
