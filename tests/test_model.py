@@ -387,7 +387,7 @@ def test_every_record_list_is_in_time_order(japan_2019: tuple[Scenario, Regime])
 
 
 def test_licences_at_start_are_of_the_kind_the_route_needs(one_fab: tuple[Scenario, Regime]) -> None:
-    """Licences held at the start are of the kind the route first needs, not the first per-application kind listed.
+    """Licences held at the start are of the kind the route first needs, not the first such kind listed.
 
     A 30-day per-application kind listed first, which no rule grants, would expire before the
     shock on day 33; the individual licence the route needs is valid 183 days, so 300 t at the
