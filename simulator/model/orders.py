@@ -22,108 +22,33 @@ from collections.abc import Callable
 import simpy
 from simpy.events import Event
 
-from simulator.model.authority import DENIED, PENDING, Application, Authority, Licence
+from simulator.model.authority import DENIED, PENDING, Application, Authority
+from simulator.model.channels import Channel
 from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, Phased, Process
 from simulator.model.fab import Fab
 from simulator.model.records import FailedOrder, Receipt, Shipment
 from simulator.model.supply import SupplierState
-from simulator.rules.values import NONE, Clearance, LicenceKind
+from simulator.rules.values import Clearance, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
-
-FREE = Clearance.of(NONE, None)
-"""The clearance of trade no regime of the run governs."""
-
-
-class Channel:
-    """One supplier's deliveries of one material to one fab: what every order on it shares.
-
-    Worked out on its first order, so that an order's path looks nothing up by name: the
-    route the rules know it by, the lane's transport times, the value of a tonne, and the
-    clearance for the run of dates it last held for (the law changes only at boundaries).
-    """
-
-    def __init__(self, book: OrderBook, fab: Fab, supplier: SupplierState, material: str) -> None:
-        scenario = book.scenario
-        self.book = book
-        self.env = book.env
-        self.fab = fab
-        self.supplier = supplier
-        self.material = material
-        self.sourcing = fab.sourcing[material]
-        self.authority: Authority = book.authorities[supplier.supplier.country]
-        destination = fab.chipmaker.country
-        self.route_ids = (supplier.id, supplier.supplier.country, destination, fab.chipmaker.id)
-        """Supplier, origin, destination and chipmaker, as a shipment records them."""
-        item = scenario.material(material).item
-        self.names = (material, item, supplier.id, fab.chipmaker.id)
-        """Material, item, supplier and chipmaker, as an application records them."""
-        table = supplier.table
-        self._route = None if table is None else table.route(item, destination)
-        self._start_ordinal = scenario.start.toordinal()
-        self._span = (FREE, 0, 0)  # a clearance and the date ordinals [first, end) it holds for
-        self.line = supplier.lines[material]
-        self.transit = book.lane(supplier.supplier.country, destination)
-        self.purpose = f"transport {supplier.supplier.country}-{destination}"
-        self.value_usd_per_t = scenario.material(material).value_usd_per_t
-
-    def clearance(self, at: SimDays) -> Clearance:
-        """How an export on this channel may leave on the date of ``at``.
-
-        Each regime governs exports from its own country; other trade needs nothing.
-        """
-        table = self.supplier.table
-        if table is None or self._route is None:
-            return FREE
-        ordinal = self._start_ordinal + int(at // 1)
-        clearance, first, end = self._span
-        if not first <= ordinal < end:
-            clearance, first, end = self._span = table.clearance_span(
-                self._route, ordinal, self.supplier.profile_code
-            )
-        return clearance
-
-    def kind_first_needed(self) -> LicenceKind | None:
-        """The individual licence kind this channel first needs in the run, if it needs one."""
-        at, horizon = 0.0, self.book.horizon
-        while at < horizon and self.supplier.table is not None:
-            clearance = self.clearance(at)
-            if clearance.needs_application:
-                return clearance.kind
-            at = float(self._span[2] - self._start_ordinal)
-        return None
-
-    def expected_t(self, days: float) -> float:
-        """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
-        return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)
-
-    def join_or_apply(self, quantity_t: float, kind: LicenceKind) -> Application:
-        """Join a pending application with room for ``quantity_t``, or file one for a contract."""
-        application = self.authority.pending_with_room(self, quantity_t)
-        if application is None:
-            contract = quantity_t + self.expected_t(self.supplier.supplier.contract_days)
-            application = self.apply(kind, contract)
-        application.committed_t += quantity_t
-        return application
-
-    def renew_if_low(self, licence: Licence, kind: LicenceKind, quantity_t: float) -> None:
-        """Apply for the next contract ahead of need when ``licence`` is running low."""
-        terms = self.supplier.supplier
-        if licence.remaining_t < self.expected_t(terms.renew_days) and not self.authority.is_pending(self):
-            self.apply(kind, max(quantity_t, self.expected_t(terms.contract_days)))
-
-    def apply(self, kind: LicenceKind, quantity_t: float) -> Application:
-        """File an application on this channel; its waiters are cleared again when it is decided."""
-        application = self.authority.apply(self, self.names, kind, quantity_t)
-        application.decision.callbacks.append(self.book.decided)
-        return application
 
 
 class Order:
     """A quantity of one material from one supplier to one fab, from booking to arrival."""
 
-    __slots__ = ("application", "channel", "quantity_t", "ready", "transit_days", "tried_before")
+    __slots__ = (
+        "application",
+        "channel",
+        "order_book",
+        "quantity_t",
+        "ready",
+        "transit_days",
+        "tried_before",
+    )
 
-    def __init__(self, channel: Channel, quantity_t: float, tried_before: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, book: OrderBook, channel: Channel, quantity_t: float, tried_before: tuple[str, ...] = ()
+    ) -> None:
+        self.order_book = book
         self.channel = channel
         self.quantity_t = quantity_t
         self.tried_before = tried_before
@@ -147,7 +72,7 @@ class Order:
         supplier = channel.supplier
         supplier.produced_t += quantity
         supplier.held_t += quantity
-        if ready < channel.book.horizon:
+        if ready < channel.horizon:
             planned = channel.clearance(ready)
             if not (planned.needs_application or planned.prohibited):
                 self.transit_days = channel.transit()
@@ -179,7 +104,7 @@ class Order:
         if application is None or application.outcome != PENDING:
             application = self.application = self.channel.join_or_apply(self.quantity_t, _kind(clearance))
         application.waiters.append(self)
-        self.channel.book.waiting[self] = None
+        self.order_book.waiting[self] = None
 
     def ship(self, clearance: Clearance, now: SimDays) -> None:
         """The order leaves ``now`` and travels to its fab.
@@ -194,7 +119,7 @@ class Order:
         else:
             leaves = self.ready
         channel.supplier.held_t -= quantity
-        channel.book.shipments.append(
+        self.order_book.shipments.append(
             Shipment(leaves, *channel.route_ids, channel.material, quantity,
                      quantity * channel.value_usd_per_t, clearance.outcome)
         )  # fmt: skip
@@ -202,7 +127,7 @@ class Order:
 
     def _on_arrival(self, _: Event) -> None:
         channel, quantity = self.channel, self.quantity_t
-        channel.book.receipts.append(
+        self.order_book.receipts.append(
             Receipt(
                 channel.env.now, channel.fab.chipmaker.id, channel.material, channel.supplier.id, quantity
             )
@@ -213,7 +138,7 @@ class Order:
         """Record the failure and order the quantity again from the suppliers that have not failed it."""
         channel, quantity = self.channel, self.quantity_t
         fab = channel.fab
-        book = channel.book
+        book = self.order_book
         book.failed.append(
             FailedOrder(
                 channel.env.now, fab.chipmaker.id, channel.material, channel.supplier.id, quantity, reason
@@ -262,7 +187,17 @@ class OrderBook:
         key = (fab.chipmaker.id, supplier_id, material)
         channel = self.channels.get(key)
         if channel is None:
-            channel = self.channels[key] = Channel(self, fab, self.suppliers[supplier_id], material)
+            supplier = self.suppliers[supplier_id]
+            channel = self.channels[key] = Channel(
+                self.env,
+                self.scenario,
+                fab,
+                supplier,
+                material,
+                self.authorities[supplier.supplier.country],
+                self.lane(supplier.supplier.country, fab.chipmaker.country),
+                self.decided,
+            )
         return channel
 
     def place(self, fab: Fab, material: str, quantity_t: float, exclude: tuple[str, ...] = ()) -> None:
@@ -274,7 +209,7 @@ class OrderBook:
         for channel, share in shares:
             quantity = quantity_t * share / total
             stock.on_order_t += quantity
-            Order(channel, quantity, exclude).book()
+            Order(self, channel, quantity, exclude).book()
 
     def _split(
         self, fab: Fab, material: str, exclude: tuple[str, ...]

@@ -1,0 +1,125 @@
+"""A channel: one supplier's deliveries of one material to one fab, and what its orders share.
+
+Worked out on a channel's first use, so that an order's path looks nothing up by name: the
+route the rules know it by, the lane's transport times, the value of a tonne, and the
+clearance for the run of dates it last held for (the law changes only at boundaries). Its
+licences and applications are held by the licensing authority under the channel; here are
+the supplier's rules for applying: a contract's quantity, and renewing ahead of need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+from simpy.events import Event
+
+from simulator.model.authority import Application, Authority, Licence
+from simulator.model.fab import Fab
+from simulator.model.supply import SupplierState
+from simulator.rules.values import NONE, Clearance, LicenceKind
+from simulator.scenario.values import Scenario, SimDays
+
+FREE = Clearance.of(NONE, None)
+"""The clearance of trade no regime of the run governs."""
+
+
+class Channel:
+    """One supplier's deliveries of one material to one fab.
+
+    Args:
+        env: the environment.
+        scenario: the scenario.
+        fab: the buyer.
+        supplier: the supplier.
+        material: the material.
+        authority: the authority licensing the supplier's exports.
+        transit: the lane's transport times, one draw a call.
+        on_decided: called with an application's decision event; the order book's, which
+            clears the orders waiting on it again.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        fab: Fab,
+        supplier: SupplierState,
+        material: str,
+        authority: Authority,
+        transit: Callable[[], SimDays],
+        on_decided: Callable[[Event], None],
+    ) -> None:
+        self.env = env
+        self.horizon = scenario.horizon_days
+        self.fab = fab
+        self.supplier = supplier
+        self.material = material
+        self.sourcing = fab.sourcing[material]
+        self.authority = authority
+        origin, destination = supplier.supplier.country, fab.chipmaker.country
+        self.route_ids = (supplier.id, origin, destination, fab.chipmaker.id)
+        """Supplier, origin, destination and chipmaker, as a shipment records them."""
+        item = scenario.material(material).item
+        self.names = (material, item, supplier.id, fab.chipmaker.id)
+        """Material, item, supplier and chipmaker, as an application records them."""
+        table = supplier.table
+        self._route = None if table is None else table.route(item, destination)
+        self._start_ordinal = scenario.start.toordinal()
+        self._span = (FREE, 0, 0)  # a clearance and the date ordinals [first, end) it holds for
+        self.line = supplier.lines[material]
+        self.transit = transit
+        self.purpose = f"transport {origin}-{destination}"
+        self.value_usd_per_t = scenario.material(material).value_usd_per_t
+        self._on_decided = on_decided
+
+    def clearance(self, at: SimDays) -> Clearance:
+        """How an export on this channel may leave on the date of ``at``.
+
+        Each regime governs exports from its own country; other trade needs nothing.
+        """
+        table = self.supplier.table
+        if table is None or self._route is None:
+            return FREE
+        ordinal = self._start_ordinal + int(at // 1)
+        clearance, first, end = self._span
+        if not first <= ordinal < end:
+            clearance, first, end = self._span = table.clearance_span(
+                self._route, ordinal, self.supplier.profile_code
+            )
+        return clearance
+
+    def kind_first_needed(self) -> LicenceKind | None:
+        """The individual licence kind this channel first needs in the run, if it needs one."""
+        at = 0.0
+        while at < self.horizon and self.supplier.table is not None:
+            clearance = self.clearance(at)
+            if clearance.needs_application:
+                return clearance.kind
+            at = float(self._span[2] - self._start_ordinal)
+        return None
+
+    def expected_t(self, days: float) -> float:
+        """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
+        return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)
+
+    def join_or_apply(self, quantity_t: float, kind: LicenceKind) -> Application:
+        """Join a pending application with room for ``quantity_t``, or file one for a contract."""
+        application = self.authority.pending_with_room(self, quantity_t)
+        if application is None:
+            contract = quantity_t + self.expected_t(self.supplier.supplier.contract_days)
+            application = self.apply(kind, contract)
+        application.committed_t += quantity_t
+        return application
+
+    def renew_if_low(self, licence: Licence, kind: LicenceKind, quantity_t: float) -> None:
+        """Apply for the next contract ahead of need when ``licence`` is running low."""
+        terms = self.supplier.supplier
+        if licence.remaining_t < self.expected_t(terms.renew_days) and not self.authority.is_pending(self):
+            self.apply(kind, max(quantity_t, self.expected_t(terms.contract_days)))
+
+    def apply(self, kind: LicenceKind, quantity_t: float) -> Application:
+        """File an application on this channel; its waiters are cleared again when it is decided."""
+        application = self.authority.apply(self, self.names, kind, quantity_t)
+        application.decision.callbacks.append(self._on_decided)
+        return application
