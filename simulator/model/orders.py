@@ -36,14 +36,9 @@ class Order:
     """A quantity of one material from one supplier to one fab, from booking to arrival."""
 
     __slots__ = (
-        "application",
-        "channel",
-        "order_book",
-        "quantity_t",
-        "ready",
-        "transit_days",
+        "application", "channel", "order_book", "patience_armed", "quantity_t", "ready", "transit_days",
         "tried_before",
-    )
+    )  # fmt: skip
 
     def __init__(
         self, book: OrderBook, channel: Channel, quantity_t: float, tried_before: tuple[str, ...] = ()
@@ -57,6 +52,7 @@ class Order:
         self.ready = 0.0
         self.transit_days: SimDays | None = None
         """The transport time, once the forwarder is booked."""
+        self.patience_armed = False
 
     @property
     def tried(self) -> tuple[str, ...]:
@@ -105,6 +101,33 @@ class Order:
             application = self.application = self.channel.join_or_apply(self.quantity_t, _kind(clearance))
         application.waiters.append(self)
         self.order_book.waiting[self] = None
+        patience = self.channel.fab.chipmaker.patience_days
+        if patience is not None and not self.patience_armed:
+            self.patience_armed = True
+            Phased(self.channel.env, patience, CONSUMPTION_AND_ORDERS, self.lose_patience, "patience")
+
+    def lose_patience(self, _: Event) -> None:
+        """The buyer's patience ran out: cancel the order if suppliers that can ship sooner exist.
+
+        Those are the fab's qualified suppliers of the material that have not failed this
+        quantity and whose exports to it need no individual licence today. Without any, the
+        order keeps waiting and the fab looks again after as long again.
+        """
+        book, channel = self.order_book, self.channel
+        if self not in book.waiting:  # it left: shipped, or failed
+            return
+        sooner = book.sooner(channel.fab, channel.material, self.tried)
+        if not sooner:
+            patience = channel.fab.chipmaker.patience_days
+            Phased(channel.env, patience or 0.0, CONSUMPTION_AND_ORDERS, self.lose_patience, "patience")
+            return
+        del book.waiting[self]
+        application = self.application
+        if application is not None:
+            application.waiters.remove(self)
+            application.committed_t -= self.quantity_t
+        slower = tuple(s for s in channel.sourcing.shares if s not in sooner)
+        self._resource("cancelled", exclude=slower)
 
     def ship(self, clearance: Clearance, now: SimDays) -> None:
         """The order leaves ``now`` and travels to its fab.
@@ -136,6 +159,10 @@ class Order:
 
     def fail(self, reason: str) -> None:
         """Record the failure and order the quantity again from the suppliers that have not failed it."""
+        self._resource(reason)
+
+    def _resource(self, reason: str, exclude: tuple[str, ...] = ()) -> None:
+        """Record why the order ends here and order its quantity from others, never one it has tried."""
         channel, quantity = self.channel, self.quantity_t
         fab = channel.fab
         book = self.order_book
@@ -146,7 +173,8 @@ class Order:
         )
         fab.stocks[channel.material].on_order_t -= quantity
         fab.advance()
-        book.place(fab, channel.material, quantity, exclude=self.tried)
+        tried = self.tried
+        book.place(fab, channel.material, quantity, exclude=(*tried, *exclude), tried=tried)
         fab.changed()
 
 
@@ -200,16 +228,38 @@ class OrderBook:
             )
         return channel
 
-    def place(self, fab: Fab, material: str, quantity_t: float, exclude: tuple[str, ...] = ()) -> None:
-        """Split an order among the fab's qualified suppliers by share, skipping ``exclude``, and book it."""
+    def place(
+        self,
+        fab: Fab,
+        material: str,
+        quantity_t: float,
+        exclude: tuple[str, ...] = (),
+        tried: tuple[str, ...] | None = None,
+    ) -> None:
+        """Split an order among the fab's qualified suppliers by share, skipping ``exclude``, and book it.
+
+        ``tried`` are the suppliers that already failed this quantity (``exclude`` by default).
+        """
         shares, total = self._split(fab, material, exclude)
         if total <= 0:
             return
         stock = fab.stocks[material]
+        tried_before = exclude if tried is None else tried
         for channel, share in shares:
             quantity = quantity_t * share / total
             stock.on_order_t += quantity
-            Order(self, channel, quantity, exclude).book()
+            Order(self, channel, quantity, tried_before).book()
+
+    def sooner(self, fab: Fab, material: str, tried: tuple[str, ...]) -> set[str]:
+        """The fab's suppliers of ``material``, not in ``tried``, that can ship today without a licence."""
+        now = self.env.now
+        found = set()
+        for supplier_id, share in fab.sourcing[material].shares.items():
+            if share > 0 and supplier_id not in tried:
+                clearance = self.channel(fab, supplier_id, material).clearance(now)
+                if not (clearance.needs_application or clearance.prohibited):
+                    found.add(supplier_id)
+        return found
 
     def _split(
         self, fab: Fab, material: str, exclude: tuple[str, ...]

@@ -108,6 +108,8 @@ def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
         )
         if chipmaker.review_period_days <= 0:
             yield Problem(f"{path}.review_period_days", "expected a number > 0")
+        if chipmaker.patience_days is not None and not chipmaker.patience_days > 0:
+            yield Problem(f"{path}.patience_days", "expected a number of days > 0")
         for k, use in enumerate(chipmaker.materials):
             yield from _use_problems(scenario, use, f"{path}.materials[{k}]")
         yield from _duplicates([u.material for u in chipmaker.materials], f"{path}.materials", "material")

@@ -132,6 +132,9 @@ class Chipmaker:
     review_period_days: float = 7.0
     cover_target_days: float = 30.0
     intensity_cut: IntensityCut | None = None
+    patience_days: float | None = None
+    """An order still waiting for a licence after this long is cancelled and its quantity
+    ordered from suppliers that can ship without one (none: orders wait as long as it takes)."""
     title: str = ""
     source: str = ""
 
