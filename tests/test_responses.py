@@ -10,10 +10,10 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from simulator.scenario.distributions import fixed
 from simulator.model import simulate
 from simulator.model.records import RunRecords
 from simulator.rules.values import Regime
+from simulator.scenario.distributions import fixed
 from simulator.scenario.values import Product, Scenario, Source, Supplier
 
 
