@@ -71,7 +71,7 @@ def test_without_a_faster_supplier_the_order_keeps_waiting(one_fab: tuple[Scenar
 
 
 def test_a_cancelled_order_frees_its_room_in_the_application(one_fab: tuple[Scenario, Regime]) -> None:
-    """With 30 days' contracts (18.5 t), weekly 3.5 t orders cancelled after 10 days never fill the first application.
+    """Weekly 3.5 t orders cancelled after 10 days never fill a first application of 18.5 t.
 
     Each Japanese order joins the application filed at 33.035 (3.5 + 30 x 0.5 t) and leaves it
     when cancelled, so at most 7 t are committed at once and no second application is filed
