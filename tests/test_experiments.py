@@ -61,7 +61,7 @@ def test_pairing_narrows_time_to_recover_intervals() -> None:
             if ttr["mean"] != 0:
                 checked.append((chipmaker, material))
                 assert width(ttr["ci95"]) < width(ttr["unpaired_ci95"]), (chipmaker, material, ttr)
-    assert len(checked) == 9, checked  # every pair but sk-hynix's photoresist
+    assert len(checked) == 10, checked  # every chipmaker and material pair
 
 
 def test_shifted_review_shifts_first_approval_exactly(one_fab: tuple[Scenario, Regime]) -> None:

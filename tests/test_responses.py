@@ -7,6 +7,8 @@ stock and cover, a review every 7 days; a Japanese maker with a fixed 5-day lead
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import pytest
 
@@ -14,7 +16,7 @@ from simulator.model import simulate
 from simulator.model.records import RunRecords
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
-from simulator.scenario.values import Product, Scenario, Source, Supplier
+from simulator.scenario.values import IntensityCut, Product, Scenario, Source, Supplier
 
 
 def _two_sources(scenario: Scenario, **fab_fields: object) -> Scenario:
@@ -85,3 +87,64 @@ def test_a_cancelled_order_frees_its_room_in_the_application(one_fab: tuple[Scen
     filed = [a for a in records.applications if a.filed < 123]
     assert [a.quantity_t for a in filed] == [pytest.approx(18.5)]
     assert len([f for f in records.failed_orders if f.time < 123]) >= 6
+
+
+# ---------------------------------------------------------------- conservation
+
+
+def _cutting(scenario: Scenario, cut: IntensityCut, end: dt.date | None = None) -> Scenario:
+    fab = attrs.evolve(scenario.chipmakers[0], intensity_cut=cut)
+    return attrs.evolve(scenario, chipmakers=(fab,), end=end or scenario.end)
+
+
+def _rate_on(records: RunRecords, day: float) -> float:
+    points = records.inventory[("fab", "photoresist")]
+    return [p.rate_t_per_day for p in points if p.time <= day][-1]
+
+
+def test_the_shock_itself_triggers_a_cut_at_a_cost(one_fab: tuple[Scenario, Regime]) -> None:
+    """Cutting from the shock on day 33 to the end on day 59 halves use and costs 10% of 27 days' output.
+
+    No stock runs low (cover stays near 30 days and use halves), so only the shock triggers the
+    cut; the yield cost is 0.1 units a day for 27 days, and nothing else is lost.
+    """
+    scenario, regime = one_fab
+    cut = IntensityCut(below_cover_days=0.0, factor=0.5, on_shock=True, output_loss_fraction=0.1)
+    records = simulate(_cutting(scenario, cut, end=dt.date(2019, 7, 30)), regime)
+    assert (_rate_on(records, 32.9), _rate_on(records, 33.0), _rate_on(records, 50.0)) == (1.0, 0.5, 0.5)
+    assert records.stockouts == ()
+    assert records.lost_units[("fab", "photoresist")] == pytest.approx(0.1 * (60 - 33))
+
+
+def test_a_cut_lasts_no_longer_than_its_maximum(one_fab: tuple[Scenario, Regime]) -> None:
+    """With at most 20 days of cutting, use returns to full on day 53 and only 20 days' yield is lost."""
+    scenario, regime = one_fab
+    cut = IntensityCut(
+        below_cover_days=0.0, factor=0.5, on_shock=True, max_days=20.0, output_loss_fraction=0.1
+    )
+    records = simulate(_cutting(scenario, cut, end=dt.date(2019, 7, 30)), regime)
+    assert (_rate_on(records, 52.9), _rate_on(records, 53.0)) == (0.5, 1.0)
+    assert records.lost_units[("fab", "photoresist")] == pytest.approx(0.1 * 20)
+
+
+def test_a_shock_triggered_cut_waits_for_its_cover_floor(one_fab: tuple[Scenario, Regime]) -> None:
+    """With a 10-day floor the shock-triggered cut starts only once cover has fallen to 10 days."""
+    scenario, regime = one_fab
+    cut = IntensityCut(below_cover_days=0.0, factor=0.5, on_shock=True, shock_cover_days=10.0)
+    records = simulate(_cutting(scenario, cut), regime)
+    points = records.inventory[("fab", "photoresist")]
+    first_cut = next(p for p in points if p.rate_t_per_day == 0.5)
+    assert first_cut.time > 33
+    assert first_cut.stock_t == pytest.approx(10.0)
+
+
+def test_a_cut_never_lowers_the_order_up_to_target(one_fab: tuple[Scenario, Regime]) -> None:
+    """Cutting from the start (cover below 40 days), day 7's review still orders up to 30 days of planned use.
+
+    Stock is 30 - 7 x 0.5 = 26.5 t on day 7, so the order is 3.5 t, ready at 7 + 0.035 + 5; a
+    target scaled by the cut (15 t) would order nothing.
+    """
+    scenario, regime = one_fab
+    records = simulate(_cutting(scenario, IntensityCut(below_cover_days=40.0, factor=0.5)), regime)
+    first = records.shipments[0]
+    assert (first.time, first.quantity_t) == (pytest.approx(12.035), pytest.approx(3.5))

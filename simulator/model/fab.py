@@ -16,16 +16,26 @@ from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
 from simulator.model.records import Stockout
 from simulator.model.sourcing import Sourcing
 from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival
-from simulator.scenario.values import Chipmaker, MaterialUse, Scenario, SimDays
+from simulator.scenario.values import Chipmaker, IntensityCut, MaterialUse, Scenario, SimDays
 
 
 class Fab:
     """A chipmaker's stocks, production and replenishment policy."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, chipmaker: Chipmaker) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        chipmaker: Chipmaker,
+        shock_spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] | None = None,
+    ) -> None:
         self.env = env
         self.chipmaker = chipmaker
-        self.stocks = {u.material: _stock(scenario, chipmaker, u) for u in chipmaker.materials}
+        spans = shock_spans or {}
+        self.stocks = {
+            u.material: _stock(scenario, chipmaker, u, spans.get((chipmaker.id, u.material), ()))
+            for u in chipmaker.materials
+        }
         self._stocks = tuple(self.stocks.values())
         self.sourcing = {u.material: Sourcing(u) for u in chipmaker.materials}
         self.out: dict[str, SimDays] = {}
@@ -59,7 +69,18 @@ class Fab:
             for stock in self._stocks:
                 left = stock.level_t - elapsed * stock.full_rate * stock.intensity
                 stock.level_t = left if left > 0.0 else 0.0
+            cut = self.chipmaker.intensity_cut
+            if cut is not None and cut.output_loss_fraction:
+                self._lose_to_cutting(
+                    elapsed * self.chipmaker.output_units_per_day * cut.output_loss_fraction
+                )
         self.last = now
+
+    def _lose_to_cutting(self, units: float) -> None:
+        """Output lost to conservation's yield cost, split among the materials being cut."""
+        cutting = [stock for stock in self._stocks if stock.intensity < 1.0]
+        for stock in cutting:
+            stock.lost_units += units / len(cutting)
 
     def record_all(self) -> None:
         """Record every material's stock and rate now (at the start and at the horizon)."""
@@ -112,11 +133,31 @@ class Fab:
         return True
 
     def _update_intensity_of(self, stock: MaterialStock) -> None:
+        """Cut while a trigger holds and the cut has not run its maximum length; else use in full."""
         cut = self.chipmaker.intensity_cut
-        if cut is not None:
-            # At the crossing itself stock equals the threshold: cut there, restore only above it.
-            low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
-            stock.intensity = cut.factor if low else 1.0
+        if cut is None:
+            return
+        if not self._cut_triggered(stock):
+            stock.intensity, stock.cut_since, stock.cut_spent = 1.0, None, False
+            return
+        now = self.last
+        if stock.cut_since is None and not stock.cut_spent:
+            stock.cut_since = now
+        if stock.cut_since is not None and cut.max_days is not None and now - stock.cut_since >= cut.max_days:
+            stock.cut_since, stock.cut_spent = None, True
+        stock.intensity = 1.0 if stock.cut_spent else cut.factor
+
+    def _cut_triggered(self, stock: MaterialStock) -> bool:
+        """Low cover, or (with ``on_shock``) a licence-bound source and cover down to its floor."""
+        cut = self.chipmaker.intensity_cut
+        assert cut is not None
+        # At the crossing itself stock equals the threshold: cut there, restore only above it.
+        if stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T:
+            return True
+        if not (cut.on_shock and stock.shocked(self.last)):
+            return False
+        floor = cut.shock_cover_days
+        return floor is None or stock.level_t <= floor * stock.full_rate + EPSILON_T
 
     def _arm_timer(self) -> None:
         """Make sure a timer fires no later than the next stock-out or cover threshold.
@@ -134,6 +175,8 @@ class Fab:
             crossing = days_to_cross(stock.level_t, stock.full_rate * stock.intensity, threshold)
             if crossing < soonest:  # noqa: PLR1730 - a comparison, not a call: this runs at every event
                 soonest = crossing
+        if cut is not None and (cut.on_shock or cut.max_days is not None):
+            soonest = min(soonest, self._next_cut_change(cut))
         if soonest == INFINITY:
             return
         now = self.last
@@ -144,6 +187,19 @@ class Fab:
         self.armed_at = due
         timer = self.timer
         Phased(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
+
+    def _next_cut_change(self, cut: IntensityCut) -> float:
+        """Days until a shock-triggered cut may start (cover down to its floor) or a cut runs out."""
+        soonest = INFINITY
+        for stock in self._stocks:
+            floor = cut.shock_cover_days
+            if cut.on_shock and floor is not None and stock.shocked(self.last) and stock.intensity == 1.0:
+                rate = stock.full_rate  # not cutting: full use
+                if rate > 0 and stock.level_t > floor * stock.full_rate + EPSILON_T:
+                    soonest = min(soonest, (stock.level_t - floor * stock.full_rate) / rate)
+            if stock.cut_since is not None and cut.max_days is not None:
+                soonest = min(soonest, stock.cut_since + cut.max_days - self.last)
+        return soonest
 
     def _on_timer(self, timer: int) -> None:
         if timer == self.timer:  # a later change re-armed the timer: this one is stale
@@ -169,14 +225,16 @@ class Fab:
         """
         wanted = []
         for stock in self._stocks:
-            target = stock.cover_target_days * stock.full_rate * stock.intensity
+            target = stock.cover_target_days * stock.full_rate  # planned use: a cut lowers no target
             shortfall = target - stock.level_t - stock.on_order_t
             if shortfall > EPSILON_T:
                 wanted.append((stock.material, shortfall))
         return wanted
 
 
-def _stock(scenario: Scenario, chipmaker: Chipmaker, use: MaterialUse) -> MaterialStock:
+def _stock(
+    scenario: Scenario, chipmaker: Chipmaker, use: MaterialUse, spans: tuple[tuple[SimDays, SimDays], ...]
+) -> MaterialStock:
     daily_use = chipmaker.output_units_per_day * use.use_t_per_unit
     cap = scenario.material(use.material).storage_cap_days
     cover = chipmaker.cover_target_days if use.cover_target_days is None else use.cover_target_days
@@ -186,4 +244,5 @@ def _stock(scenario: Scenario, chipmaker: Chipmaker, use: MaterialUse) -> Materi
         full_rate=daily_use,
         room_t=INFINITY if cap is None else cap * daily_use,
         cover_target_days=cover,
+        shock_spans=spans,
     )

@@ -14,6 +14,7 @@ import datetime as dt
 import simpy
 
 from simulator.model.clock import RULE_CHANGE, Phased, Process
+from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook
 from simulator.model.supply import exporter_profile
 from simulator.rules.compiled import DecisionTable
@@ -28,15 +29,25 @@ def law_changes(laws: Laws) -> tuple[dt.date, ...]:
 
 
 def rule_changes(
-    env: simpy.Environment, scenario: Scenario, changes: tuple[dt.date, ...], book: OrderBook
+    env: simpy.Environment,
+    scenario: Scenario,
+    changes: tuple[dt.date, ...],
+    book: OrderBook,
+    watching: tuple[Fab, ...] = (),
 ) -> Process:
-    """At every date the law changes, orders waiting for a licence are cleared again."""
+    """At every date the law changes, orders waiting for a licence are cleared again.
+
+    The ``watching`` fabs, whose conservation responds to the shock, look at their stocks too.
+    """
     horizon = scenario.horizon_days
     for day in changes:
         at = scenario.day(day)
         if 0 < at < horizon and at >= env.now:
             yield Phased(env, at - env.now, RULE_CHANGE)
             book.release(list(book.waiting))
+            for fab in watching:
+                fab.advance()
+                fab.changed()
 
 
 def shock_days(
@@ -61,6 +72,60 @@ def shock_days(
             ]
             shocks[(chipmaker.id, use.material)] = min(days, default=None)
     return shocks
+
+
+def shock_spans(
+    scenario: Scenario, tables: dict[str, DecisionTable], changes: tuple[dt.date, ...]
+) -> dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]]:
+    """For each chipmaker and material: the spans of the run, ``[start, end)``, it is under shock.
+
+    Under shock means that one of its sources needs an individual licence or is prohibited;
+    a span still open at the end runs to infinity.
+    """
+    points = [scenario.start, *(d for d in changes if scenario.start < d <= scenario.end)]
+    spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] = {}
+    for chipmaker in scenario.chipmakers:
+        for use in chipmaker.materials:
+            item = scenario.material(use.material).item
+            suppliers = [scenario.supplier(s.supplier) for s in use.sources]
+            bound = [
+                any(_bound(tables, s, item, chipmaker.country, day) for s in suppliers) for day in points
+            ]
+            spans[(chipmaker.id, use.material)] = _runs([scenario.day(d) for d in points], bound)
+    return spans
+
+
+def _runs(times: list[SimDays], flags: list[bool]) -> tuple[tuple[SimDays, SimDays], ...]:
+    """The spans over which ``flags`` hold, each flag holding from its time to the next.
+
+    >>> _runs([0.0, 5.0, 9.0], [False, True, False])
+    ((5.0, 9.0),)
+    >>> _runs([0.0, 5.0], [True, True])
+    ((0.0, inf),)
+    """
+    spans: list[tuple[SimDays, SimDays]] = []
+    opened: SimDays | None = None
+    for time, flag in zip(times, flags, strict=True):
+        if flag and opened is None:
+            opened = time
+        elif not flag and opened is not None:
+            spans.append((opened, time))
+            opened = None
+    if opened is not None:
+        spans.append((opened, float("inf")))
+    return tuple(spans)
+
+
+def _bound(
+    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
+) -> bool:
+    """Whether the supplier's exports of ``item`` to ``country`` need an application, or are prohibited."""
+    table = tables.get(supplier.country)
+    if table is None or not table.regime.has_item(item):
+        return False
+    profile = table.profile_code(exporter_profile(supplier))
+    clearance, _, _ = table.clearance_span(table.route(item, country), day.toordinal(), profile)
+    return clearance.needs_application or clearance.prohibited
 
 
 def _needs_application(

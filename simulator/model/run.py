@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook, replenishment
-from simulator.model.policy import law_changes, rule_changes, shock_days
+from simulator.model.policy import law_changes, rule_changes, shock_days, shock_spans
 from simulator.model.records import RunRecords
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
@@ -45,7 +45,8 @@ def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
     laws = laws_of(regime)
     tables = {r.country: compile_regime(r) for r in laws.regimes}
     changes = law_changes(laws)
-    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes))
+    spans = shock_spans(scenario, tables, changes)
+    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes), spans)
 
 
 def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:
@@ -55,7 +56,10 @@ def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> Ru
     env, book = world.env, world.book
     for fab in world.fabs.values():
         licences_at_start(book, fab)
-    env.process(rule_changes(env, scenario, setup.law_changes, book))
+    watching = tuple(
+        f for f in world.fabs.values() if f.chipmaker.intensity_cut and f.chipmaker.intensity_cut.on_shock
+    )
+    env.process(rule_changes(env, scenario, setup.law_changes, book, watching))
     for fab in world.fabs.values():
         env.process(replenishment(env, book, fab))
         for terms in fab.chipmaker.qualifications:

@@ -66,12 +66,18 @@ class MaterialStock:
     """
 
     __slots__ = (
-        "cover_target_days", "full_rate", "history", "intensity", "level_t", "lost_units",
-        "material", "on_order_t", "recorded_rate", "room_t", "spoiled_t",
+        "cover_target_days", "cut_since", "cut_spent", "full_rate", "history", "intensity", "level_t",
+        "lost_units", "material", "on_order_t", "recorded_rate", "room_t", "shock_spans", "spoiled_t",
     )  # fmt: skip
 
     def __init__(
-        self, material: str, level_t: float, full_rate: float, room_t: float, cover_target_days: float
+        self,
+        material: str,
+        level_t: float,
+        full_rate: float,
+        room_t: float,
+        cover_target_days: float,
+        shock_spans: tuple[tuple[float, float], ...] = (),
     ) -> None:
         self.material = material
         self.level_t = level_t
@@ -86,6 +92,16 @@ class MaterialStock:
         self.lost_units = 0.0
         self.history: list[InventoryPoint] = []
         self.recorded_rate = 0.0
+        self.shock_spans = shock_spans
+        """The spans ``[start, end)`` during which a source of the material is licence-bound."""
+        self.cut_since: float | None = None
+        """When the current cut began (none: not cutting)."""
+        self.cut_spent = False
+        """Whether a cut ran its maximum length and its trigger has not lapsed since."""
+
+    def shocked(self, now: float) -> bool:
+        """Whether a source of the material is licence-bound or prohibited ``now``."""
+        return any(start <= now < end for start, end in self.shock_spans)
 
     def record(self, now: float, rate: float) -> None:
         """Record the level now and the rate from now on."""

@@ -36,6 +36,8 @@ class Setup:
     """Every date on which any of the regimes changes, in order."""
     shocks: dict[tuple[str, str], SimDays | None]
     """Per chipmaker and material, the first day its sources need an individual licence."""
+    shock_spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] = attrs.field(factory=dict)
+    """Per chipmaker and material, the spans during which a source is licence-bound or prohibited."""
 
 
 class World:
@@ -54,7 +56,7 @@ class World:
             country: Authority(env, scenario.authority_for(country), items, streams, self.applications)
             for country in dict.fromkeys(s.country for s in scenario.suppliers)
         }
-        self.fabs = {c.id: Fab(env, scenario, c) for c in scenario.chipmakers}
+        self.fabs = {c.id: Fab(env, scenario, c, setup.shock_spans) for c in scenario.chipmakers}
         self.suppliers = {
             s.id: SupplierState(scenario, streams, s, setup.tables.get(s.country)) for s in scenario.suppliers
         }

@@ -133,7 +133,11 @@ def _intensity_cut_problems(cut: IntensityCut | None, path: str) -> Iterator[Pro
         return
     if not 0 < cut.factor <= 1:
         yield Problem(f"{path}.factor", "expected a number in (0, 1]")
-    yield from _non_negative(cut, path, "below_cover_days")
+    yield from _non_negative(cut, path, "below_cover_days", "shock_cover_days")
+    if cut.max_days is not None and not cut.max_days > 0:
+        yield Problem(f"{path}.max_days", "expected a number of days > 0")
+    if not 0 <= cut.output_loss_fraction <= 1:
+        yield Problem(f"{path}.output_loss_fraction", "expected a fraction in [0, 1]")
 
 
 def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:

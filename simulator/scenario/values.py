@@ -113,10 +113,21 @@ class MaterialUse:
 
 @frozen
 class IntensityCut:
-    """Cutting input intensity when a material's cover falls below a threshold."""
+    """Conservation: cutting a material's input intensity when its cover runs low or it is shocked.
+
+    The fab uses the material at ``factor`` of the normal rate while its cover is at or below
+    ``below_cover_days``, and, with ``on_shock``, while one of its sources needs an individual
+    licence or is prohibited and its cover is at or below ``shock_cover_days`` (none: from the
+    shock itself). A cut lasts at most ``max_days`` at a time (none: as long as its trigger);
+    while cutting, the fab loses ``output_loss_fraction`` of its planned output.
+    """
 
     below_cover_days: float
     factor: float
+    on_shock: bool = False
+    shock_cover_days: float | None = None
+    max_days: float | None = None
+    output_loss_fraction: float = 0.0
 
 
 @frozen
