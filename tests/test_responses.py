@@ -14,6 +14,7 @@ import pytest
 
 from simulator.model import simulate
 from simulator.model.records import RunRecords
+from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
 from simulator.scenario.values import IntensityCut, Product, Scenario, Source, Supplier
@@ -148,3 +149,65 @@ def test_a_cut_never_lowers_the_order_up_to_target(one_fab: tuple[Scenario, Regi
     records = simulate(_cutting(scenario, IntensityCut(below_cover_days=40.0, factor=0.5)), regime)
     first = records.shipments[0]
     assert (first.time, first.quantity_t) == (pytest.approx(12.035), pytest.approx(3.5))
+
+
+# ---------------------------------------------------------------- sourcing that follows the regime
+
+
+def _eased_on_day_61(scenario: Scenario) -> tuple[Scenario, Regime]:
+    """The maker holds a specific bulk licence, and resist moves to specific bulk on 1 Aug 2019 (day 61)."""
+    japan = load_regime("japan")
+    ease = attrs.evolve(japan.measure("2019-12-20-resist-specific-bulk"), effective=dt.date(2019, 8, 1))
+    regime = attrs.evolve(japan, measures=tuple(ease if m.id == ease.id else m for m in japan.measures))
+    maker = attrs.evolve(scenario.suppliers[0], bulk_licences=("general-bulk", "specific-bulk"))
+    return attrs.evolve(scenario, suppliers=(maker, *scenario.suppliers[1:])), regime
+
+
+def _weighted(scenario: Scenario, weight: float, return_days: float | None) -> Scenario:
+    """The fab weights licence-bound sources by ``weight``, back over ``return_days`` (none: never)."""
+    fab = scenario.chipmakers[0]
+    returns = {"weight_return_days": return_days} if return_days is not None else {"weight_returns": False}
+    use = attrs.evolve(fab.materials[0], licence_weight=weight, **returns)
+    return attrs.evolve(scenario, chipmakers=(attrs.evolve(fab, materials=(use,)),))
+
+
+def _maker_fraction_of_day_63s_order(records: RunRecords) -> float:
+    """Day 63's order: the maker ships its part at 63 + q/100 + 5, the Korean maker at 63 + q/100 + 2."""
+    [maker] = [s.quantity_t for s in records.shipments if s.supplier == "maker" and 68 < s.time < 69]
+    [local] = [s.quantity_t for s in records.shipments if s.supplier == "local" and 65 < s.time < 66]
+    return maker / (maker + local)
+
+
+def test_shares_shift_away_while_licence_bound_and_return_after(one_fab: tuple[Scenario, Regime]) -> None:
+    """With weight 0 the maker gets no orders while licence-bound; two days after day 61 it is 1/7 back.
+
+    Its weight on day 63 is 2/14, so it takes 0.5/7 / (0.5/7 + 0.5) = 1/8 of that order.
+    """
+    scenario, _ = one_fab
+    world, regime = _eased_on_day_61(_two_sources(scenario))
+    records = simulate(_weighted(world, 0.0, 14.0), regime)
+    bound = [s for s in records.shipments if s.supplier == "maker" and 40 < s.time < 61]
+    assert bound == []  # orders placed from day 35 on went to the Korean maker alone
+    assert [a.filed for a in records.applications] == [pytest.approx(33.035)]  # day 28's alone waited
+    assert _maker_fraction_of_day_63s_order(records) == pytest.approx(1 / 8)
+
+
+@pytest.mark.parametrize(("return_days", "fraction"), [(0.0, 0.5), (None, None)])
+def test_shares_return_at_once_or_never(
+    one_fab: tuple[Scenario, Regime], return_days: float | None, fraction: float | None
+) -> None:
+    """Returning at once, day 63's order splits 50/50; never returning, the maker gets none of it."""
+    scenario, _ = one_fab
+    world, regime = _eased_on_day_61(_two_sources(scenario))
+    records = simulate(_weighted(world, 0.0, return_days), regime)
+    if fraction is None:
+        assert not [s for s in records.shipments if s.supplier == "maker" and s.time > 61]
+    else:
+        assert _maker_fraction_of_day_63s_order(records) == pytest.approx(fraction)
+
+
+def test_with_every_source_bound_orders_still_go_out(one_fab: tuple[Scenario, Regime]) -> None:
+    """A fab whose only source is licence-bound keeps ordering from it, whatever its weight."""
+    scenario, regime = one_fab
+    records = simulate(_weighted(scenario, 0.0, None), regime)
+    assert _without_event_count(records) == _without_event_count(simulate(scenario, regime))

@@ -89,6 +89,11 @@ class Channel:
             )
         return clearance
 
+    def since(self, at: SimDays) -> SimDays:
+        """When the clearance in force at ``at`` took effect (the run's start at the earliest)."""
+        self.clearance(at)
+        return max(0.0, float(self._span[1] - self._start_ordinal))
+
     def kind_first_needed(self) -> LicenceKind | None:
         """The individual licence kind this channel first needs in the run, if it needs one."""
         at = 0.0

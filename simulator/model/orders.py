@@ -250,6 +250,22 @@ class OrderBook:
             stock.on_order_t += quantity
             Order(self, channel, quantity, tried_before).book()
 
+    def _weighted_split(
+        self, fab: Fab, material: str, exclude: tuple[str, ...]
+    ) -> tuple[list[tuple[Channel, float]], float]:
+        """The split when sourcing follows the regime: worked out afresh at every order."""
+        now = self.env.now
+        sourcing = fab.sourcing[material]
+        bound = {}
+        for supplier_id in sourcing.shares:
+            channel = self.channel(fab, supplier_id, material)
+            clearance = channel.clearance(now)
+            bound[supplier_id] = (
+                None if clearance.needs_application or clearance.prohibited else channel.since(now)
+            )
+        shares, total = sourcing.weighted_split(now, bound, exclude)
+        return [(self.channel(fab, s, material), w) for s, w in shares], total
+
     def sooner(self, fab: Fab, material: str, tried: tuple[str, ...]) -> set[str]:
         """The fab's suppliers of ``material``, not in ``tried``, that can ship today without a licence."""
         now = self.env.now
@@ -266,6 +282,8 @@ class OrderBook:
     ) -> tuple[list[tuple[Channel, float]], float]:
         """The channels an order goes to, with their shares; kept until a supplier qualifies."""
         sourcing = fab.sourcing[material]
+        if sourcing.follows_the_regime:
+            return self._weighted_split(fab, material, exclude)
         key = (fab.chipmaker.id, material)
         kept = self._splits.get(key)
         if exclude or kept is None or kept[0] != sourcing.version:

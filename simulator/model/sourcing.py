@@ -2,8 +2,10 @@
 
 A fab splits each order among the suppliers it has qualified, by share. Qualifying a
 substitute (from a given date, or from the shock, after a random qualification time) adds
-it with its share and scales the others down; the split changes only then, so it is kept
-until a qualification marks it stale (``version``).
+it with its share and scales the others down. Sourcing may also follow the regime: while a
+source is licence-bound its share is weighted down (``licence_weight``), and afterwards the
+weight returns to 1 over ``weight_return_days``. Without that the split changes only when a
+supplier qualifies, so it is kept until a qualification marks it stale (``version``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from simulator.scenario.values import MaterialUse, Qualification, Scenario, SimD
 class Sourcing:
     """One fab's suppliers of one material and their shares of its orders."""
 
-    __slots__ = ("material", "shares", "version")
+    __slots__ = ("freed_at", "material", "return_days", "shares", "version", "weight")
 
     def __init__(self, use: MaterialUse) -> None:
         self.material = use.material
@@ -26,6 +28,54 @@ class Sourcing:
         """Each supplier's share of new orders, in the order the scenario lists them."""
         self.version = 0
         """Counts the qualifications so far: a split worked out before one is stale."""
+        self.weight = use.licence_weight
+        self.return_days = use.weight_return_days if use.weight_returns else None
+        """Days a freed source's weight takes to return to 1 (none: it never returns)."""
+        self.freed_at: dict[str, SimDays | None] = {}
+        """Suppliers once seen licence-bound: when each was seen free again (none: bound still)."""
+
+    @property
+    def follows_the_regime(self) -> bool:
+        """Whether licence-bound sources are weighted down."""
+        return self.weight != 1.0
+
+    def weighted_split(
+        self, now: SimDays, bound: dict[str, SimDays | None], exclude: tuple[str, ...] = ()
+    ) -> tuple[list[tuple[str, float]], float]:
+        """Like :meth:`split`, each share weighted by how licence-bound its supplier is or was.
+
+        ``bound`` gives, per supplier, None if it is licence-bound now, else since when it has
+        been free. Where every source is weighted to nothing, the plain shares stand.
+
+        >>> from simulator.scenario.values import Source
+        >>> use = MaterialUse("hf", 1.0, 30.0, (Source("a", 0.5), Source("b", 0.5)), licence_weight=0.5,
+        ...                   weight_return_days=10.0)
+        >>> hf = Sourcing(use)
+        >>> hf.weighted_split(0.0, {"a": None, "b": 0.0})
+        ([('a', 0.25), ('b', 0.5)], 0.75)
+        >>> hf.weighted_split(15.0, {"a": 10.0, "b": 0.0})  # free since day 10: half way back
+        ([('a', 0.375), ('b', 0.5)], 0.875)
+        """
+        plain = self.split(exclude)
+        weighted = [(s, w * self._weight(s, now, bound.get(s, 0.0))) for s, w in plain[0]]
+        shares = [(s, w) for s, w in weighted if w > 0]
+        if not shares:  # every source is bound: there is nowhere to shift to
+            return plain
+        return shares, sum([w for _, w in shares])
+
+    def _weight(self, supplier_id: str, now: SimDays, free_since: SimDays | None) -> float:
+        if free_since is None:  # licence-bound now
+            self.freed_at[supplier_id] = None
+            return self.weight
+        if supplier_id not in self.freed_at:  # never seen bound
+            return 1.0
+        freed = self.freed_at[supplier_id]
+        if freed is None:
+            freed = self.freed_at[supplier_id] = free_since
+        if self.return_days is None:
+            return self.weight
+        back = 1.0 if self.return_days == 0 else min(1.0, (now - freed) / self.return_days)
+        return self.weight + (1.0 - self.weight) * back
 
     def split(self, exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, float]], float]:
         """The suppliers an order goes to with their shares, and the shares' total.

@@ -152,7 +152,9 @@ def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[P
         yield Problem(
             f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})
         )
-    yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days")
+    yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days", "weight_return_days")
+    if not 0 <= use.licence_weight <= 1:
+        yield Problem(f"{path}.licence_weight", "expected a weight in [0, 1]")
     for k, source in enumerate(use.sources):
         if use.material not in makers.get(source.supplier, set()):
             yield Problem(

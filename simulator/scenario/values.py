@@ -102,6 +102,10 @@ class MaterialUse:
     """One material a chipmaker consumes, its starting stock and where it buys it.
 
     ``cover_target_days`` overrides the chipmaker's order-up-to target for this material.
+    While a source is licence-bound or prohibited, its share of new orders is weighted by
+    ``licence_weight`` (1: no shift, 0: none at all) and the other qualified sources take up
+    the rest; once it is free again the weight returns to 1 evenly over ``weight_return_days``
+    (0: at once), unless ``weight_returns`` is false (a lasting memory of the disruption).
     """
 
     material: str
@@ -109,6 +113,9 @@ class MaterialUse:
     start_inventory_days: float
     sources: tuple[Source, ...] = ()
     cover_target_days: float | None = None
+    licence_weight: float = 1.0
+    weight_return_days: float = 0.0
+    weight_returns: bool = True
 
 
 @frozen
