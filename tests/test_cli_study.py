@@ -167,13 +167,14 @@ def test_compare_json_has_the_documented_shape() -> None:
     assert all(len(h) == 64 for h in (*provenance["scenarios"].values(), *provenance["regimes"].values()))
 
     single = json.loads(ok("run", JAPAN, "--replications", "3", "--seed", "4", "--format", "json").stdout)
-    assert data["variants"]["base"] == {k: single[k] for k in ("chipmakers", "licensing", "flows")}
+    sections = ("chipmakers", "companies", "suppliers", "licensing", "flows")
+    assert data["variants"]["base"] == {k: single[k] for k in sections}
 
     assert list(data["differences"]) == ["full-90-day-reviews"]
     differences = leaf_paths(data["differences"]["full-90-day-reviews"])
     base, other = leaf_paths(data["variants"]["base"]), leaf_paths(data["variants"]["full-90-day-reviews"])
     assert set(differences) == set(base) | set(other)
-    assert {"chipmakers", "licensing", "flows"} == {path[0] for path in differences}
+    assert set(sections) == {path[0] for path in differences}
     for path, stats in differences.items():
         assert {"mean", "ci95", "excludes_zero", "unpaired_ci95"} <= set(stats), path
     path = ("chipmakers", "samsung", "photoresist", "stockout_days")

@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 from simulator.model import simulate
+from simulator.model.metrics import chipmaker_metrics, company_metrics, supplier_metrics
 from simulator.model.records import RunRecords
 from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
@@ -211,3 +212,45 @@ def test_with_every_source_bound_orders_still_go_out(one_fab: tuple[Scenario, Re
     scenario, regime = one_fab
     records = simulate(_weighted(scenario, 0.0, None), regime)
     assert _without_event_count(records) == _without_event_count(simulate(scenario, regime))
+
+
+# ---------------------------------------------------------------- companies with plants
+
+
+def test_a_plant_stops_while_its_sister_plant_runs(one_fab: tuple[Scenario, Regime]) -> None:
+    """A plant without resist stops on day 30; its sister plant runs on, and only the first loses output.
+
+    Both belong to one company, whose output lost is the first plant's: (214 - 30) days of
+    1 unit worth 1 million, out of 2 x 214 units planned.
+    """
+    scenario, regime = one_fab
+    world = _two_sources(scenario)  # brings in the Korean maker, which needs no licence
+    fab = world.chipmakers[0]
+    resist = fab.materials[0]
+    starving = attrs.evolve(fab, company="acme", materials=(attrs.evolve(resist, sources=()),))
+    local = attrs.evolve(resist, sources=(Source("local", 1.0),))
+    running = attrs.evolve(fab, id="sister", company="acme", materials=(local,))
+    world = attrs.evolve(world, chipmakers=(starving, running))
+    records = simulate(world, regime)
+    assert [(s.chipmaker, s.start) for s in records.stockouts] == [("fab", 30.0)]
+    assert records.lost_units[("sister", "photoresist")] == 0.0
+    [company] = company_metrics(records, world).items()
+    horizon = scenario.horizon_days
+    assert company[0] == "acme"
+    assert company[1]["production_loss_usd"] == pytest.approx((horizon - 30) * 1e6)
+    assert company[1]["production_loss_fraction"] == pytest.approx((horizon - 30) / (2 * horizon))
+
+
+def test_days_of_conservation_and_tonnes_resourced_are_counted(one_fab: tuple[Scenario, Regime]) -> None:
+    """A cut from the shock on day 33 to day 60 counts 27 conservation days; cancelled tonnes count as re-sourced."""
+    scenario, regime = one_fab
+    cut = IntensityCut(below_cover_days=0.0, factor=0.5, on_shock=True)
+    cutting = _cutting(scenario, cut, end=dt.date(2019, 7, 30))
+    metrics = chipmaker_metrics(simulate(cutting, regime), cutting)["fab"]["photoresist"]
+    assert metrics["conservation_days"] == pytest.approx(27.0)
+    impatient = _two_sources(scenario, patience_days=10.0)
+    records = simulate(impatient, regime)
+    resourced = chipmaker_metrics(records, impatient)["fab"]["photoresist"]["resourced_t"]
+    assert resourced == pytest.approx(sum(f.quantity_t for f in records.failed_orders))
+    assert resourced > 0
+    assert supplier_metrics(records)["maker"]["resourced_away_t"] == pytest.approx(resourced)

@@ -15,12 +15,19 @@ Definitions (also in docs/model.md):
 * **first approval**: days from the material's shock to the first approved application.
 * **tts_lt_ttr**: 1 when time to survive is shorter than time to recover (the fab runs out
   before supply recovers), else 0; its mean over replications is P(TTS < TTR).
+* **conservation days**: time the plant used the material at a reduced rate (an intensity
+  cut) while producing.
+* **re-sourced tonnes**: tonnes of the material ordered again elsewhere because an order
+  failed (prohibited, denied) or was cancelled after the buyer's patience ran out.
+* **company output lost**: the value of planned output lost at all of a company's plants, in
+  USD and as a fraction of the value of their planned output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -53,6 +60,9 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
     value = {c.id: c.value_usd_per_unit for c in scenario.chipmakers}
     spans = _by_key(records.stockouts)
     receipts = _by_key(records.receipts)
+    resourced: dict[tuple[str, str], float] = defaultdict(float)
+    for failed in records.failed_orders:
+        resourced[(failed.chipmaker, failed.material)] += failed.quantity_t
     for key, lost in records.lost_units.items():
         chipmaker, material = key
         shock = records.shock_day.get(key)
@@ -61,6 +71,8 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
         ttr = _time_to_recover(records, receipts.get(key, []), key, shock)
         result[chipmaker][material] = {
             "stockout_days": _stockout_days(records, spans.get(key, [])),
+            "conservation_days": _conservation_days(records, key),
+            "resourced_t": resourced.get(key, 0.0),
             "production_loss_fraction": lost / planned if planned else 0.0,
             "production_loss_usd": lost * value[chipmaker],
             "tts_days": tts,
@@ -76,6 +88,45 @@ def _by_key(entries: Iterable[Stockout | Receipt]) -> dict[tuple[str, str], list
     for entry in entries:
         grouped[(entry.chipmaker, entry.material)].append(entry)
     return grouped
+
+
+def _conservation_days(records: RunRecords, key: tuple[str, str]) -> float:
+    """Days the material was used at a reduced, non-zero rate: the recorded slopes tell."""
+    full = records.planned_use_t_per_day[key] * (1 - 1e-9)
+    points = records.inventory[key]
+    return sum(q.time - p.time for p, q in itertools.pairwise(points) if 0 < p.rate_t_per_day < full)
+
+
+def company_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, float]]:
+    """Per company: the value of output lost at all its plants, in USD and as a fraction."""
+    lost: dict[str, float] = defaultdict(float)
+    planned: dict[str, float] = defaultdict(float)
+    for chipmaker in scenario.chipmakers:
+        units = sum(v for (c, _), v in records.lost_units.items() if c == chipmaker.id)
+        lost[chipmaker.company_id] += units * chipmaker.value_usd_per_unit
+        planned[chipmaker.company_id] += records.planned_units[chipmaker.id] * chipmaker.value_usd_per_unit
+    return {
+        company: {
+            "production_loss_usd": lost[company],
+            "production_loss_fraction": lost[company] / planned[company] if planned[company] else 0.0,
+        }
+        for company in planned
+    }
+
+
+def supplier_metrics(records: RunRecords) -> dict[str, dict[str, float]]:
+    """Per supplier: tonnes made, tonnes held at the end, and tonnes buyers re-sourced away from it."""
+    away: dict[str, float] = defaultdict(float)
+    for failed in records.failed_orders:
+        away[failed.supplier] += failed.quantity_t
+    return {
+        supplier: {
+            "output_t": made,
+            "held_t": records.supplier_stock_t[supplier],
+            "resourced_away_t": away[supplier],
+        }
+        for supplier, made in records.supplier_output_t.items()
+    }
 
 
 def _stockout_days(records: RunRecords, spans: list[Stockout]) -> float:
@@ -155,6 +206,8 @@ def replication_metrics(records: RunRecords, scenario: Scenario) -> dict[str, An
     """The headline metrics of one replication, nested as in ``exportsim run --format json``."""
     return {
         "chipmakers": chipmaker_metrics(records, scenario),
+        "companies": company_metrics(records, scenario),
+        "suppliers": supplier_metrics(records),
         "licensing": licensing_metrics(records),
         "flows": monthly_flows(records, scenario),
     }

@@ -139,7 +139,11 @@ class IntensityCut:
 
 @frozen
 class Chipmaker:
-    """A fab (or display maker): planned output, inputs, replenishment and mitigations."""
+    """A plant (a fab or a display line): planned output, inputs, replenishment and responses.
+
+    Plants of one ``company`` stop independently: a stock-out stops only the plant that ran
+    out, and the company's output lost is the sum of its plants'.
+    """
 
     id: str
     country: str
@@ -153,8 +157,15 @@ class Chipmaker:
     patience_days: float | None = None
     """An order still waiting for a licence after this long is cancelled and its quantity
     ordered from suppliers that can ship without one (none: orders wait as long as it takes)."""
+    company: str = ""
+    """The company this plant belongs to (blank: a company of its own, under the plant's id)."""
     title: str = ""
     source: str = ""
+
+    @property
+    def company_id(self) -> str:
+        """The company's id: ``company``, or the plant's own id."""
+        return self.company or self.id
 
 
 @frozen
