@@ -242,7 +242,7 @@ def test_a_plant_stops_while_its_sister_plant_runs(one_fab: tuple[Scenario, Regi
 
 
 def test_days_of_conservation_and_tonnes_resourced_are_counted(one_fab: tuple[Scenario, Regime]) -> None:
-    """A cut from the shock on day 33 to day 60 counts 27 conservation days; cancelled tonnes count as re-sourced."""
+    """A cut from the shock on day 33 to day 60 counts 27 days; cancelled tonnes count as re-sourced."""
     scenario, regime = one_fab
     cut = IntensityCut(below_cover_days=0.0, factor=0.5, on_shock=True)
     cutting = _cutting(scenario, cut, end=dt.date(2019, 7, 30))
