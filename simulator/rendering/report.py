@@ -129,6 +129,7 @@ def findings_text(regime: Regime, findings: Iterable[Finding]) -> str:
 
 _RUN_METRICS = ("stockout_days", "production_loss_fraction", "tts_days", "ttr_days")
 _LICENCE_METRICS = ("applications", "approved", "denied", "first_approval_day", "lead_time_days")
+_RESPONSE_METRICS = ("conservation_days", "resourced_t")
 
 
 def run_text(summary: Mapping[str, Any]) -> str:
@@ -142,14 +143,31 @@ def run_text(summary: Mapping[str, Any]) -> str:
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
             lines.append(f"{chipmaker:<13}{material:<28}{cells}")
+    lines += ["", f"{'responses':<41}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
+    for chipmaker, materials in summary["chipmakers"].items():
+        for material, metrics in materials.items():
+            cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RESPONSE_METRICS)
+            lines.append(f"{chipmaker:<13}{material:<28}{cells}")
+    lines += ["", f"{'company':<41}{'production_loss_fraction':>26}{'production_loss_musd':>26}"]
+    for company, metrics in summary.get("companies", {}).items():
+        fraction, usd = metrics["production_loss_fraction"], metrics["production_loss_usd"]
+        lines.append(f"{company:<41}{_cell(fraction):>26}{_cell(_scaled(usd, 1e-6)):>26}")
     lines += ["", f"{'licensing':<41}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
     for material, metrics in summary["licensing"].items():
         lines.append(f"{material:<41}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
     lines += [
         "",
-        "mean [95% CI]; days, or a fraction of planned output; time to survive is censored at the horizon",
+        "mean [95% CI]; days, tonnes, millions of US dollars, or a fraction of planned output (of its",
+        "value, for a company); time to survive is censored at the horizon",
     ]
     return "\n".join(lines)
+
+
+def _scaled(stats: Mapping[str, Any], factor: float) -> dict[str, Any]:
+    """A metric's mean and interval in another unit (US dollars to millions)."""
+    if stats["mean"] is None:
+        return dict(stats)
+    return {**stats, "mean": stats["mean"] * factor, "ci95": [v * factor for v in stats["ci95"]]}
 
 
 def _cell(stats: Mapping[str, Any]) -> str:
