@@ -13,12 +13,21 @@ import attrs
 import pytest
 
 from simulator.model import simulate
+from simulator.model.capacity import Capacity
 from simulator.model.metrics import chipmaker_metrics, company_metrics, supplier_metrics
 from simulator.model.records import RunRecords
 from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
-from simulator.scenario.values import IntensityCut, Product, Scenario, Source, Supplier
+from simulator.scenario.values import (
+    Expansion,
+    IntensityCut,
+    Product,
+    Qualification,
+    Scenario,
+    Source,
+    Supplier,
+)
 
 
 def _two_sources(scenario: Scenario, **fab_fields: object) -> Scenario:
@@ -254,3 +263,92 @@ def test_days_of_conservation_and_tonnes_resourced_are_counted(one_fab: tuple[Sc
     assert resourced == pytest.approx(sum(f.quantity_t for f in records.failed_orders))
     assert resourced > 0
     assert supplier_metrics(records)["maker"]["resourced_away_t"] == pytest.approx(resourced)
+
+
+# ---------------------------------------------------------------- capacity: allocation and expansion
+
+
+def _short_line(scenario: Scenario, allocation: str, **product_fields: object) -> Scenario:
+    """Two fabs, each using 1 t a day, share one maker whose line makes 1 t a day; no licences needed.
+
+    The run ends on 30 Jun 2019, before the shock. Each fab starts with 23 days of stock, so on
+    day 0 each orders 7 t, fab first.
+    """
+    maker = scenario.suppliers[0]
+    product = attrs.evolve(maker.products[0], capacity_t_per_day=1.0, allocation=allocation, **product_fields)
+    fab = scenario.chipmakers[0]
+    use = attrs.evolve(fab.materials[0], start_inventory_days=23.0)
+    fabs = (attrs.evolve(fab, materials=(use,)), attrs.evolve(fab, id="fab2", materials=(use,)))
+    return attrs.evolve(
+        scenario,
+        suppliers=(attrs.evolve(maker, products=(product,)),),
+        chipmakers=fabs,
+        end=dt.date(2019, 6, 30),
+    )
+
+
+def _first_ready(records: RunRecords) -> dict[str, float]:
+    """When each fab's first order was ready to leave."""
+    return {c: min(s.time for s in records.shipments if s.chipmaker == c) for c in ("fab", "fab2")}
+
+
+def test_first_come_first_served_on_a_short_line(one_fab: tuple[Scenario, Regime]) -> None:
+    """First come: fab's 7 t is made by day 7, fab2's next by day 14, then the 5-day lead time."""
+    scenario, regime = one_fab
+    records = simulate(_short_line(scenario, "first-come"), regime)
+    assert _first_ready(records) == {"fab": pytest.approx(12.0), "fab2": pytest.approx(19.0)}
+
+
+def test_proportional_allocation_of_a_short_line(one_fab: tuple[Scenario, Regime]) -> None:
+    """Proportional: each fab buys 1 t a day, so each gets half the line: 7 t take 14 days for both."""
+    scenario, regime = one_fab
+    records = simulate(_short_line(scenario, "proportional"), regime)
+    assert _first_ready(records) == {"fab": pytest.approx(19.0), "fab2": pytest.approx(19.0)}
+
+
+def test_existing_customers_come_first(one_fab: tuple[Scenario, Regime]) -> None:
+    """Existing first: on a 1.5 t a day line fab (1 t a day) comes first; fab2, qualified later, gets the rest.
+
+    Day 0: only fab buys from the maker (fab2 qualifies just after), so fab's 7 t take 7/1.5
+    days. Day 7: each orders 7 t; fab's quota is 1 t a day (done day 14), fab2's 0.5 t a day
+    (done day 21), then the 5-day lead time. First come, fab2's would be done at 7 + 14/1.5.
+    """
+    scenario, regime = one_fab
+    world = _short_line(scenario, "existing-first")
+    maker = world.suppliers[0]
+    product = attrs.evolve(maker.products[0], capacity_t_per_day=1.5)
+    newcomer = attrs.evolve(
+        world.chipmakers[1],
+        qualifications=(Qualification("maker", "photoresist", fixed(0.0), share=1.0, start=world.start),),
+    )
+    use = attrs.evolve(newcomer.materials[0], sources=(), start_inventory_days=30.0)
+    world = attrs.evolve(
+        world,
+        suppliers=(attrs.evolve(maker, products=(product,)),),
+        chipmakers=(world.chipmakers[0], attrs.evolve(newcomer, materials=(use,))),
+    )
+    records = simulate(world, regime)
+    fab = [s.time for s in records.shipments if s.chipmaker == "fab"]
+    assert fab[:2] == [pytest.approx(7 / 1.5 + 5), pytest.approx(19.0)]
+    assert min(s.time for s in records.shipments if s.chipmaker == "fab2") == pytest.approx(26.0)
+
+
+def test_an_expansion_serves_every_buyer(one_fab: tuple[Scenario, Regime]) -> None:
+    """A second 1 t a day from day 3 serves both fabs: 14 t are made by day 3 + 11/2 = 8.5, not day 14.
+
+    First come: fab's 7 t are done on day 3 + 4/2 = 5; fab2's then by day 8.5.
+    """
+    scenario, regime = one_fab
+    expansion = Expansion(dt.date(2019, 6, 4), 1.0)
+    records = simulate(_short_line(scenario, "first-come", expansions=(expansion,)), regime)
+    assert _first_ready(records) == {"fab": pytest.approx(10.0), "fab2": pytest.approx(13.5)}
+
+
+def test_a_ramped_expansion_integrates_its_capacity() -> None:
+    """A 10 t a day base ramping up 10 t a day more over days 5 to 15 makes 100 t by day 5 + sqrt(200) - 10.
+
+    From day 5, capacity is 10 + (t - 5), so x = t - 5 solves 50 + 10x + x^2/2 = 100.
+    """
+    capacity = Capacity(10.0, [(5.0, 10.0, 10.0)])
+    assert capacity.finish(0.0, 100.0) == pytest.approx(5.0 + (-10.0 + 200**0.5))
+    assert capacity.finish(0.0, 50.0 + 150.0 + 20.0) == pytest.approx(16.0)  # ramped fully by day 15

@@ -64,7 +64,7 @@ class Order:
         channel, quantity = self.channel, self.quantity_t
         env = channel.env
         now = env.now
-        self.ready = ready = channel.line.book(now, quantity)
+        self.ready = ready = channel.line.book(now, quantity, channel.fab.chipmaker.id)
         supplier = channel.supplier
         supplier.produced_t += quantity
         supplier.held_t += quantity

@@ -1,7 +1,8 @@
 """Suppliers and their production lines: what they make, how fast, and how the rules see them.
 
-A line books orders in the order they come, at a fixed capacity, and each order then takes
-a random production lead time. A supplier also carries its exporter profile, coded once for
+A line books orders as they come, at its capacity (which may grow with expansions) and by
+its allocation rule (:mod:`simulator.model.capacity`), and each order then takes a random
+production lead time. A supplier also carries its exporter profile, coded once for
 the compiled table of the regime governing its country's exports (none for countries that
 the scenario's laws do not govern).
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.model.capacity import Allocation, Capacity, quotas
+from simulator.model.sourcing import Sourcing
 from simulator.model.streams import Streams
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import ExporterProfile
@@ -17,25 +20,54 @@ from simulator.scenario.values import Scenario, SimDays, Supplier
 
 
 class Line:
-    """A supplier's production line for one material: booked in order, at a fixed capacity."""
+    """A supplier's production line for one material: its capacity, queues and lead time.
 
-    __slots__ = ("capacity_t_per_day", "free_at", "lead_time")
+    Orders are booked as they come; under ``first-come`` they share one queue, under the other
+    rules (:mod:`simulator.model.capacity`) each buyer has a queue worked at its quota.
+    """
 
-    def __init__(self, capacity_t_per_day: float, lead_time: Callable[[], SimDays], free_at: SimDays) -> None:
-        self.capacity_t_per_day = capacity_t_per_day
+    __slots__ = ("capacity", "customers", "free_at", "lead_time", "opens", "queues", "rule", "supplier_id")
+
+    def __init__(
+        self,
+        capacity: Capacity,
+        lead_time: Callable[[], SimDays],
+        free_at: SimDays,
+        rule: Allocation = "first-come",
+        supplier_id: str = "",
+    ) -> None:
+        self.capacity = capacity
         self.lead_time = lead_time
         self.free_at = free_at
+        self.opens = free_at
+        self.rule = rule
+        self.supplier_id = supplier_id
+        self.queues: dict[str, SimDays] = {}
+        """Under a quota rule: when each buyer's queue is next free."""
+        self.customers: dict[str, tuple[float, Sourcing, bool]] = {}
+        """Per buyer: its planned use, its sourcing, and whether it listed the supplier before the run."""
 
-    def book(self, now: SimDays, quantity_t: float) -> SimDays:
-        """Book ``quantity_t`` on the line and return when it is ready to export.
+    def book(self, now: SimDays, quantity_t: float, buyer: str = "") -> SimDays:
+        """Book ``quantity_t`` for ``buyer`` on the line and return when it is ready to export.
 
-        >>> line = Line(10.0, lambda: 2.0, free_at=0.0)
+        >>> line = Line(Capacity(10.0), lambda: 2.0, free_at=0.0)
         >>> line.book(1.0, 30.0), line.book(1.0, 10.0)
         (6.0, 7.0)
         """
-        start = now if now > self.free_at else self.free_at
-        self.free_at = start + quantity_t / self.capacity_t_per_day
-        return self.free_at + self.lead_time()
+        if self.rule == "first-come":
+            start = now if now > self.free_at else self.free_at
+            self.free_at = self.capacity.finish(start, quantity_t)
+            return self.free_at + self.lead_time()
+        free = self.queues.get(buyer, self.opens)
+        start = now if now > free else free
+        done = self.queues[buyer] = self.capacity.finish(start, quantity_t, self._quota(buyer, start))
+        return done + self.lead_time()
+
+    def _quota(self, buyer: str, at: SimDays) -> float:
+        buys = {b: use * sourcing.share(self.supplier_id) for b, (use, sourcing, _) in self.customers.items()}
+        buys = {b: t for b, t in buys.items() if t > 0 or b == buyer}
+        existing = {b for b, (_, _, old) in self.customers.items() if old}
+        return quotas(self.rule, buys, existing, self.capacity.at(at)).get(buyer, 1.0)
 
 
 class SupplierState:
@@ -50,9 +82,14 @@ class SupplierState:
         opens = scenario.day(supplier.available_from) if supplier.available_from else 0.0
         self.lines = {
             p.material: Line(
-                p.capacity_t_per_day,
+                Capacity(
+                    p.capacity_t_per_day,
+                    [(scenario.day(e.start), e.capacity_t_per_day, e.ramp_days) for e in p.expansions],
+                ),
                 p.lead_time_days.sampler(streams("production", f"{supplier.id}/{p.material}")),
                 opens,
+                p.allocation,
+                supplier.id,
             )
             for p in supplier.products
         }

@@ -61,6 +61,22 @@ class World:
             s.id: SupplierState(scenario, streams, s, setup.tables.get(s.country)) for s in scenario.suppliers
         }
         self.book = OrderBook(env, scenario, self.suppliers, self.authorities, self.lane)
+        self._register_customers()
+
+    def _register_customers(self) -> None:
+        """Tell each line its buyers (those listing or qualifying its supplier), for allocation."""
+        for fab in self.fabs.values():
+            chipmaker = fab.chipmaker
+            for use in chipmaker.materials:
+                listed = {s.supplier for s in use.sources if s.share > 0}
+                later = {q.supplier for q in chipmaker.qualifications if q.material == use.material}
+                for supplier_id in listed | later:
+                    line = self.suppliers[supplier_id].lines[use.material]
+                    line.customers[chipmaker.id] = (
+                        fab.planned_use(use.material),
+                        fab.sourcing[use.material],
+                        supplier_id in listed,
+                    )
 
     def lane(self, origin: str, destination: str) -> Callable[[], SimDays]:
         """The transport times on the lane from ``origin`` to ``destination``, one draw a call.

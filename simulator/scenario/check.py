@@ -96,6 +96,10 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
                 yield Problem(f"{path}.material", _unknown("material", product.material, materials))
             if product.capacity_t_per_day <= 0:
                 yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0")
+            for e, expansion in enumerate(product.expansions):
+                if not expansion.capacity_t_per_day > 0:
+                    yield Problem(f"{path}.expansions[{e}].capacity_t_per_day", "expected a number > 0")
+                yield from _non_negative(expansion, f"{path}.expansions[{e}]", "ramp_days")
         if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
             yield Problem(f"suppliers[{n}].available_from", _within(scenario))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Literal
 
 import attrs
 from attrs import frozen
@@ -38,12 +39,28 @@ class Material:
 
 
 @frozen
+class Expansion:
+    """More capacity from a date (a new plant, a debottlenecking), ramping up over ``ramp_days``."""
+
+    start: dt.date
+    capacity_t_per_day: float
+    ramp_days: float = 0.0
+    source: str = ""
+
+
+@frozen
 class Product:
-    """A material a supplier makes: its capacity and its production lead time."""
+    """A material a supplier makes: its capacity, expansions, allocation rule and lead time.
+
+    ``allocation`` is how a short line is shared: ``first-come``, ``proportional`` or
+    ``existing-first`` (see :mod:`simulator.model.capacity`).
+    """
 
     material: str
     capacity_t_per_day: float
     lead_time_days: Distribution = ZERO_DAYS
+    expansions: tuple[Expansion, ...] = ()
+    allocation: Literal["first-come", "proportional", "existing-first"] = "first-come"
 
 
 @frozen
