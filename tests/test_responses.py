@@ -307,7 +307,7 @@ def test_proportional_allocation_of_a_short_line(one_fab: tuple[Scenario, Regime
 
 
 def test_existing_customers_come_first(one_fab: tuple[Scenario, Regime]) -> None:
-    """Existing first: on a 1.5 t a day line fab (1 t a day) comes first; fab2, qualified later, gets the rest.
+    """Existing first: on a 1.5 t a day line fab (1 t a day) is first; fab2, qualified later, gets the rest.
 
     Day 0: only fab buys from the maker (fab2 qualifies just after), so fab's 7 t take 7/1.5
     days. Day 7: each orders 7 t; fab's quota is 1 t a day (done day 14), fab2's 0.5 t a day
