@@ -352,3 +352,25 @@ def test_a_ramped_expansion_integrates_its_capacity() -> None:
     capacity = Capacity(10.0, [(5.0, 10.0, 10.0)])
     assert capacity.finish(0.0, 100.0) == pytest.approx(5.0 + (-10.0 + 200**0.5))
     assert capacity.finish(0.0, 50.0 + 150.0 + 20.0) == pytest.approx(16.0)  # ramped fully by day 15
+
+
+def test_licence_bound_goods_are_made_only_so_far_ahead(one_fab: tuple[Scenario, Regime]) -> None:
+    """With goods made at most 7 days of orders ahead of licences, orders after the shock wait unmade.
+
+    Day 28's 7 t is made before the shock and waits from 33.07. Day 35's would put 14 t ahead
+    of no licence, so it files its application on day 35 (made as ordered, it would file when
+    ready, on 40.07) and waits unmade. By 8 Sep (day 99) the capped maker holds only day 28's
+    7 t; made as ordered, it holds all 30 t the fab has on order (its cover target).
+    """
+    scenario, regime = one_fab
+    capped = attrs.evolve(scenario.suppliers[0], made_ahead_days=7.0)
+    short = attrs.evolve(scenario, end=dt.date(2019, 9, 8))
+    records = simulate(attrs.evolve(short, suppliers=(capped,)), regime)
+    plain = simulate(short, regime)
+    filed = [sorted(a.filed for a in r.applications)[:2] for r in (records, plain)]
+    assert filed == [
+        [pytest.approx(33.07), pytest.approx(35.0)],
+        [pytest.approx(33.07), pytest.approx(40.07)],
+    ]
+    assert records.supplier_stock_t["maker"] == pytest.approx(7.0)
+    assert plain.supplier_stock_t["maker"] == pytest.approx(30.0)

@@ -129,6 +129,10 @@ class Authority:
                 return licence
         return None
 
+    def licensed_t(self, channel: Hashable, now: SimDays) -> float:
+        """Tonnes left on the licences of ``channel`` valid ``now``."""
+        return sum(lic.remaining_t for lic in self.licences.get(channel, ()) if lic.valid_until >= now)
+
     # ------------------------------------------------------------ applications
     def pending_with_room(self, channel: Hashable, quantity_t: float) -> Application | None:
         """The first undecided application on ``channel`` that can take ``quantity_t`` more."""

@@ -72,6 +72,9 @@ class Channel:
         self.purpose = f"transport {origin}-{destination}"
         self.value_usd_per_t = scenario.material(material).value_usd_per_t
         self._on_decided = on_decided
+        self.made_ahead_days = supplier.supplier.made_ahead_days
+        self.awaiting_t = 0.0
+        """Tonnes made and waiting for a licence on this channel."""
 
     def clearance(self, at: SimDays) -> Clearance:
         """How an export on this channel may leave on the date of ``at``.

@@ -27,6 +27,7 @@ from simulator.model.channels import Channel
 from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, Phased, Process
 from simulator.model.fab import Fab
 from simulator.model.records import FailedOrder, Receipt, Shipment
+from simulator.model.stock import EPSILON_T
 from simulator.model.supply import SupplierState
 from simulator.rules.values import Clearance, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
@@ -36,8 +37,8 @@ class Order:
     """A quantity of one material from one supplier to one fab, from booking to arrival."""
 
     __slots__ = (
-        "application", "channel", "order_book", "patience_armed", "quantity_t", "ready", "transit_days",
-        "tried_before",
+        "application", "channel", "made", "order_book", "patience_armed", "quantity_t", "ready",
+        "transit_days", "tried_before",
     )  # fmt: skip
 
     def __init__(
@@ -53,6 +54,8 @@ class Order:
         self.transit_days: SimDays | None = None
         """The transport time, once the forwarder is booked."""
         self.patience_armed = False
+        self.made = False
+        """Whether the goods are made (an order over the supplier's made-ahead cap waits unmade)."""
 
     @property
     def tried(self) -> tuple[str, ...]:
@@ -60,10 +63,18 @@ class Order:
         return (*self.tried_before, self.channel.supplier.id)
 
     def book(self) -> None:
-        """Book the order on its supplier's line; clear it for export when it is ready."""
+        """Book the order on its supplier's line; clear it for export when it is ready.
+
+        A supplier that makes licence-bound goods only so far ahead of a licence lets an order
+        past that cap wait, unmade, on an application; it is booked when released.
+        """
         channel, quantity = self.channel, self.quantity_t
         env = channel.env
         now = env.now
+        if channel.made_ahead_days is not None and self._too_far_ahead(now, channel.made_ahead_days):
+            self.wait(channel.clearance(now))
+            return
+        self.made = True
         self.ready = ready = channel.line.book(now, quantity, channel.fab.chipmaker.id)
         supplier = channel.supplier
         supplier.produced_t += quantity
@@ -74,8 +85,22 @@ class Order:
                 self.transit_days = channel.transit()
             Phased(env, ready - now, CONSUMPTION_AND_ORDERS, self.clear, "production lead time")
 
+    def _too_far_ahead(self, now: SimDays, cap_days: float) -> bool:
+        """Whether making the order now would put more than ``cap_days`` of orders beyond the licences."""
+        channel = self.channel
+        if not channel.clearance(now).needs_application:
+            return False
+        licensed = channel.authority.licensed_t(channel, now)
+        return channel.awaiting_t + self.quantity_t > licensed + channel.expected_t(cap_days) + EPSILON_T
+
     def clear(self, _: Event | None = None) -> None:
-        """Ask the rules on the export date: ship, wait for a licence, or fail (called when ready)."""
+        """Ask the rules on the export date: ship, wait for a licence, or fail (called when ready).
+
+        An order released before it was made is booked on the line instead.
+        """
+        if not self.made:
+            self.book()
+            return
         channel = self.channel
         now = channel.env.now
         clearance = channel.clearance(now)
@@ -101,6 +126,8 @@ class Order:
             application = self.application = self.channel.join_or_apply(self.quantity_t, _kind(clearance))
         application.waiters.append(self)
         self.order_book.waiting[self] = None
+        if self.made:
+            self.channel.awaiting_t += self.quantity_t
         patience = self.channel.fab.chipmaker.patience_days
         if patience is not None and not self.patience_armed:
             self.patience_armed = True
@@ -121,7 +148,7 @@ class Order:
             patience = channel.fab.chipmaker.patience_days
             Phased(channel.env, patience or 0.0, CONSUMPTION_AND_ORDERS, self.lose_patience, "patience")
             return
-        del book.waiting[self]
+        book.leave(self)
         application = self.application
         if application is not None:
             application.waiters.remove(self)
@@ -294,6 +321,12 @@ class OrderBook:
             kept = self._splits[key] = (sourcing.version, split, total)
         return kept[1], kept[2]
 
+    def leave(self, order: Order) -> None:
+        """An order stops waiting for a licence (released, or cancelled)."""
+        del self.waiting[order]
+        if order.made:
+            order.channel.awaiting_t -= order.quantity_t
+
     def decided(self, event: Event) -> None:
         """An application is decided: clear the orders waiting on it again."""
         application = event.value
@@ -304,7 +337,7 @@ class OrderBook:
     def release(self, orders: list[Order]) -> None:
         """Clear again orders that waited for a licence (it was decided, or the law changed)."""
         for order in orders:
-            del self.waiting[order]
+            self.leave(order)
             application = order.application
             if application is not None and order in application.waiters:
                 application.waiters.remove(order)

@@ -80,7 +80,12 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
     materials = {m.id for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
         yield from _non_negative(
-            supplier, f"suppliers[{n}]", "contract_days", "renew_days", "licences_at_start_days"
+            supplier,
+            f"suppliers[{n}]",
+            "contract_days",
+            "renew_days",
+            "licences_at_start_days",
+            "made_ahead_days",
         )
         for licence in supplier.bulk_licences:
             if licence not in bulk_licences:

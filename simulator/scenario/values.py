@@ -87,6 +87,9 @@ class Supplier:
     contract_days: float = 0.0
     renew_days: float = 0.0
     licences_at_start_days: float = 0.0
+    made_ahead_days: float | None = None
+    """Licence-bound goods are made at most this many days of a buyer's orders ahead of the
+    licences held (none: made as ordered, however long they then wait)."""
     source: str = ""
 
 
