@@ -33,8 +33,9 @@ def test_invariants(scenario: Scenario) -> None:
     held = sum(records.supplier_stock_t.values())
     assert produced == pytest.approx(shipped + held, abs=1e-6)
     assert min(records.supplier_stock_t.values(), default=0.0) >= 0.0
-    for entries in (records.shipments, records.receipts, records.failed_orders):
-        assert [e.time for e in entries] == sorted(e.time for e in entries)  # recorded as they happen
+    for entries in (records.shipments, records.receipts, records.failed_orders, records.stockouts):
+        times = [getattr(e, "time", getattr(e, "start", None)) for e in entries]
+        assert times == sorted(times)  # recorded as they happen
     assert sum(r.quantity_t for r in records.receipts) <= shipped + 1e-6
     for key, points in records.inventory.items():
         start = points[0].stock_t

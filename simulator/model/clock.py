@@ -1,11 +1,13 @@
 """The model's clock: SimPy's environment with phases, a count of events, and checked delays.
 
 Same-time events resolve in a fixed order of phases, lower first: a rule change, then licence
-decisions, then arrivals, then consumption, orders and exports. SimPy orders same-time events
-by priority (its own are 0 and 1, so what an event sets off at that moment, a woken process
-or a granted examiner, runs before the next phase); :class:`Phased` timeouts carry their
-phase, and :class:`ModelEnvironment` schedules them with it as the priority, through SimPy's
-public ``schedule``.
+decisions, then exports (goods ready to leave), then arrivals, then consumption and orders.
+Exports come before arrivals so that goods on a zero-day lane land before the fab orders.
+SimPy orders same-time events by priority (its own are 0 and 1, so what an event sets off at
+that moment, a woken process or a granted examiner, runs before the next phase); deliveries
+landing at one moment are received in the order they left. :class:`Phased` timeouts carry
+their phase, and :class:`ModelEnvironment` schedules them with it as the priority, through
+SimPy's public ``schedule``.
 
 Every delay is checked there too: a negative or NaN delay (a ``fixed(-30)`` lane, a NaN
 review period) raises :class:`DelayError` naming what it was for, instead of sending
@@ -23,7 +25,7 @@ from simpy.events import NORMAL, Event, EventPriority, Timeout
 from simulator.errors import ExportsimError
 from simulator.scenario.values import SimDays
 
-RULE_CHANGE, LICENCE_DECISION, ARRIVAL, CONSUMPTION_AND_ORDERS = 2, 3, 4, 5
+RULE_CHANGE, LICENCE_DECISION, EXPORT, ARRIVAL, CONSUMPTION_AND_ORDERS = 2, 3, 4, 5, 6
 """Event phases at the same moment, in the order they resolve."""
 
 Process = Generator[Event, Any, None]

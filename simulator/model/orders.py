@@ -24,7 +24,7 @@ from simpy.events import Event
 
 from simulator.model.authority import DENIED, PENDING, Application, Authority
 from simulator.model.channels import Channel
-from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, Phased, Process
+from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, EXPORT, Phased, Process
 from simulator.model.fab import Fab
 from simulator.model.records import FailedOrder, Receipt, Shipment
 from simulator.model.stock import EPSILON_T
@@ -83,7 +83,7 @@ class Order:
             planned = channel.clearance(ready)
             if not (planned.needs_application or planned.prohibited):
                 self.transit_days = channel.transit()
-            Phased(env, ready - now, CONSUMPTION_AND_ORDERS, self.clear, "production lead time")
+            Phased(env, ready - now, EXPORT, self.clear, "production lead time")
 
     def _too_far_ahead(self, now: SimDays, cap_days: float) -> bool:
         """Whether making the order now would put more than ``cap_days`` of orders beyond the licences."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook, replenishment
 from simulator.model.policy import law_changes, rule_changes, shock_days, shock_spans
-from simulator.model.records import RunRecords
+from simulator.model.records import RunRecords, Stockout
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
@@ -105,7 +105,12 @@ def _records(world: World, replication: int) -> RunRecords:
         replication=replication,
         horizon_days=scenario.horizon_days,
         inventory={key: tuple(s.history) for key, s in stocks.items()},
-        stockouts=tuple(s for f in fabs for s in f.stockouts) + tuple(s for f in fabs for s in f.still_out()),
+        stockouts=tuple(
+            sorted(
+                (*(s for f in fabs for s in f.stockouts), *(s for f in fabs for s in f.still_out())),
+                key=_start,
+            )
+        ),
         lost_units={key: s.lost_units for key, s in stocks.items()},
         planned_units={
             f.chipmaker.id: f.chipmaker.output_units_per_day * scenario.horizon_days for f in fabs
@@ -118,12 +123,25 @@ def _records(world: World, replication: int) -> RunRecords:
         shock_day=dict(setup.shocks),
         material_shock_day=material_shock,
         supplier_output_t={s.id: s.produced_t for s in world.suppliers.values()},
-        supplier_stock_t={s.id: s.held_t if s.held_t > EPSILON_T else 0.0 for s in world.suppliers.values()},
+        supplier_stock_t={s.id: _snapped(s.held_t) for s in world.suppliers.values()},
         spoiled_t={key: s.spoiled_t for key, s in stocks.items()},
         events=world.env.events_processed,
     )
     _let_go(world)
     return records
+
+
+def _start(stockout: Stockout) -> float:
+    return stockout.start
+
+
+def _snapped(tonnes: float) -> float:
+    """Tonnes within rounding of zero (what is left of a sum of additions and removals) as zero.
+
+    >>> _snapped(-1.4e-14), _snapped(-0.5)
+    (0.0, -0.5)
+    """
+    return 0.0 if abs(tonnes) <= EPSILON_T else tonnes
 
 
 def _let_go(world: World) -> None:
