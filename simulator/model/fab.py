@@ -15,7 +15,7 @@ import simpy
 from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
 from simulator.model.records import Stockout
 from simulator.model.sourcing import Sourcing
-from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival
+from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival, level_after
 from simulator.scenario.values import Chipmaker, IntensityCut, MaterialUse, Scenario, SimDays
 
 
@@ -67,8 +67,7 @@ class Fab:
                 self.stocks[material].lost_units += lost
         else:
             for stock in self._stocks:
-                left = stock.level_t - elapsed * stock.full_rate * stock.intensity
-                stock.level_t = left if left > 0.0 else 0.0
+                stock.level_t = level_after(stock.level_t, elapsed, stock.full_rate, stock.intensity)
             cut = self.chipmaker.intensity_cut
             if cut is not None and cut.output_loss_fraction:
                 self._lose_to_cutting(

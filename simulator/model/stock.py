@@ -16,15 +16,15 @@ EPSILON_T = 1e-9
 INFINITY = float("inf")
 
 
-def level_after(level_t: float, rate_t_per_day: float, elapsed_days: float) -> float:
-    """The stock ``elapsed_days`` later, consuming ``rate_t_per_day`` (never below zero).
+def level_after(level_t: float, elapsed_days: float, rate_t_per_day: float, intensity: float = 1.0) -> float:
+    """The stock ``elapsed_days`` later, using ``rate_t_per_day`` at ``intensity`` (never below zero).
 
-    >>> level_after(30.0, 1.5, 10.0)
+    >>> level_after(30.0, 10.0, 1.5)
     15.0
-    >>> level_after(3.0, 1.0, 10.0)
+    >>> level_after(3.0, 10.0, 1.0, 0.5)
     0.0
     """
-    left = level_t - elapsed_days * rate_t_per_day
+    left = level_t - elapsed_days * rate_t_per_day * intensity
     return left if left > 0.0 else 0.0
 
 
