@@ -55,15 +55,28 @@ def test_no_import_cycles() -> None:
 def test_no_private_names_of_other_objects(path: Path) -> None:
     """Code reads ``_names`` only of its own object (self or cls), never SimPy's or another package's."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    private = [
-        f"{path.name}:{node.lineno} .{node.attr}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and node.attr.startswith("_")
-        and not node.attr.startswith("__")
-        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
-    ]
+    private = [f"{path.name}:{node.lineno}" for node in ast.walk(tree) if _reads_private(node)]
     assert private == []
+
+
+def _reads_private(node: ast.AST) -> bool:
+    """``x._name`` of an object not self or cls, ``getattr(x, "_name")``, or ``from y import _name``."""
+    if isinstance(node, ast.Attribute):
+        own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+        return _private(node.attr) and not own
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _BY_NAME:
+        names = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        return any(_private(n) for n in names)
+    if isinstance(node, ast.ImportFrom) and not (node.module or "").startswith("simulator"):
+        return any(_private(a.name) for a in node.names)
+    return False
+
+
+_BY_NAME = ("getattr", "setattr", "hasattr", "delattr")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)

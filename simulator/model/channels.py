@@ -107,6 +107,19 @@ class Channel:
             at = float(self._span[2] - self._start_ordinal)
         return None
 
+    def hold_licences_at_start(self) -> None:
+        """Hold the individual licence granted before the run, if the supplier had one.
+
+        It covers ``licences_at_start_days`` of the fab's expected orders from the supplier,
+        of the licence kind the channel first needs in the run, valid for that kind's validity.
+        """
+        days = self.supplier.supplier.licences_at_start_days
+        if days <= 0 or self.sourcing.share(self.supplier.id) <= 0 or self.supplier.table is None:
+            return
+        kind = self.kind_first_needed()
+        if kind is not None:
+            self.authority.grant(self, self.expected_t(days), kind.validity_days)
+
     def expected_t(self, days: float) -> float:
         """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
         return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)

@@ -15,7 +15,14 @@ import simpy
 from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
 from simulator.model.records import Stockout
 from simulator.model.sourcing import Sourcing
-from simulator.model.stock import EPSILON_T, INFINITY, MaterialStock, days_to_cross, kept_on_arrival, level_after
+from simulator.model.stock import (
+    EPSILON_T,
+    INFINITY,
+    MaterialStock,
+    days_to_cross,
+    kept_on_arrival,
+    level_after,
+)
 from simulator.scenario.values import Chipmaker, IntensityCut, MaterialUse, Scenario, SimDays
 
 
@@ -185,7 +192,7 @@ class Fab:
         self.timer += 1
         self.armed_at = due
         timer = self.timer
-        Phased(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer))
+        Phased(self.env, due - now, CONSUMPTION_AND_ORDERS, lambda _: self._on_timer(timer), "stock timer")
 
     def _next_cut_change(self, cut: IntensityCut) -> float:
         """Days until a shock-triggered cut may start (cover down to its floor) or a cut runs out."""

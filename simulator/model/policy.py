@@ -43,7 +43,7 @@ def rule_changes(
     for day in changes:
         at = scenario.day(day)
         if 0 < at < horizon and at >= env.now:
-            yield Phased(env, at - env.now, RULE_CHANGE)
+            yield Phased(env, at - env.now, RULE_CHANGE, purpose="rule change")
             book.release(list(book.waiting))
             for fab in watching:
                 fab.advance()

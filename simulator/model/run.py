@@ -9,8 +9,7 @@ nothing outside its own objects.
 
 from __future__ import annotations
 
-from simulator.model.fab import Fab
-from simulator.model.orders import OrderBook, replenishment
+from simulator.model.orders import replenishment
 from simulator.model.policy import law_changes, rule_changes, shock_days, shock_spans
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.sourcing import qualification
@@ -55,7 +54,10 @@ def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> Ru
     world = World(setup, Streams(scenario.seed if seed is None else seed, replication))
     env, book = world.env, world.book
     for fab in world.fabs.values():
-        licences_at_start(book, fab)
+        for material, sourcing in fab.sourcing.items():
+            for supplier_id, share in sourcing.shares.items():
+                if share > 0 and world.suppliers[supplier_id].supplier.licences_at_start_days > 0:
+                    book.channel(fab, supplier_id, material).hold_licences_at_start()
     watching = tuple(
         f for f in world.fabs.values() if f.chipmaker.intensity_cut and f.chipmaker.intensity_cut.on_shock
     )
@@ -68,24 +70,6 @@ def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> Ru
             env.process(qualification(env, scenario, world.streams, fab.chipmaker.id, sourcing, terms, shock))
     env.run(until=scenario.horizon_days)
     return _records(world, replication)
-
-
-def licences_at_start(book: OrderBook, fab: Fab) -> None:
-    """Give each regulated supplier of ``fab`` the individual licences it held before the start.
-
-    Each covers ``licences_at_start_days`` of the fab's expected orders from that supplier,
-    of the licence kind its channel first needs in the run, valid for that kind's validity.
-    """
-    for material, sourcing in fab.sourcing.items():
-        for supplier_id, share in sourcing.shares.items():
-            days = book.suppliers[supplier_id].supplier.licences_at_start_days
-            if days <= 0 or share <= 0 or book.suppliers[supplier_id].table is None:
-                continue
-            channel = book.channel(fab, supplier_id, material)
-            kind = channel.kind_first_needed()
-            if kind is not None:
-                quantity = days * fab.planned_use(material) * share
-                channel.authority.grant(channel, quantity, kind.validity_days)
 
 
 def _records(world: World, replication: int) -> RunRecords:

@@ -120,10 +120,10 @@ def qualification(
     start = scenario.day(terms.start) if terms.start else shock
     if start is None or not terms.enabled:
         return
-    yield Phased(env, max(0.0, start - env.now), CONSUMPTION_AND_ORDERS)
+    yield Phased(env, max(0.0, start - env.now), CONSUMPTION_AND_ORDERS, purpose="qualification start")
     rng = streams("qualification", f"{fab_id}/{terms.supplier}/{terms.material}")
     yield Phased(env, terms.days.sample(rng), CONSUMPTION_AND_ORDERS, purpose="qualification time")
     opens = scenario.supplier(terms.supplier).available_from
     if opens is not None and scenario.day(opens) > env.now:  # no product to qualify before the plant runs
-        yield Phased(env, scenario.day(opens) - env.now, CONSUMPTION_AND_ORDERS)
+        yield Phased(env, scenario.day(opens) - env.now, CONSUMPTION_AND_ORDERS, purpose="plant opening")
     sourcing.qualify(terms.supplier, terms.share)
