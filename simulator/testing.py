@@ -43,8 +43,10 @@ from simulator.rules.engine import (
 from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.values import (
+    ALLOCATIONS,
     Authority,
     Chipmaker,
+    Expansion,
     IntensityCut,
     ItemReview,
     Lane,
@@ -282,9 +284,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         Supplier(
             id=f"s{n}",
             country=draw(st.sampled_from(["JP", "JP", "CN"])),
-            products=(Product("photoresist", draw(st.floats(0.5, 20.0)), draw(distributions(0.0, 10.0))),),
+            products=(_product(draw),),
             bulk_licences=tuple(draw(st.sets(st.sampled_from(["general-bulk", "specific-bulk"])))),
             contract_days=draw(st.sampled_from([0.0, 30.0, 90.0])),
+            made_ahead_days=draw(st.sampled_from([None, None, 0.0, 14.0])),
         )
         for n in range(supplier_count)
     )
@@ -322,6 +325,18 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
+def _product(draw: st.DrawFn) -> Product:
+    """Resist, with a capacity, a lead time, maybe an expansion on 1 Aug 2019, and an allocation rule."""
+    expansion = Expansion(dt.date(2019, 8, 1), draw(st.floats(0.5, 20.0)), draw(st.sampled_from([0.0, 30.0])))
+    return Product(
+        "photoresist",
+        draw(st.floats(0.5, 20.0)),
+        draw(distributions(0.0, 10.0)),
+        expansions=draw(st.sampled_from([(), (), (expansion,)])),
+        allocation=draw(st.sampled_from(ALLOCATIONS)),
+    )
+
+
 def _shares(weights: list[int]) -> list[float]:
     shares = [w / sum(weights) for w in weights]
     shares[-1] = 1.0 - sum(shares[:-1])
@@ -342,7 +357,20 @@ def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[
                 use_t_per_unit=draw(st.floats(0.1, 3.0)),
                 start_inventory_days=draw(_DAYS),
                 sources=tuple(Source(s.id, share) for s, share in zip(suppliers, shares, strict=True)),
+                licence_weight=draw(st.sampled_from([1.0, 1.0, 0.0, 0.5])),
+                weight_return_days=draw(st.sampled_from([0.0, 30.0])),
+                weight_returns=draw(st.booleans()),
             ),
         ),
-        intensity_cut=draw(st.sampled_from([None, IntensityCut(10.0, 0.5)])),
+        intensity_cut=draw(st.sampled_from(_CUTS)),
+        patience_days=draw(st.sampled_from([None, None, 5.0, 30.0])),
+        company=draw(st.sampled_from(["", "one-company"])),
     )
+
+
+_CUTS = (
+    None,
+    IntensityCut(10.0, 0.5),
+    IntensityCut(0.0, 0.5, on_shock=True, max_days=20.0, output_loss_fraction=0.1),
+    IntensityCut(5.0, 0.7, on_shock=True, shock_cover_days=20.0),
+)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
 from hypothesis import given, settings
 
 from simulator.model import simulate
+from simulator.model.capacity import Capacity
+from simulator.model.metrics import chipmaker_metrics
 from simulator.model.records import RunRecords
 from simulator.regimes.loading import load_regime
-from simulator.scenario.values import Scenario
+from simulator.scenario.values import Scenario, Supplier
+from simulator.studies.parallel import executor
 from simulator.testing import scenarios
 
 JAPAN = load_regime("japan")
@@ -54,10 +58,67 @@ def test_invariants(scenario: Scenario) -> None:
 @settings(max_examples=30, deadline=None)
 @given(scenarios())
 def test_lost_production_matches_stockouts(scenario: Scenario) -> None:
-    """Lost units equal planned output over the time the (single) material was out."""
+    """Lost units equal planned output while the (single) material was out, plus the yield cost of cutting."""
     records = simulate(scenario, JAPAN)
+    metrics = chipmaker_metrics(records, scenario)
     for fab in scenario.chipmakers:
         spans = [s for s in records.stockouts if s.chipmaker == fab.id]
         lost = sum(v for (c, _), v in records.lost_units.items() if c == fab.id)
         out = sum((records.horizon_days if s.end is None else s.end) - s.start for s in spans)
-        assert lost == pytest.approx(out * fab.output_units_per_day, abs=1e-6)
+        cost = fab.intensity_cut.output_loss_fraction if fab.intensity_cut else 0.0
+        cutting = metrics[fab.id]["photoresist"]["conservation_days"]
+        expected = (out + cutting * cost) * fab.output_units_per_day
+        assert lost == pytest.approx(expected, abs=1e-6)
+
+
+def _made_by(supplier: Supplier, day: float) -> float:
+    """The most a supplier's resist line can have made by ``day``: its capacity integrated from opening."""
+    product = supplier.products[0]
+    expansions = [(scenario_day(e.start), e.capacity_t_per_day, e.ramp_days) for e in product.expansions]
+    capacity = Capacity(product.capacity_t_per_day, expansions)
+    if not expansions:
+        return capacity.at(0.0) * day
+    steps = 400
+    return sum(capacity.at(day * (k + 0.5) / steps) * day / steps for k in range(steps))
+
+
+def scenario_day(date: dt.date) -> float:
+    return float((date - dt.date(2019, 5, 1)).days)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_allocations_never_exceed_capacity(scenario: Scenario) -> None:
+    """By any shipment, a supplier has shipped no more than its line could make by then, whatever its rule."""
+    records = simulate(scenario, JAPAN)
+    for supplier in scenario.suppliers:
+        shipped = 0.0
+        for shipment in (s for s in records.shipments if s.supplier == supplier.id):
+            shipped += shipment.quantity_t
+            assert shipped <= _made_by(supplier, shipment.time) * (1 + 1e-3) + 1e-6, supplier.id
+
+
+@settings(max_examples=20, deadline=None)
+@given(scenarios())
+def test_cancelled_and_resourced_tonnes_balance(scenario: Scenario) -> None:
+    """Tonnes ordered away from a supplier balance; only an impatient fab cancels."""
+    records = simulate(scenario, JAPAN)
+    produced = sum(records.supplier_output_t.values())
+    shipped = sum(s.quantity_t for s in records.shipments)
+    assert produced == pytest.approx(shipped + sum(records.supplier_stock_t.values()), abs=1e-6)
+    cancelled = [f for f in records.failed_orders if f.reason == "cancelled"]
+    patient = {c.id for c in scenario.chipmakers if c.patience_days is None}
+    assert not [f for f in cancelled if f.chipmaker in patient]
+
+
+@settings(max_examples=10, deadline=None)
+@given(scenarios())
+def test_serial_equals_parallel(scenario: Scenario) -> None:
+    """Replications run on two worker processes give the records of the same replications run here."""
+    with executor(workers=2) as mapper:
+        remote = list(mapper(_records_of, [(scenario, r) for r in range(2)]))  # type: ignore[arg-type]
+    assert remote == [simulate(scenario, JAPAN, replication=r) for r in range(2)]
+
+
+def _records_of(job: tuple[Scenario, int]) -> RunRecords:
+    return simulate(job[0], JAPAN, replication=job[1])

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
 
-Allocation = Literal["first-come", "proportional", "existing-first"]
-ALLOCATIONS: tuple[Allocation, ...] = ("first-come", "proportional", "existing-first")
+from simulator.scenario.values import Allocation
 
 
 class Capacity:

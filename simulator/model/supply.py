@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.model.capacity import Allocation, Capacity, quotas
+from simulator.model.capacity import Capacity, quotas
 from simulator.model.sourcing import Sourcing
 from simulator.model.streams import Streams
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import ExporterProfile
-from simulator.scenario.values import Scenario, SimDays, Supplier
+from simulator.scenario.values import Allocation, Scenario, SimDays, Supplier
 
 
 class Line:

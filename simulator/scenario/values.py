@@ -38,6 +38,11 @@ class Material:
     source: str = ""
 
 
+Allocation = Literal["first-come", "proportional", "existing-first"]
+"""How a short production line is shared among its buyers (see :mod:`simulator.model.capacity`)."""
+ALLOCATIONS: tuple[Allocation, ...] = ("first-come", "proportional", "existing-first")
+
+
 @frozen
 class Expansion:
     """More capacity from a date (a new plant, a debottlenecking), ramping up over ``ramp_days``."""
@@ -60,7 +65,7 @@ class Product:
     capacity_t_per_day: float
     lead_time_days: Distribution = ZERO_DAYS
     expansions: tuple[Expansion, ...] = ()
-    allocation: Literal["first-come", "proportional", "existing-first"] = "first-come"
+    allocation: Allocation = "first-come"
 
 
 @frozen
