@@ -299,6 +299,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 returned_probability=draw(st.floats(0.0, 1.0)),
                 correction_days=draw(distributions(0.0, 30.0)),
                 denial_probability=draw(st.floats(0.0, 0.5)),
+                repeat_review_days=draw(st.none() | distributions(1.0, 120.0)),
+                repeat_returned_probability=draw(st.none() | st.floats(0.0, 1.0)),
             ),
         ),
     )
