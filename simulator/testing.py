@@ -344,6 +344,7 @@ def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[
                 use_t_per_unit=draw(st.floats(0.1, 3.0)),
                 start_inventory_days=draw(_DAYS),
                 sources=tuple(Source(s.id, share) for s, share in zip(suppliers, shares, strict=True)),
+                pull_forward_days=draw(st.sampled_from([0.0, 0.0, 20.0])),
             ),
         ),
         intensity_cut=draw(st.sampled_from([None, IntensityCut(10.0, 0.5)])),

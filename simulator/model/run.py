@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook, replenishment
-from simulator.model.policy import law_changes, rule_changes, shock_days
+from simulator.model.policy import announcement_windows, law_changes, rule_changes, shock_days
 from simulator.model.records import RunRecords
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
@@ -45,7 +45,8 @@ def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
     laws = laws_of(regime)
     tables = {r.country: compile_regime(r) for r in laws.regimes}
     changes = law_changes(laws)
-    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes))
+    shocks = shock_days(scenario, tables, changes)
+    return Setup(scenario, laws, tables, changes, shocks, announcement_windows(scenario, tables, changes))
 
 
 def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:

@@ -141,7 +141,7 @@ def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
 
 def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[Problem]:
     makers = _makers(scenario)
-    yield from _non_negative(use, path, "cover_target_days")
+    yield from _non_negative(use, path, "cover_target_days", "pull_forward_days")
     if use.material not in {m.id for m in scenario.materials}:
         yield Problem(
             f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})

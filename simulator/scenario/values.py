@@ -102,6 +102,9 @@ class MaterialUse:
     """One material a chipmaker consumes, its starting stock and where it buys it.
 
     ``cover_target_days`` overrides the chipmaker's order-up-to target for this material.
+    ``pull_forward_days`` of planned use are added to the target while a measure that will make
+    one of its sources licence-bound or prohibited has been announced and is not yet in force
+    (ordering ahead), up to the storage cap.
     """
 
     material: str
@@ -109,6 +112,7 @@ class MaterialUse:
     start_inventory_days: float
     sources: tuple[Source, ...] = ()
     cover_target_days: float | None = None
+    pull_forward_days: float = 0.0
 
 
 @frozen
