@@ -302,6 +302,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 returned_probability=draw(st.floats(0.0, 1.0)),
                 correction_days=draw(distributions(0.0, 30.0)),
                 denial_probability=draw(st.floats(0.0, 0.5)),
+                repeat_review_days=draw(st.none() | distributions(1.0, 120.0)),
+                repeat_returned_probability=draw(st.none() | st.floats(0.0, 1.0)),
             ),
         ),
     )
@@ -360,6 +362,7 @@ def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[
                 licence_weight=draw(st.sampled_from([1.0, 1.0, 0.0, 0.5])),
                 weight_return_days=draw(st.sampled_from([0.0, 30.0])),
                 weight_returns=draw(st.booleans()),
+                pull_forward_days=draw(st.sampled_from([0.0, 0.0, 20.0])),
             ),
         ),
         intensity_cut=draw(st.sampled_from(_CUTS)),

@@ -65,7 +65,7 @@ def regime_timeline(
     """Show when the decision for an item changes.
 
     Lists the date intervals over which the decision stays the same, each with the measure
-    that starts it.
+    that starts it and, in text, the day that measure was announced.
     """
     law = load_regime(regime_ref)
     country = lookup_country(destination)
@@ -73,7 +73,7 @@ def regime_timeline(
     if fmt == "json":
         click.echo(dump_json(report.timeline_mapping(intervals)))
     else:
-        click.echo(report.timeline_text(item, country, intervals))
+        click.echo(report.timeline_text(item, country, intervals, law))
 
 
 @regime.command("show")

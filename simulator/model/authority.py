@@ -8,7 +8,8 @@ fires when it is decided; whoever waits on the application waits on that event.
 
 Licences and applications belong to a *channel*: one supplier's deliveries of one material
 to one buyer. The authority treats a channel as an opaque key; what the channel means is
-:mod:`simulator.model.orders`' business.
+:mod:`simulator.model.orders`' business. It counts each channel's applications: review terms
+may differ between a channel's first application and its repeats.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ class Application:
         names: tuple[str, str, str, str],
         kind: LicenceKind,
         quantity_t: float,
+        repeat: bool = False,
     ) -> None:
         self.channel = channel
+        self.repeat = repeat
+        """Whether its channel filed an application before this one (it takes the repeat terms)."""
         self.names = names
         self.kind = kind
         self.quantity_t = quantity_t
@@ -115,6 +119,8 @@ class Authority:
         """The licences held on each channel, oldest first."""
         self.pending: dict[Hashable, list[Application]] = {}
         """The undecided applications of each channel, in filing order."""
+        self.filings: dict[Hashable, int] = {}
+        """How many applications each channel has filed in the run."""
 
     # ------------------------------------------------------------ licences
     def grant(self, channel: Hashable, quantity_t: float, valid_until: SimDays) -> None:
@@ -145,8 +151,10 @@ class Authority:
     def apply(
         self, channel: Hashable, names: tuple[str, str, str, str], kind: LicenceKind, quantity_t: float
     ) -> Application:
-        """File an application and start its review."""
-        application = Application(self.env, channel, names, kind, quantity_t)
+        """File an application and start its review; one after its channel's first is a repeat."""
+        filed = self.filings.get(channel, 0)
+        self.filings[channel] = filed + 1
+        application = Application(self.env, channel, names, kind, quantity_t, repeat=filed > 0)
         self.pending.setdefault(channel, []).append(application)
         self.filed.append(application)
         self.env.process(review(self.env, self, application))
@@ -169,10 +177,13 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
     Each application takes exactly one draw from each of its supplier's review streams (time,
     return, correction, denial), used or not, so variants that change one of these terms still
     pair with the base application for application (common random numbers). Without review
-    terms of its own a review takes the licence kind's standard processing period.
+    terms of its own a review takes the licence kind's standard processing period. A repeat
+    application (not its channel's first) takes the repeat terms, drawing the same numbers.
     """
     material, item, supplier, _ = application.names
     terms = authority.terms.review(material, item)
+    if application.repeat:
+        terms = terms.for_repeat()
     standard = fixed(float(application.kind.standard_processing_days or 0))
     streams = authority.streams
     work = (terms.review_days or standard).sample(streams("review-time", supplier))

@@ -35,6 +35,7 @@ class Fab:
         scenario: Scenario,
         chipmaker: Chipmaker,
         shock_spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] | None = None,
+        announced: dict[str, tuple[SimDays, SimDays]] | None = None,
     ) -> None:
         self.env = env
         self.chipmaker = chipmaker
@@ -43,6 +44,14 @@ class Fab:
             u.material: _stock(scenario, chipmaker, u, spans.get((chipmaker.id, u.material), ()))
             for u in chipmaker.materials
         }
+        windows = announced or {}
+        self.ahead = {
+            u.material: (*windows[u.material], u.pull_forward_days * self.stocks[u.material].full_rate)
+            for u in chipmaker.materials
+            if u.pull_forward_days > 0 and u.material in windows
+        }
+        """Per material ordering ahead: its announcement window ``announced`` (from, until) and the
+        tonnes its ``pull_forward_days`` add to the target in it."""
         self._stocks = tuple(self.stocks.values())
         self.sourcing = {u.material: Sourcing(u) for u in chipmaker.materials}
         self.out: dict[str, SimDays] = {}
@@ -227,11 +236,15 @@ class Fab:
     def shortfalls(self) -> list[tuple[str, float]]:
         """The order-up-to policy: each material's tonnes below its cover target, net of orders.
 
-        Call after :meth:`advance`.
+        In a material's announcement window the target rises by its pull-forward, but not above
+        the storage cap (nor below the cover target). Call after :meth:`advance`.
         """
         wanted = []
         for stock in self._stocks:
             target = stock.cover_target_days * stock.full_rate  # planned use: a cut lowers no target
+            ahead = self.ahead.get(stock.material) if self.ahead else None
+            if ahead is not None and ahead[0] <= self.last < ahead[1]:  # never above the storage cap
+                target = max(target, min(target + ahead[2], stock.room_t))
             shortfall = target - stock.level_t - stock.on_order_t
             if shortfall > EPSILON_T:
                 wanted.append((stock.material, shortfall))

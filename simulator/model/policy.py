@@ -4,7 +4,10 @@ The regimes are dated data, so the law changes only on the dates a measure start
 On each such date within the run, orders waiting for a licence are cleared again. A buyer's
 *shock* for a material is the first day in the run that one of its sources needs an
 individual licence for it: the metrics count time to survive and to recover from there, and
-qualifying a substitute starts then unless the scenario dates it.
+qualifying a substitute starts then unless the scenario dates it. A buyer's *announcement
+window* runs from the announcement of the measure that first restricts its sources of a
+material (licence-bound or prohibited) to that measure's effective date: buyers may order
+ahead in it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook
 from simulator.model.supply import exporter_profile
 from simulator.rules.compiled import DecisionTable
-from simulator.rules.engine import boundaries
-from simulator.rules.values import Laws
-from simulator.scenario.values import Scenario, SimDays, Supplier
+from simulator.rules.engine import announced_on, boundaries
+from simulator.rules.values import Clearance, Laws
+from simulator.scenario.values import MaterialUse, Scenario, SimDays, Supplier
+
+Window = tuple[SimDays, SimDays]
+"""An announcement window: from the day a measure is announced (the start at the earliest) to its effect."""
 
 
 def law_changes(laws: Laws) -> tuple[dt.date, ...]:
@@ -89,7 +95,7 @@ def shock_spans(
             item = scenario.material(use.material).item
             suppliers = [scenario.supplier(s.supplier) for s in use.sources]
             bound = [
-                any(_bound(tables, s, item, chipmaker.country, day) for s in suppliers) for day in points
+                any(_restricted(tables, s, item, chipmaker.country, day) for s in suppliers) for day in points
             ]
             spans[(chipmaker.id, use.material)] = _runs([scenario.day(d) for d in points], bound)
     return spans
@@ -116,25 +122,74 @@ def _runs(times: list[SimDays], flags: list[bool]) -> tuple[tuple[SimDays, SimDa
     return tuple(spans)
 
 
-def _bound(
+def announcement_windows(
+    scenario: Scenario, tables: dict[str, DecisionTable], changes: tuple[dt.date, ...]
+) -> dict[tuple[str, str], Window]:
+    """For each chipmaker and material with one: the announcement window of its first restriction.
+
+    A source is restricted when it needs an individual licence or is prohibited. The window is
+    that of the measure that first restricts one of the material's sources within the run
+    (after its first day), if the measure was announced before it took effect; it opens on the
+    announcement (on the first day at the earliest) and closes on the effective date.
+    """
+    points = [d for d in changes if scenario.start < d <= scenario.end]
+    windows = {}
+    for chipmaker in scenario.chipmakers:
+        for use in chipmaker.materials:
+            window = _window(scenario, tables, use, chipmaker.country, points)
+            if window is not None:
+                windows[(chipmaker.id, use.material)] = window
+    return windows
+
+
+def _window(
+    scenario: Scenario,
+    tables: dict[str, DecisionTable],
+    use: MaterialUse,
+    country: str,
+    points: list[dt.date],
+) -> Window | None:
+    item = scenario.material(use.material).item
+    firsts = []
+    for source in use.sources:
+        supplier = scenario.supplier(source.supplier)
+        days = (d for d in (scenario.start, *points) if _restricted(tables, supplier, item, country, d))
+        first = next(days, None)
+        firsts += [] if first is None else [(first, tables[supplier.country])]
+    day = min((d for d, _ in firsts), default=scenario.start)
+    if day == scenario.start:  # restricted from the first day (or never): nothing to order ahead of
+        return None
+    known = [a for d, t in firsts if d == day and (a := _announced(t, day)) is not None and a < day]
+    return (max(0.0, scenario.day(min(known))), scenario.day(day)) if known else None
+
+
+def _announced(table: DecisionTable, day: dt.date) -> dt.date | None:
+    """When the measure changing the table's law on ``day`` was announced (None if not known)."""
+    measure = dict(boundaries(table.regime)).get(day)
+    return announced_on(table.regime, measure, day)
+
+
+def _clearance(
     tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
-) -> bool:
-    """Whether the supplier's exports of ``item`` to ``country`` need an application, or are prohibited."""
+) -> Clearance | None:
     table = tables.get(supplier.country)
     if table is None or not table.regime.has_item(item):
-        return False
+        return None
+    route = table.route(item, country)
     profile = table.profile_code(exporter_profile(supplier))
-    clearance, _, _ = table.clearance_span(table.route(item, country), day.toordinal(), profile)
-    return clearance.needs_application or clearance.prohibited
+    clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
+    return clearance
 
 
 def _needs_application(
     tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
 ) -> bool:
-    table = tables.get(supplier.country)
-    if table is None or not table.regime.has_item(item):
-        return False
-    route = table.route(item, country)
-    profile = table.profile_code(exporter_profile(supplier))
-    clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
-    return clearance.needs_application
+    clearance = _clearance(tables, supplier, item, country, day)
+    return clearance is not None and clearance.needs_application
+
+
+def _restricted(
+    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
+) -> bool:
+    clearance = _clearance(tables, supplier, item, country, day)
+    return clearance is not None and (clearance.needs_application or clearance.prohibited)

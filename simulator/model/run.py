@@ -10,7 +10,7 @@ nothing outside its own objects.
 from __future__ import annotations
 
 from simulator.model.orders import replenishment
-from simulator.model.policy import law_changes, rule_changes, shock_days, shock_spans
+from simulator.model.policy import announcement_windows, law_changes, rule_changes, shock_days, shock_spans
 from simulator.model.records import RunRecords, Stockout
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
@@ -44,8 +44,10 @@ def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
     laws = laws_of(regime)
     tables = {r.country: compile_regime(r) for r in laws.regimes}
     changes = law_changes(laws)
+    shocks = shock_days(scenario, tables, changes)
     spans = shock_spans(scenario, tables, changes)
-    return Setup(scenario, laws, tables, changes, shock_days(scenario, tables, changes), spans)
+    windows = announcement_windows(scenario, tables, changes)
+    return Setup(scenario, laws, tables, changes, shocks, shock_spans=spans, announcements=windows)
 
 
 def replicate(setup: Setup, replication: int = 0, seed: int | None = None) -> RunRecords:

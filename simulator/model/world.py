@@ -1,7 +1,7 @@
 """One replication's world: its clock, fabs, suppliers, authorities and order book, wired once.
 
 :class:`Setup` is what every replication of a scenario under a law shares (the compiled
-tables, the dates the law changes, the shocks), worked out once by
+tables, the dates the law changes, the shocks and announcement windows), worked out once by
 :func:`simulator.model.run.prepare`. :class:`World` builds the components of one replication
 from it; each component is its own module's, and the world only holds them together.
 """
@@ -17,6 +17,7 @@ from simulator.model.authority import Application, Authority
 from simulator.model.clock import ModelEnvironment
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook
+from simulator.model.policy import Window
 from simulator.model.streams import Streams
 from simulator.model.supply import SupplierState
 from simulator.rules.compiled import DecisionTable
@@ -38,6 +39,12 @@ class Setup:
     """Per chipmaker and material, the first day its sources need an individual licence."""
     shock_spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] = attrs.field(factory=dict)
     """Per chipmaker and material, the spans during which a source is licence-bound or prohibited."""
+    announcements: dict[tuple[str, str], Window] = attrs.field(factory=dict)
+    """Per chipmaker and material, the announcement window of its first restriction, if any."""
+
+    def announcement_windows_of(self, chipmaker: str) -> dict[str, Window]:
+        """The announcement window of each of ``chipmaker``'s materials that has one."""
+        return {m: w for (c, m), w in self.announcements.items() if c == chipmaker}
 
 
 class World:
@@ -56,7 +63,10 @@ class World:
             country: Authority(env, scenario.authority_for(country), items, streams, self.applications)
             for country in dict.fromkeys(s.country for s in scenario.suppliers)
         }
-        self.fabs = {c.id: Fab(env, scenario, c, setup.shock_spans) for c in scenario.chipmakers}
+        self.fabs = {
+            c.id: Fab(env, scenario, c, setup.shock_spans, setup.announcement_windows_of(c.id))
+            for c in scenario.chipmakers
+        }
         self.suppliers = {
             s.id: SupplierState(scenario, streams, s, setup.tables.get(s.country)) for s in scenario.suppliers
         }

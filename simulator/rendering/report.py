@@ -6,12 +6,13 @@ files, so the CLI stays a thin shell around them and tests can read what a user 
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.rules.check import Finding
-from simulator.rules.engine import boundaries
+from simulator.rules.engine import announced_on, boundaries
 from simulator.rules.values import Decision, Interval, Reason, Regime
 
 _WIDTH = 96
@@ -70,15 +71,23 @@ def timeline_mapping(intervals: Iterable[Interval]) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_text(item: str, destination: str, intervals: Iterable[Interval]) -> str:
-    """Return a timeline as an aligned table."""
-    lines = [f"{item} to {destination}", f"  {'from':<11} {'until':<11} {'licence':<21} measure"]
+def timeline_text(item: str, destination: str, intervals: Iterable[Interval], regime: Regime) -> str:
+    """Return a timeline under ``regime`` as an aligned table, with when each measure was announced."""
+    header = f"  {'from':<11} {'until':<11} {'licence':<21} {'announced':<11} measure"
+    lines = [f"{item} to {destination}", header]
     for i in intervals:
         until = i.until.isoformat() if i.until else "(open)"
+        announced_day = announced_on(regime, i.measure, i.start)
+        announced = announced_day.isoformat() if announced_day else ""
         lines.append(
-            f"  {i.start.isoformat():<11} {until:<11} {i.licence:<21} {i.measure or '(regime start)'}"
+            f"  {i.start.isoformat():<11} {until:<11} {i.licence:<21} {announced:<11} "
+            f"{i.measure or '(regime start)'}"
         )
     return "\n".join(lines)
+
+
+def _announced(day: dt.date | None) -> str:
+    return f" (announced {day.isoformat()})" if day else ""
 
 
 def regime_text(regime: Regime) -> str:
@@ -102,7 +111,8 @@ def regime_text(regime: Regime) -> str:
         lines.append(f"  {kind.id:<22} valid {kind.validity_days} d{review}; requires {needs}")
     lines.append("measures:")
     for day, measure in boundaries(regime)[1:]:
-        lines += _wrapped(f"{day}  {measure}: {_measure_title(regime, measure)}", "  ", "               ")
+        title = _measure_title(regime, measure) + _announced(announced_on(regime, measure, day))
+        lines += _wrapped(f"{day}  {measure}: {title}", "  ", "               ")
     return "\n".join(lines)
 
 

@@ -266,27 +266,41 @@ def _explain(
 ) -> list[Reason]:
     destination = application.destination
     group_text = f"{destination} is in {found.group.title} on {application.on}."
+    group_text += announcement_note(regime, found.group_reason.rule)
     reasons = [
         _classification(regime, item),
         Reason(found.group_reason.rule, group_text, found.group_reason.citation),
     ]
     if found.prohibition is not None:
-        rule = found.prohibition
-        return [*reasons, Reason(rule.id, rule.text, rule.citation)]
+        return [*reasons, _rule_reason(regime, found.prohibition)]
     catch_all = _catch_all_reason(regime, item, found.group, application.exporter)
     reasons += [catch_all] if catch_all else []
     if result == NONE:
         return reasons
-    reasons += [Reason(r.id, r.text, r.citation) for r in found.applied]
-    reasons += [_passed_over(r, destination) for r in found.passed_over]
+    reasons += [_rule_reason(regime, r) for r in found.applied]
+    reasons += [_passed_over(regime, r, destination) for r in found.passed_over]
     reasons += _qualification_reasons(regime, found.available, application.exporter)
     return [*reasons, _conclusion(regime.licence(result))]
 
 
-def _passed_over(rule: Rule, destination: str) -> Reason:
+def _rule_reason(regime: Regime, rule: Rule) -> Reason:
+    return Reason(rule.id, rule.text + announcement_note(regime, rule.id), rule.citation)
+
+
+def _passed_over(regime: Regime, rule: Rule, destination: str) -> Reason:
     reach = ", ".join(rule.destinations)
     text = f"Does not apply: its destinations ({reach}) do not include {destination}. {rule.text}"
-    return Reason(rule.id, text, rule.citation)
+    return Reason(rule.id, text + announcement_note(regime, rule.id), rule.citation)
+
+
+def announcement_note(regime: Regime, rule_id: str) -> str:
+    """A sentence saying when the measure holding rule ``rule_id`` was announced ("" if not known)."""
+    measure = regime.measure_of_rule(rule_id)
+    if measure is None or measure.announced is None:
+        return ""
+    return (
+        f" Measure {measure.id} was announced on {measure.announced} and took effect on {measure.effective}."
+    )
 
 
 def _classification(regime: Regime, item: Item) -> Reason:
@@ -365,3 +379,9 @@ def timeline(
             intervals[-1] = attrs.evolve(intervals[-1], until=day - _DAY)
         intervals.append(Interval(day, None, result, measure))
     return tuple(intervals)
+
+
+def announced_on(regime: Regime, measure_id: str | None, day: dt.date) -> dt.date | None:
+    """When measure ``measure_id``, changing the law on ``day``, was announced: a start only, not an end."""
+    measure = regime.measure(measure_id) if measure_id else None
+    return measure.announced if measure is not None and measure.effective == day else None

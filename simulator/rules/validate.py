@@ -121,6 +121,8 @@ def _measure_dates(regime: Regime, measure: Measure, path: str) -> Iterator[Prob
         yield Problem(f"{path}.effective", f"expected a date on or after {regime.valid_from}")
     if measure.until is not None and measure.until < measure.effective:
         yield Problem(f"{path}.until", f"expected a date on or after effective ({measure.effective})")
+    if measure.announced is not None and measure.announced > measure.effective:
+        yield Problem(f"{path}.announced", f"expected a date on or before effective ({measure.effective})")
 
 
 def _rule_list_problems(regime: Regime, rules: tuple[Rule, ...], path: str) -> Iterator[Problem]:

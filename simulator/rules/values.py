@@ -14,7 +14,7 @@ from typing import Literal, Protocol, TypeVar
 
 import attrs
 from attrs import field, frozen
-from attrs.validators import in_, instance_of, matches_re
+from attrs.validators import in_, instance_of, matches_re, optional
 
 Action = Literal["grant", "withdraw", "prohibit", "assign"]
 ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
@@ -122,7 +122,11 @@ class Rule:
 
 @frozen
 class Measure:
-    """A dated change to the law: its rules apply from ``effective`` until repealed or ``until``."""
+    """A dated change to the law: its rules apply from ``effective`` until repealed or ``until``.
+
+    ``announced`` is the day it was made public, if known (on or before ``effective``). The
+    law is what is in force, so an announcement changes no decision; firms may act on it.
+    """
 
     id: str = field(validator=matches_re(_ID))
     title: str
@@ -133,6 +137,7 @@ class Measure:
     until: dt.date | None = None
     source: str = ""
     confidence: str = ""
+    announced: dt.date | None = field(default=None, validator=optional(instance_of(dt.date)))
 
 
 @frozen
@@ -186,6 +191,10 @@ class Regime:
     def measure(self, measure_id: str) -> Measure:
         """Return the measure ``measure_id``; raise ``KeyError`` if absent."""
         return _find(self.measures, measure_id)
+
+    def measure_of_rule(self, rule_id: str) -> Measure | None:
+        """Return the measure holding rule ``rule_id`` (None for a base rule or an unknown id)."""
+        return next((m for m in self.measures if any(r.id == rule_id for r in m.rules)), None)
 
     @property
     def outcomes(self) -> tuple[str, ...]:

@@ -156,7 +156,7 @@ def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
 
 def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[Problem]:
     makers = _makers(scenario)
-    yield from _non_negative(use, path, "cover_target_days")
+    yield from _non_negative(use, path, "cover_target_days", "pull_forward_days")
     if use.material not in {m.id for m in scenario.materials}:
         yield Problem(
             f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})
@@ -240,11 +240,14 @@ def _authority_problems_of(authority: Authority, path: str) -> Iterator[Problem]
         yield from authority.review_days.problems(f"{path}.review_days")
     for n, terms in enumerate(authority.items):
         where = f"{path}.items[{n}]"
-        if terms.review_days is not None:
-            yield from terms.review_days.problems(f"{where}.review_days")
+        for name in ("review_days", "repeat_review_days"):
+            days = getattr(terms, name)
+            if days is not None:
+                yield from days.problems(f"{where}.{name}")
         yield from terms.correction_days.problems(f"{where}.correction_days")
-        for name in ("returned_probability", "denial_probability"):
-            if not 0 <= getattr(terms, name) <= 1:
+        for name in ("returned_probability", "denial_probability", "repeat_returned_probability"):
+            probability = getattr(terms, name)
+            if probability is not None and not 0 <= probability <= 1:
                 yield Problem(f"{where}.{name}", "expected a probability between 0 and 1")
 
 

@@ -131,6 +131,9 @@ class MaterialUse:
     ``licence_weight`` (1: no shift, 0: none at all) and the other qualified sources take up
     the rest; once it is free again the weight returns to 1 evenly over ``weight_return_days``
     (0: at once), unless ``weight_returns`` is false (a lasting memory of the disruption).
+    ``pull_forward_days`` of planned use are added to the target while a measure that will make
+    one of its sources licence-bound or prohibited has been announced and is not yet in force
+    (ordering ahead), up to the storage cap.
     """
 
     material: str
@@ -141,6 +144,7 @@ class MaterialUse:
     licence_weight: float = 1.0
     weight_return_days: float = 0.0
     weight_returns: bool = True
+    pull_forward_days: float = 0.0
 
 
 @frozen
@@ -208,7 +212,9 @@ class ItemReview:
 
     Without ``review_days`` a review takes the authority's ``review_days``, and without those
     exactly the standard processing period of the licence kind applied for (90 days for
-    Japan's individual licence; 5 or 15 days for Korea's).
+    Japan's individual licence; 5 or 15 days for Korea's). A channel's applications after its
+    first take ``repeat_review_days`` and ``repeat_returned_probability`` where given, else
+    the same terms as the first.
     """
 
     item: str
@@ -216,6 +222,17 @@ class ItemReview:
     returned_probability: float = 0.0
     correction_days: Distribution = ZERO_DAYS
     denial_probability: float = 0.0
+    repeat_review_days: Distribution | None = None
+    repeat_returned_probability: float | None = None
+
+    def for_repeat(self) -> ItemReview:
+        """The terms of a repeat application: the repeat terms where given, else the first's."""
+        returned = self.repeat_returned_probability
+        return attrs.evolve(
+            self,
+            review_days=self.review_days if self.repeat_review_days is None else self.repeat_review_days,
+            returned_probability=self.returned_probability if returned is None else returned,
+        )
 
 
 @frozen
