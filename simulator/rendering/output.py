@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.metrics import daily_inventory, month_labels
+from simulator.model.customs import month_labels
+from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome
