@@ -1,10 +1,13 @@
-"""Customs in files: the new scenario fields as loaded and checked, each problem at its field path.
+"""Customs in files: the new scenario fields as loaded and checked, and the series ``run`` writes.
 
-Bad inputs are one-fab (tests/scenarios/one-fab.toml) with one edit each.
+Bad inputs are one-fab (tests/scenarios/one-fab.toml) with one edit each; the figures written
+are one-fab's hand-checked series (see tests/test_customs.py).
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from helpers import failed, problem_fields, run
 
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.values import TradeFlow
+from simulator.studies.experiments import Accumulator
 
 ONE_FAB_PATH = Path(__file__).parent / "scenarios" / "one-fab.toml"
 ONE_FAB = ONE_FAB_PATH.read_text(encoding="utf-8")
@@ -26,6 +30,7 @@ tonnes_per_month = 5.0
 monthly = { "2019-08" = 12.0 }
 source = "KITA, resist imports from the US, Jan-May 2019"
 """
+MONTHS = ("2019-06", "2019-07", "2019-08", "2019-09", "2019-10", "2019-11", "2019-12")
 
 
 def _with_customs(*edits: tuple[str, str], flow: str = _FLOW) -> str:
@@ -114,3 +119,57 @@ def test_validate_names_the_file_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(_with_customs(('"2019-08" = 12.0', '"2019-13" = 12.0')), encoding="utf-8")
     failed(run("validate", path), f"{path}: trade_flows[0].monthly.2019-13: expected a month label YYYY-MM")
+
+
+# ---------------------------------------------------------------- what run writes
+
+
+def test_run_json_and_csv_have_the_customs_series(tmp_path: Path) -> None:
+    """``run`` gives one-fab's hand-checked customs series: means in the JSON, each replication in the CSV."""
+    scenario, out = tmp_path / "customs.toml", tmp_path / "out"
+    scenario.write_text(_with_customs(), encoding="utf-8")
+    result = run("run", scenario, "--replications", "2", "--format", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    by_origin = json.loads(result.stdout)["customs"]["3707.90"]["KR"]
+    expected = {"JP": [35.0, 0, 0, 0, 50.0, 0, 0], "US": [5.0, 5, 12, 5, 5, 5, 5]}
+    for origin, tonnes in expected.items():
+        assert [by_origin[origin][m]["mean"] for m in MONTHS] == pytest.approx(tonnes)
+        assert set(by_origin[origin]["2019-07"]) == {"mean", "ci95", "p10", "p50", "p90"}
+    with (out / "customs_flows.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 * 2 * len(MONTHS)  # replications x origins x months, zero months included
+    first = [(r["origin"], r["month"], float(r["tonnes"])) for r in rows if r["replication"] == "0"]
+    assert first == [
+        (o, m, pytest.approx(t)) for o, ts in expected.items() for m, t in zip(MONTHS, ts, strict=True)
+    ]
+    assert {(r["trade_code"], r["destination"]) for r in rows} == {("3707.90", "KR")}
+
+
+def test_run_text_is_unchanged_by_customs(tmp_path: Path) -> None:
+    """The table output says nothing of customs: it is the same with and without trade flows."""
+    scenario = tmp_path / "customs.toml"
+    scenario.write_text(_with_customs(), encoding="utf-8")
+    with_flows, plain = run("run", scenario), run("run", ONE_FAB_PATH)
+    assert with_flows.exit_code == plain.exit_code == 0, with_flows.output
+    assert with_flows.stdout == plain.stdout
+
+
+def test_absent_customs_series_counts_as_zero() -> None:
+    """A customs series missing from a replication counts as 0 tonnes there, as a flow does."""
+    accumulator = Accumulator()
+    series = ("customs", "3707.90", "KR", "JP", "2019-07")
+    accumulator.add([])
+    accumulator.add([(series, 9.0)])
+    accumulator.add([])
+    assert (accumulator.values[series].count, accumulator.values[series].mean) == (3, pytest.approx(3.0))
+
+
+def test_flows_csv_leaves_out_the_warm_up(tmp_path: Path) -> None:
+    """With a 130-day warm-up flows.csv has October's last 23 t (from 9 Oct) and nothing earlier."""
+    scenario, out = tmp_path / "late.toml", tmp_path / "out"
+    scenario.write_text(ONE_FAB.replace("seed = 1", "seed = 1\nwarm_up_days = 130", 1), encoding="utf-8")
+    result = run("run", scenario, "--out", out)
+    assert result.exit_code == 0, result.output
+    with (out / "flows.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [(r["month"], float(r["quantity_t"])) for r in csv.DictReader(handle)]
+    assert rows == [("2019-10", pytest.approx(23.0))]

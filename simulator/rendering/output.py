@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.customs import month_labels
+from simulator.model.customs import customs_flows, month_labels
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
@@ -32,6 +32,7 @@ _TABLES = {
         "quantity_t", "filed_day", "decided_day", "outcome", "returned",
     ),
     "flows.csv": ("replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"),
+    "customs_flows.csv": ("replication", "trade_code", "destination", "origin", "month", "tonnes"),
     "revenue.csv": ("replication", "month", "supplier", "revenue_usd"),
     "shipments.csv": (
         "replication", "day", "supplier", "origin", "destination",
@@ -45,6 +46,7 @@ class RunWriter:
 
     def __init__(self, folder: Path, scenario: Scenario) -> None:
         self.folder = folder
+        self.scenario = scenario
         days = int(scenario.horizon_days)
         self._months = month_labels(scenario.start, days)
         self._dates = [scenario.date(d).isoformat() for d in range(days)]
@@ -81,6 +83,7 @@ class RunWriter:
             for a in records.applications
         )
         self._write_flows(records)
+        self._write_customs(records)
         self._writers["shipments.csv"].writerows(
             (
                 r,
@@ -103,14 +106,25 @@ class RunWriter:
         for s in records.shipments:
             month = self._months[int(s.time)]
             revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
-            if s.origin == s.destination:
-                continue  # customs statistics see only what crosses a border
+            if s.origin == s.destination or s.time < self.scenario.warm_up_days:
+                continue  # customs statistics see only what crosses a border; the warm-up is left out
             total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
             total[0] += s.quantity_t
             total[1] += s.value_usd
         r = records.replication
         self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
+
+    def _write_customs(self, records: RunRecords) -> None:
+        """Write the customs series of one replication, zero months included."""
+        rows = (
+            (records.replication, code, destination, origin, month, tonnes)
+            for code, destinations in customs_flows(records, self.scenario).items()
+            for destination, origins in destinations.items()
+            for origin, months in origins.items()
+            for month, tonnes in months.items()
+        )
+        self._writers["customs_flows.csv"].writerows(rows)
 
     def _write_inventory(self, records: RunRecords) -> None:
         for chipmaker, material in records.inventory:
