@@ -35,7 +35,7 @@ def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
     label = month_labels(scenario.start, int(records.horizon_days))
     totals: dict[tuple[str, ...], float] = defaultdict(float)
     seen: set[tuple[str, ...]] = set()
-    for shipment, counted in imports(records, scenario):
+    for shipment, counted in _imports(records, scenario):
         series = (shipment.material, shipment.origin)
         seen.add(series)
         if counted:
@@ -55,7 +55,7 @@ def customs_flows(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
     materials = {m.id: m for m in scenario.materials}
     totals: dict[tuple[str, ...], float] = defaultdict(float)
     seen: set[tuple[str, ...]] = set()
-    for shipment, counted in imports(records, scenario):
+    for shipment, counted in _imports(records, scenario):
         material = materials[shipment.material]
         series = (material.trade_code, shipment.destination, shipment.origin)
         seen.add(series)
@@ -70,7 +70,7 @@ def customs_flows(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
     return _every_month(totals, seen, reported_months(scenario))
 
 
-def imports(records: RunRecords, scenario: Scenario) -> Iterator[tuple[Shipment, bool]]:
+def _imports(records: RunRecords, scenario: Scenario) -> Iterator[tuple[Shipment, bool]]:
     """The shipments that cross a border, each with whether it counts (it left after warm-up)."""
     begin = scenario.warm_up_days
     for shipment in records.shipments:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.customs import customs_flows, month_labels
+from simulator.model.customs import month_labels
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
@@ -46,7 +46,7 @@ class RunWriter:
 
     def __init__(self, folder: Path, scenario: Scenario) -> None:
         self.folder = folder
-        self.scenario = scenario
+        self._warm_up = scenario.warm_up_days
         days = int(scenario.horizon_days)
         self._months = month_labels(scenario.start, days)
         self._dates = [scenario.date(d).isoformat() for d in range(days)]
@@ -83,7 +83,7 @@ class RunWriter:
             for a in records.applications
         )
         self._write_flows(records)
-        self._write_customs(records)
+        self._write_customs(outcome)
         self._writers["shipments.csv"].writerows(
             (
                 r,
@@ -106,7 +106,7 @@ class RunWriter:
         for s in records.shipments:
             month = self._months[int(s.time)]
             revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
-            if s.origin == s.destination or s.time < self.scenario.warm_up_days:
+            if s.origin == s.destination or s.time < self._warm_up:
                 continue  # customs statistics see only what crosses a border; the warm-up is left out
             total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
             total[0] += s.quantity_t
@@ -115,16 +115,12 @@ class RunWriter:
         self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
 
-    def _write_customs(self, records: RunRecords) -> None:
-        """Write the customs series of one replication, zero months included."""
-        rows = (
-            (records.replication, code, destination, origin, month, tonnes)
-            for code, destinations in customs_flows(records, self.scenario).items()
-            for destination, origins in destinations.items()
-            for origin, months in origins.items()
-            for month, tonnes in months.items()
+    def _write_customs(self, outcome: Outcome) -> None:
+        """Write one replication's customs series, zero months included, from its metrics."""
+        r = outcome.records[0].replication
+        self._writers["customs_flows.csv"].writerows(
+            (r, *path[1:], tonnes) for path, tonnes in outcome.metrics[0] if path[0] == "customs"
         )
-        self._writers["customs_flows.csv"].writerows(rows)
 
     def _write_inventory(self, records: RunRecords) -> None:
         for chipmaker, material in records.inventory:

@@ -28,7 +28,7 @@ from simulator.studies.stats import Running, t975
 
 Path = tuple[str, ...]
 _ZERO_WHEN_ABSENT = ("flows", "customs")
-"""Metrics a replication leaves out where they are zero (a series first seen in a later replication)."""
+"""Metric trees whose series a replication may lack (an origin it never saw): absent counts as 0 t."""
 _HEADLINE = ("stockout_days", "production_loss_fraction")
 
 
