@@ -35,6 +35,7 @@ HEADERS = {
     ],
     "flows.csv": ["replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"],
     "revenue.csv": ["replication", "month", "supplier", "revenue_usd"],
+    "customs_flows.csv": ["replication", "trade_code", "destination", "origin", "month", "tonnes"],
 }  # fmt: skip
 
 
@@ -116,7 +117,7 @@ def test_replications_option_appears_in_output() -> None:
 
 
 def test_out_writes_every_file(tmp_path: Path) -> None:
-    """``--out DIR`` writes the summary and six CSVs, one inventory row per day, with no staging left."""
+    """``--out DIR`` writes the summary and seven CSVs, one inventory row per day, with no staging left."""
     out = tmp_path / "out"
     result = run("run", ONE_FAB, "--replications", "2", "--format", "json", "--out", out)
     assert result.exit_code == 0, result.output

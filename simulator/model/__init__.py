@@ -8,7 +8,8 @@ and their lines (:mod:`~simulator.model.supply`), the licensing authority
 policy timeline (:mod:`~simulator.model.policy`), the wiring of one replication
 (:mod:`~simulator.model.world`) and running it (:mod:`~simulator.model.run`). What a run
 emits is in :mod:`~simulator.model.records`, and the metrics computed from it in
-:mod:`~simulator.model.metrics`.
+:mod:`~simulator.model.metrics`, monthly imports as customs count them in
+:mod:`~simulator.model.customs`.
 """
 
 from simulator.model.clock import DelayError

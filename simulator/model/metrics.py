@@ -21,12 +21,16 @@ Definitions (also in docs/model.md):
   failed (prohibited, denied) or was cancelled after the buyer's patience ran out.
 * **company output lost**: the value of planned output lost at all of a company's plants, in
   USD and as a fraction of the value of their planned output.
+* **flows** and **customs**: monthly imports (:mod:`simulator.model.customs`).
+
+With ``warm_up_days`` the metrics leave out the start of the run: stock-out days and lost
+production count from the end of warm-up (planned output too), time to survive waits for a
+stock-out that starts at or after it, a receipts window is judged short only on a day at or
+after it, and flows count only shipments from then. Licensing metrics keep the whole run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import itertools
 import math
 from collections import defaultdict
@@ -35,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
+from simulator.model.customs import customs_flows, monthly_flows
 from simulator.model.records import Receipt, RunRecords, Stockout
-from simulator.scenario.values import Scenario
+from simulator.scenario.values import Chipmaker, Scenario, SimDays
 
 WINDOW_DAYS = 30
 MetricPath = tuple[str, ...]
@@ -57,24 +62,26 @@ def daily_inventory(records: RunRecords, chipmaker: str, material: str) -> np.nd
 def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
     """Per chipmaker and material: stock-out days, lost production (fraction, USD), TTS and TTR."""
     result: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
-    value = {c.id: c.value_usd_per_unit for c in scenario.chipmakers}
+    chipmakers = {c.id: c for c in scenario.chipmakers}
+    begin = scenario.warm_up_days
     spans = _by_key(records.stockouts)
     receipts = _by_key(records.receipts)
     resourced: dict[tuple[str, str], float] = defaultdict(float)
     for failed in records.failed_orders:
-        resourced[(failed.chipmaker, failed.material)] += failed.quantity_t
-    for key, lost in records.lost_units.items():
+        if failed.time >= begin:
+            resourced[(failed.chipmaker, failed.material)] += failed.quantity_t
+    for key in records.lost_units:
         chipmaker, material = key
         shock = records.shock_day.get(key)
-        planned = records.planned_units[chipmaker]
-        tts = _time_to_survive(records, spans.get(key, []), shock)
-        ttr = _time_to_recover(records, receipts.get(key, []), key, shock)
+        lost, planned = _production_after(records, spans, key, chipmakers[chipmaker], begin)
+        tts = _time_to_survive(records, spans.get(key, []), shock, begin)
+        ttr = _time_to_recover(records, receipts.get(key, []), key, shock, begin)
         result[chipmaker][material] = {
-            "stockout_days": _stockout_days(records, spans.get(key, [])),
-            "conservation_days": _conservation_days(records, key),
+            "stockout_days": _stockout_days(records, spans.get(key, []), begin),
+            "conservation_days": _conservation_days(records, key, begin),
             "resourced_t": resourced.get(key, 0.0),
             "production_loss_fraction": lost / planned if planned else 0.0,
-            "production_loss_usd": lost * value[chipmaker],
+            "production_loss_usd": lost * chipmakers[chipmaker].value_usd_per_unit,
             "tts_days": tts,
             "ttr_days": ttr,
             "tts_lt_ttr": float(tts < ttr) if shock is not None else math.nan,
@@ -90,21 +97,31 @@ def _by_key(entries: Iterable[Stockout | Receipt]) -> dict[tuple[str, str], list
     return grouped
 
 
-def _conservation_days(records: RunRecords, key: tuple[str, str]) -> float:
-    """Days the material was used at a reduced, non-zero rate: the recorded slopes tell."""
+def _conservation_days(records: RunRecords, key: tuple[str, str], begin: SimDays = 0.0) -> float:
+    """Days from ``begin`` the material was used at a reduced, non-zero rate: the recorded slopes tell."""
     full = records.planned_use_t_per_day[key] * (1 - 1e-9)
     points = records.inventory[key]
-    return sum(q.time - p.time for p, q in itertools.pairwise(points) if 0 < p.rate_t_per_day < full)
+    return sum(
+        max(0.0, q.time - max(p.time, begin))
+        for p, q in itertools.pairwise(points)
+        if 0 < p.rate_t_per_day < full
+    )
 
 
-def company_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, float]]:
-    """Per company: the value of output lost at all its plants, in USD and as a fraction."""
+def company_metrics(
+    records: RunRecords, scenario: Scenario, plants: dict[str, dict[str, dict[str, float]]] | None = None
+) -> dict[str, dict[str, float]]:
+    """Per company: the value of output lost at all its plants (after warm-up), in USD and as a fraction.
+
+    ``plants`` are the plants' :func:`chipmaker_metrics`, if already worked out.
+    """
+    plants = chipmaker_metrics(records, scenario) if plants is None else plants
     lost: dict[str, float] = defaultdict(float)
     planned: dict[str, float] = defaultdict(float)
+    span = records.horizon_days - scenario.warm_up_days
     for chipmaker in scenario.chipmakers:
-        units = sum(v for (c, _), v in records.lost_units.items() if c == chipmaker.id)
-        lost[chipmaker.company_id] += units * chipmaker.value_usd_per_unit
-        planned[chipmaker.company_id] += records.planned_units[chipmaker.id] * chipmaker.value_usd_per_unit
+        lost[chipmaker.company_id] += sum(m["production_loss_usd"] for m in plants[chipmaker.id].values())
+        planned[chipmaker.company_id] += chipmaker.output_units_per_day * span * chipmaker.value_usd_per_unit
     return {
         company: {
             "production_loss_usd": lost[company],
@@ -129,19 +146,77 @@ def supplier_metrics(records: RunRecords) -> dict[str, dict[str, float]]:
     }
 
 
-def _stockout_days(records: RunRecords, spans: list[Stockout]) -> float:
-    return sum((records.horizon_days if s.end is None else s.end) - s.start for s in spans)
+def _production_after(
+    records: RunRecords,
+    spans: dict[tuple[str, str], list[Stockout]],
+    key: tuple[str, str],
+    chipmaker: Chipmaker,
+    begin: SimDays,
+) -> tuple[float, float]:
+    """Units lost to a material and units planned, from ``begin`` on (the records' own without warm-up)."""
+    if not begin:
+        return records.lost_units[key], records.planned_units[key[0]]
+    rate, end = chipmaker.output_units_per_day, records.horizon_days
+    out = [s for (owner, _), found in spans.items() if owner == key[0] for s in found]
+    lost = lost_units_between(out, key[1], rate, begin, end)
+    cut = chipmaker.intensity_cut
+    if cut is not None and cut.output_loss_fraction:  # conservation's yield cost, split alike
+        cutting = cutting_spans(records, chipmaker)
+        lost += lost_units_between(cutting, key[1], rate * cut.output_loss_fraction, begin, end)
+    return lost, rate * (end - begin)
 
 
-def _time_to_survive(records: RunRecords, spans: list[Stockout], shock: float | None) -> float:
+def cutting_spans(records: RunRecords, chipmaker: Chipmaker) -> list[Stockout]:
+    """The spans each of the plant's materials was used at a reduced, non-zero rate, as the slopes tell."""
+    spans = []
+    for use in chipmaker.materials:
+        key = (chipmaker.id, use.material)
+        full = records.planned_use_t_per_day[key] * (1 - 1e-9)
+        for p, q in itertools.pairwise(records.inventory[key]):
+            if 0 < p.rate_t_per_day < full and q.time > p.time:
+                spans.append(Stockout(chipmaker.id, use.material, p.time, q.time))
+    return spans
+
+
+def lost_units_between(
+    spans: Iterable[Stockout], material: str, rate: float, begin: SimDays, end: SimDays
+) -> float:
+    """Units of output lost to ``material`` from ``begin`` to ``end``, from one chipmaker's stock-outs.
+
+    Production stops while any material is out, at ``rate`` units a day, and the loss is
+    split equally among the materials out at the time (as the fab counts it). An open span
+    lasts to ``end``.
+
+    >>> spans = [Stockout("fab", "a", 0.0, 10.0), Stockout("fab", "b", 5.0, None)]
+    >>> lost_units_between(spans, "a", 2.0, 0.0, 20.0), lost_units_between(spans, "b", 2.0, 8.0, 20.0)
+    (15.0, 22.0)
+    """
+    closed = [(s.material, s.start, end if s.end is None else s.end) for s in spans]
+    cuts = sorted({begin, end, *(t for _, low, high in closed for t in (low, high) if begin < t < end)})
+    lost = 0.0
+    for low, high in itertools.pairwise(cuts):
+        out = {m for m, start, stop in closed if start <= low and stop >= high}
+        if material in out:
+            lost += (high - low) * rate / len(out)
+    return lost
+
+
+def _stockout_days(records: RunRecords, spans: list[Stockout], begin: SimDays) -> float:
+    ends = ((records.horizon_days if s.end is None else s.end, s.start) for s in spans)
+    return sum(max(0.0, end - max(start, begin)) for end, start in ends)
+
+
+def _time_to_survive(
+    records: RunRecords, spans: list[Stockout], shock: float | None, begin: SimDays
+) -> float:
     if shock is None:
         return math.nan
-    starts = [s.start for s in spans if s.start >= shock]
+    starts = [s.start for s in spans if s.start >= max(shock, begin)]
     return (min(starts) if starts else records.horizon_days) - shock
 
 
 def _time_to_recover(
-    records: RunRecords, receipts: list[Receipt], key: tuple[str, str], shock: float | None
+    records: RunRecords, receipts: list[Receipt], key: tuple[str, str], shock: float | None, begin: SimDays
 ) -> float:
     if shock is None:
         return math.nan
@@ -153,7 +228,7 @@ def _time_to_recover(
     trailing = np.convolve(daily, np.ones(WINDOW_DAYS))[:horizon]
     need = WINDOW_DAYS * records.planned_use_t_per_day[key] * (1 - 1e-9)
     days = np.arange(horizon)
-    short = np.flatnonzero((days >= shock) & (trailing < need))
+    short = np.flatnonzero((days >= max(shock, begin)) & (trailing < need))
     if short.size == 0:
         return 0.0
     recovered = np.flatnonzero((days > short[0]) & (trailing >= need))
@@ -179,38 +254,20 @@ def licensing_metrics(records: RunRecords) -> dict[str, dict[str, float]]:
     return result
 
 
-def monthly_flows(records: RunRecords, scenario: Scenario) -> dict[str, dict[str, dict[str, float]]]:
-    """Tonnes imported per material, origin country and month (``YYYY-MM``), as customs count them.
+def replication_metrics(records: RunRecords, scenario: Scenario, customs: bool = False) -> dict[str, Any]:
+    """The headline metrics of one replication, nested as in ``exportsim run --format json``.
 
-    Deliveries within one country are left out; ``shipments.csv`` has them.
+    With ``customs``, also the imports as customs count them, under ``customs``.
     """
-    month = month_labels(scenario.start, int(records.horizon_days))
-    totals: dict[tuple[str, str, str], float] = defaultdict(float)
-    for shipment in records.shipments:
-        # domestic deliveries cross no border: customs statistics do not see them
-        if shipment.origin != shipment.destination:
-            totals[shipment.material, shipment.origin, month[int(shipment.time)]] += shipment.quantity_t
-    flows: dict[str, dict[str, dict[str, float]]] = {}
-    for (material, origin, label), tonnes in totals.items():
-        flows.setdefault(material, {}).setdefault(origin, {})[label] = tonnes
-    return flows
-
-
-@functools.lru_cache(maxsize=16)
-def month_labels(start: dt.date, days: int) -> tuple[str, ...]:
-    """The ``YYYY-MM`` label of each day from ``start``, for ``days`` days and the day after."""
-    return tuple((start + dt.timedelta(days=day)).strftime("%Y-%m") for day in range(days + 1))
-
-
-def replication_metrics(records: RunRecords, scenario: Scenario) -> dict[str, Any]:
-    """The headline metrics of one replication, nested as in ``exportsim run --format json``."""
-    return {
-        "chipmakers": chipmaker_metrics(records, scenario),
-        "companies": company_metrics(records, scenario),
+    plants = chipmaker_metrics(records, scenario)
+    metrics = {
+        "chipmakers": plants,
+        "companies": company_metrics(records, scenario, plants),
         "suppliers": supplier_metrics(records),
         "licensing": licensing_metrics(records),
         "flows": monthly_flows(records, scenario),
     }
+    return {**metrics, "customs": customs_flows(records, scenario)} if customs else metrics
 
 
 def flatten(tree: dict[str, Any], prefix: MetricPath = ()) -> Iterator[tuple[MetricPath, float]]:

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.model.metrics import daily_inventory, month_labels
+from simulator.model.customs import month_labels
+from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome
@@ -31,6 +32,7 @@ _TABLES = {
         "quantity_t", "filed_day", "decided_day", "outcome", "returned",
     ),
     "flows.csv": ("replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"),
+    "customs_flows.csv": ("replication", "trade_code", "destination", "origin", "month", "tonnes"),
     "revenue.csv": ("replication", "month", "supplier", "revenue_usd"),
     "shipments.csv": (
         "replication", "day", "supplier", "origin", "destination",
@@ -44,6 +46,7 @@ class RunWriter:
 
     def __init__(self, folder: Path, scenario: Scenario) -> None:
         self.folder = folder
+        self._warm_up = scenario.warm_up_days
         days = int(scenario.horizon_days)
         self._months = month_labels(scenario.start, days)
         self._dates = [scenario.date(d).isoformat() for d in range(days)]
@@ -80,6 +83,7 @@ class RunWriter:
             for a in records.applications
         )
         self._write_flows(records)
+        self._write_customs(outcome)
         self._writers["shipments.csv"].writerows(
             (
                 r,
@@ -102,14 +106,21 @@ class RunWriter:
         for s in records.shipments:
             month = self._months[int(s.time)]
             revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
-            if s.origin == s.destination:
-                continue  # customs statistics see only what crosses a border
+            if s.origin == s.destination or s.time < self._warm_up:
+                continue  # customs statistics see only what crosses a border; the warm-up is left out
             total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
             total[0] += s.quantity_t
             total[1] += s.value_usd
         r = records.replication
         self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
+
+    def _write_customs(self, outcome: Outcome) -> None:
+        """Write one replication's customs series, zero months included, from its metrics."""
+        r = outcome.records[0].replication
+        self._writers["customs_flows.csv"].writerows(
+            (r, *path[1:], tonnes) for path, tonnes in outcome.metrics[0] if path[0] == "customs"
+        )
 
     def _write_inventory(self, records: RunRecords) -> None:
         for chipmaker, material in records.inventory:

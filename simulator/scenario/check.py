@@ -7,11 +7,22 @@ and reports every problem with its field path, so that a user fixes a file in on
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.values import Laws
-from simulator.scenario.values import Authority, Chipmaker, IntensityCut, MaterialUse, Qualification, Scenario
+from simulator.scenario.values import (
+    Authority,
+    Chipmaker,
+    IntensityCut,
+    MaterialUse,
+    Qualification,
+    Scenario,
+    TradeFlow,
+)
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
@@ -28,6 +39,7 @@ def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[st
         *_supplier_problems(scenario, bulk_licences),
         *_chipmaker_problems(scenario),
         *_lane_problems(scenario),
+        *_trade_flows_problems(scenario),
         *_authority_problems(scenario, items),
         *_distribution_problems(scenario),
     ]
@@ -61,6 +73,9 @@ def _period_problems(scenario: Scenario) -> Iterator[Problem]:
         yield Problem("scenario.replications", "expected a whole number >= 1")
     if scenario.seed < 0:
         yield Problem("scenario.seed", "expected a whole number >= 0")
+    if not 0 <= scenario.warm_up_days < scenario.horizon_days:  # written so that NaN fails too
+        expected = f"expected a number >= 0 and less than the scenario's {scenario.horizon_days:g} days"
+        yield Problem("scenario.warm_up_days", f"{expected}, got {scenario.warm_up_days}")
 
 
 def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
@@ -74,6 +89,13 @@ def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]
                 f"materials[{n}].id", f"expected its item id {material.item!r} or '{material.item}-GRADE'"
             )
         yield from _non_negative(material, f"materials[{n}]", "value_usd_per_t", "storage_cap_days")
+        if not 0 < material.controlled_share <= 1:
+            yield Problem(
+                f"materials[{n}].controlled_share",
+                f"expected a number in (0, 1], got {material.controlled_share}",
+            )
+        if not material.trade_code.strip():
+            yield Problem(f"materials[{n}].trade_code", "expected a trade code, e.g. '2811.11'; got ''")
 
 
 def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[Problem]:
@@ -204,6 +226,33 @@ def _lane_problems(scenario: Scenario) -> Iterator[Problem]:
             if origin != chipmaker.country and (origin, chipmaker.country) not in pairs:
                 lane = f"expected a [[lanes]] entry from {origin} to {chipmaker.country}"
                 yield Problem(f"chipmakers[{n}]", f"{lane} (supplier {supplier!r})")
+
+
+def _trade_flows_problems(scenario: Scenario) -> Iterator[Problem]:
+    codes = {m.trade_code for m in scenario.materials}
+    for n, flow in enumerate(scenario.trade_flows):
+        path = f"trade_flows[{n}]"
+        if flow.trade_code not in codes:
+            known = ", ".join(sorted(codes))
+            expected = f"expected the trade code of one of the scenario's materials ({known})"
+            yield Problem(f"{path}.trade_code", f"{expected}; got {flow.trade_code!r}")
+        if flow.origin == flow.destination:
+            expected = "expected a destination other than the origin (customs count what crosses a border)"
+            yield Problem(f"{path}.destination", f"{expected}; both are {flow.origin}")
+        yield from _non_negative(flow, path, "tonnes_per_month")
+        yield from _monthly_problems(scenario, flow, path)
+
+
+def _monthly_problems(scenario: Scenario, flow: TradeFlow, path: str) -> Iterator[Problem]:
+    first, last = scenario.start.strftime("%Y-%m"), scenario.end.strftime("%Y-%m")
+    for month, tonnes in flow.monthly.items():
+        where = f"{path}.monthly.{month}"
+        if not _MONTH.fullmatch(month):
+            yield Problem(where, f"expected a month label YYYY-MM (e.g. '2019-07'); got {month!r}")
+        elif not first <= month <= last:
+            yield Problem(where, f"expected a month within the scenario ({first} to {last}); got {month!r}")
+        if not tonnes >= 0:  # written so that NaN fails too
+            yield Problem(where, f"expected a number >= 0, got {tonnes}")
 
 
 def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:

@@ -48,10 +48,22 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     meaning += [*_country_problems(scenario), *_duplicate_ids(scenario)]
     if laws is not None:
         meaning += laws_problems(scenario, laws)
-    raise_if_any(source, problems, meaning, dropped_ids(flat, problems))
+    raise_if_any(source, problems, meaning, _dropped(flat, problems))
     if laws is None:  # unreachable: a missing regime is one of the problems raised above
         raise InputError(source, [Problem("scenario.regime", "expected a regime")])
     return scenario, _single_or_laws(laws)
+
+
+def _dropped(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
+    """The ids of the entries left out for problems of form, and the trade codes of such materials.
+
+    So that a trade flow naming a dropped material's code is not reported as well.
+    """
+    dropped = dropped_ids(flat, problems)
+    materials = flat.get("materials")
+    entries = materials if isinstance(materials, list) else []
+    codes = {m.get("trade_code") for m in entries if isinstance(m, dict) and m.get("id") in dropped}
+    return dropped | {c for c in codes if isinstance(c, str)}
 
 
 def _single_or_laws(laws: Laws) -> Regime | Laws:
@@ -139,6 +151,8 @@ def _country_problems(scenario: Scenario) -> Iterator[Problem]:
         *((f"chipmakers[{n}].country", c.country) for n, c in enumerate(scenario.chipmakers)),
         *((f"lanes[{n}].origin", lane.origin) for n, lane in enumerate(scenario.lanes)),
         *((f"lanes[{n}].destination", lane.destination) for n, lane in enumerate(scenario.lanes)),
+        *((f"trade_flows[{n}].origin", f.origin) for n, f in enumerate(scenario.trade_flows)),
+        *((f"trade_flows[{n}].destination", f.destination) for n, f in enumerate(scenario.trade_flows)),
     ]
     for field, code in located:
         if code not in known:

@@ -27,7 +27,9 @@ class Material:
     """A material that chipmakers consume, the control-list item it falls under, and its value.
 
     ``storage_cap_days`` caps a fab's stock at that many days of planned use; what arrives
-    beyond it is spoiled (resist degrades, HF is hard to stockpile).
+    beyond it is spoiled (resist degrades, HF is hard to stockpile). Customs count it under
+    ``trade_code`` (by default its id), of which it is ``controlled_share``: the uncontrolled
+    grades it stands for make up the rest.
     """
 
     id: str
@@ -35,6 +37,8 @@ class Material:
     value_usd_per_t: float
     title: str = ""
     storage_cap_days: float | None = None
+    controlled_share: float = 1.0
+    trade_code: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     source: str = ""
 
 
@@ -261,6 +265,30 @@ class Authority:
         return ItemReview(item=item, review_days=self.review_days)
 
 
+@frozen
+class TradeFlow:
+    """Monthly imports of a trade code that the model does not simulate (other origins, other buyers).
+
+    ``tonnes_per_month`` is a constant baseline from pre-shock data; ``monthly`` overrides
+    single months, keyed ``YYYY-MM``.
+    """
+
+    trade_code: str
+    origin: str
+    destination: str
+    tonnes_per_month: float
+    monthly: dict[str, float] = attrs.field(factory=dict)
+    source: str = ""
+
+    def tonnes_in(self, month: str) -> float:
+        """Tonnes in the month labelled ``month`` (``YYYY-MM``): its override, else the baseline.
+
+        >>> TradeFlow("2811.11", "CN", "KR", 10.0, {"2019-08": 4.0}).tonnes_in("2019-08")
+        4.0
+        """
+        return self.monthly.get(month, self.tonnes_per_month)
+
+
 Override = float | int | bool | str  # the file converter's Scalar
 """A value set on a field by a variant or a sweep."""
 
@@ -277,7 +305,11 @@ class VariantSpec:
 
 @frozen
 class Scenario:
-    """A whole scenario: the world, the rules, the period and the seed."""
+    """A whole scenario: the world, the rules, the period and the seed.
+
+    ``trade_flows`` are the imports customs count besides the model's own shipments;
+    metrics leave out the first ``warm_up_days`` of the run (start-up transients).
+    """
 
     id: str
     start: dt.date
@@ -294,6 +326,8 @@ class Scenario:
     export_regimes: tuple[str, ...] = ()
     authorities: tuple[Authority, ...] = ()
     variants: tuple[VariantSpec, ...] = ()
+    trade_flows: tuple[TradeFlow, ...] = ()
+    warm_up_days: SimDays = 0.0
     source: str = ""
 
     @property

@@ -27,7 +27,8 @@ from simulator.studies.parallel import Outcome, executor, jobs, run_job
 from simulator.studies.stats import Running, t975
 
 Path = tuple[str, ...]
-_FLOWS = "flows"
+_ZERO_WHEN_ABSENT = ("flows", "customs")
+"""Metric trees whose series a replication may lack (an origin it never saw): absent counts as 0 t."""
 _HEADLINE = ("stockout_days", "production_loss_fraction")
 
 
@@ -56,13 +57,16 @@ class Plan:
     executor: str = "local"
     scheduler: str | None = None
     keep_records: bool = False
+    customs: bool = False
+    """Also summarise the imports as customs count them (``exportsim run`` does)."""
 
 
 @attrs.define
 class Accumulator:
     """Summaries of every metric path, accumulated as replications finish, in bounded memory.
 
-    A flow (material, origin, month) absent from a replication counts as 0 tonnes there.
+    A flow (material, origin, month) or customs series absent from a replication counts as
+    0 tonnes there.
     """
 
     values: dict[Path, Running] = attrs.field(factory=dict)
@@ -75,12 +79,12 @@ class Accumulator:
             running = self.values.get(path)
             if running is None:
                 running = self.values[path] = Running("/".join(path))
-                for _ in range(self.count if path[0] == _FLOWS else 0):
+                for _ in range(self.count if path[0] in _ZERO_WHEN_ABSENT else 0):
                     running.add(0.0)
             running.add(value)
             seen.add(path)
         for path, running in self.values.items():
-            if path[0] == _FLOWS and path not in seen:
+            if path[0] in _ZERO_WHEN_ABSENT and path not in seen:
                 running.add(0.0)
         self.count += 1
 
@@ -132,7 +136,7 @@ class Study:
 
 def _difference(pairs: dict[Path, float], first: dict[Path, float]) -> Iterable[tuple[Path, float]]:
     for path in pairs.keys() | first.keys():
-        default = 0.0 if path[0] == _FLOWS else math.nan
+        default = 0.0 if path[0] in _ZERO_WHEN_ABSENT else math.nan
         yield path, pairs.get(path, default) - first.get(path, default)
 
 
@@ -157,7 +161,8 @@ def study(
     with executor(plan.workers, plan.executor, plan.scheduler) as mapper:
         target = _first_batch(plan)
         while result.count < target:
-            batch = jobs(pairs, seed, range(result.count, target), plan.workers, plan.keep_records)
+            numbers = range(result.count, target)
+            batch = jobs(pairs, seed, numbers, plan.workers, plan.keep_records, plan.customs)
             for outcomes in mapper(run_job, batch):
                 for outcome in outcomes:
                     result.add(outcome)
@@ -189,8 +194,9 @@ def _next_target(result: Study, plan: Plan) -> int:
 
 
 def run(scenario: Scenario, regime: Regime | Laws, plan: Plan, seed: int, **hooks: Any) -> dict[str, Any]:
-    """Run one scenario and return the JSON-ready summary of ``exportsim run``."""
-    result = study([Variant(scenario.id, scenario, regime)], seed, plan, **hooks)
+    """Run one scenario and return the JSON-ready summary of ``exportsim run``, customs series included."""
+    variant = Variant(scenario.id, scenario, regime)
+    result = study([variant], seed, attrs.evolve(plan, customs=True), **hooks)
     head = {"scenario": scenario.id, "seed": seed, "replications": result.count}
     summary = result.summaries[0].summary()
     return {

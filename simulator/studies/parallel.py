@@ -32,12 +32,16 @@ Mapper = Callable[[Callable[["Job"], list["Outcome"]], list["Job"]], Iterator[li
 
 @attrs.frozen
 class Job:
-    """Replications ``numbers`` of every (scenario, regime) variant, from one seed."""
+    """Replications ``numbers`` of every (scenario, regime) variant, from one seed.
+
+    With ``customs`` the metrics include the imports as customs count them.
+    """
 
     variants: tuple[tuple[Scenario, Regime | Laws], ...]
     seed: int
     numbers: tuple[int, ...]
     keep_records: bool = False
+    customs: bool = False
 
 
 @attrs.frozen
@@ -76,7 +80,7 @@ def run_job(job: Job) -> list[Outcome]:
     for number in job.numbers:
         runs = [replicate(setup, number, job.seed) for setup in setups]
         metrics = tuple(
-            list(flatten(replication_metrics(run, scenario)))
+            list(flatten(replication_metrics(run, scenario, job.customs)))
             for run, (scenario, _) in zip(runs, job.variants, strict=True)
         )
         outcomes.append(Outcome(number, metrics, tuple(runs) if job.keep_records else ()))
@@ -84,12 +88,17 @@ def run_job(job: Job) -> list[Outcome]:
 
 
 def jobs(
-    variants: tuple[tuple[Scenario, Regime | Laws], ...], seed: int, numbers: range, workers: int, keep: bool
+    variants: tuple[tuple[Scenario, Regime | Laws], ...],
+    seed: int,
+    numbers: range,
+    workers: int,
+    keep: bool,
+    customs: bool = False,
 ) -> list[Job]:
     """Cut replications into jobs: small enough to balance ``workers``, large enough to be worth sending."""
     size = max(1, min(25, len(numbers) // (4 * workers) or 1))
     chunks = [tuple(numbers[i : i + size]) for i in range(0, len(numbers), size)]
-    return [Job(variants, seed, chunk, keep) for chunk in chunks]
+    return [Job(variants, seed, chunk, keep, customs) for chunk in chunks]
 
 
 @contextlib.contextmanager
