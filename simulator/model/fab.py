@@ -152,6 +152,11 @@ class Fab:
         cut = self.chipmaker.intensity_cut
         if cut is None:
             return
+        if not cut.on_shock and cut.max_days is None:  # the plain cut, at every event: no bookkeeping
+            # At the crossing itself stock equals the threshold: cut there, restore only above it.
+            low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
+            stock.intensity = cut.factor if low else 1.0
+            return
         if not self._cut_triggered(stock):
             stock.intensity, stock.cut_since, stock.cut_spent = 1.0, None, False
             return
