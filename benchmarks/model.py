@@ -54,9 +54,8 @@ def main() -> None:
     print(f"japan-2019: {1e3 * elapsed / runs:.1f} ms per replication, {events / runs:,.0f} events each")
     print(f"model: {1e6 * per_event:.2f} us per event ({events / elapsed:,.0f} events/s)")
     print(f"bare SimPy timeouts: {1e6 * bare:.2f} us per event ({1 / bare:,.0f} events/s)")
-    print(
-        f"model cost per event / bare SimPy: {per_event / bare:.1f}x (rounds: {', '.join(f'{r:.1f}x' for r in ratios)})"
-    )
+    each = ", ".join(f"{r:.1f}x" for r in ratios)
+    print(f"model cost per event / bare SimPy: {per_event / bare:.1f}x (each round: {each})")
 
 
 if __name__ == "__main__":
