@@ -34,6 +34,9 @@ JAPAN_VARIANTS = [
     "two-weeks-stock",
     "one-month-stock",
     "two-and-a-half-months-stock",
+    "no-patience",
+    "no-shock-conservation",
+    "no-gongju",
 ]
 COVER = "chipmakers.fab.materials.*.cover_target_days"
 SWEEP_HEADER = ["point", COVER, "metric", "mean", "ci95_low", "ci95_high", "p10", "p50", "p90", "holds"]

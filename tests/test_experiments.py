@@ -50,18 +50,23 @@ def width(interval: list[float]) -> float:
 
 
 def test_pairing_narrows_time_to_recover_intervals() -> None:
-    """Against full-90-day reviews, each non-zero time-to-recover difference has a narrower paired CI."""
+    """Against full-90-day reviews, paired CIs are never wider than unpaired; most narrower."""
     variants = [Variant(*v) for v in load_variants(JAPAN, ("base", "full-90-day-reviews"))]
     data = comparison(study(variants, 20190704, Plan(replications=16)))
     differences = data["differences"]["full-90-day-reviews"]["chipmakers"]
-    checked = []
+    checked, narrower = [], []
     for chipmaker, materials in differences.items():
         for material, metrics in materials.items():
             ttr = metrics["ttr_days"]
             if ttr["mean"] != 0:
                 checked.append((chipmaker, material))
-                assert width(ttr["ci95"]) < width(ttr["unpaired_ci95"]), (chipmaker, material, ttr)
+                paired, unpaired = width(ttr["ci95"]), width(ttr["unpaired_ci95"])
+                assert paired <= unpaired * (1 + 1e-12), (chipmaker, material, ttr)
+                if paired < unpaired:
+                    narrower.append((chipmaker, material))
     assert len(checked) == 10, checked  # every chipmaker and material pair
+    # equal only where the base never varies (its time to recover censored at the horizon throughout)
+    assert len(narrower) >= 9, narrower
 
 
 def test_shifted_review_shifts_first_approval_exactly(one_fab: tuple[Scenario, Regime]) -> None:

@@ -68,10 +68,13 @@ def test_an_order_waiting_past_patience_is_cancelled_and_resourced(one_fab: tupl
 def test_unlimited_patience_is_todays_behaviour(japan_2019: tuple[Scenario, Regime]) -> None:
     """Patience too long to run out within the horizon gives the records of no patience at all."""
     scenario, regime = japan_2019
-    patient = attrs.evolve(
-        scenario, chipmakers=tuple(attrs.evolve(c, patience_days=1e6) for c in scenario.chipmakers)
-    )
-    assert simulate(patient, regime, replication=1) == simulate(scenario, regime, replication=1)
+
+    def patience(days: float | None) -> Scenario:
+        return attrs.evolve(
+            scenario, chipmakers=tuple(attrs.evolve(c, patience_days=days) for c in scenario.chipmakers)
+        )
+
+    assert simulate(patience(1e6), regime, replication=1) == simulate(patience(None), regime, replication=1)
 
 
 def test_without_a_faster_supplier_the_order_keeps_waiting(one_fab: tuple[Scenario, Regime]) -> None:

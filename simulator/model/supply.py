@@ -84,7 +84,11 @@ class SupplierState:
             p.material: Line(
                 Capacity(
                     p.capacity_t_per_day,
-                    [(scenario.day(e.start), e.capacity_t_per_day, e.ramp_days) for e in p.expansions],
+                    [
+                        (scenario.day(e.start), e.capacity_t_per_day, e.ramp_days)
+                        for e in p.expansions
+                        if e.enabled
+                    ],
                 ),
                 p.lead_time_days.sampler(streams("production", f"{supplier.id}/{p.material}")),
                 opens,

@@ -147,24 +147,26 @@ def run_text(summary: Mapping[str, Any]) -> str:
     lines = [
         f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
         "",
-        f"{'chipmaker':<13}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS),
     ]
+    plant = max([13, *(len(c) + 2 for c in summary["chipmakers"])])
+    key = plant + 28
+    lines.append(f"{'chipmaker':<{plant}}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS))
     for chipmaker, materials in summary["chipmakers"].items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
-            lines.append(f"{chipmaker:<13}{material:<28}{cells}")
-    lines += ["", f"{'responses':<41}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
+            lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
+    lines += ["", f"{'responses':<{key}}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
     for chipmaker, materials in summary["chipmakers"].items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RESPONSE_METRICS)
-            lines.append(f"{chipmaker:<13}{material:<28}{cells}")
-    lines += ["", f"{'company':<41}{'production_loss_fraction':>26}{'production_loss_musd':>26}"]
+            lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
+    lines += ["", f"{'company':<{key}}{'production_loss_fraction':>26}{'production_loss_musd':>26}"]
     for company, metrics in summary.get("companies", {}).items():
         fraction, usd = metrics["production_loss_fraction"], metrics["production_loss_usd"]
-        lines.append(f"{company:<41}{_cell(fraction):>26}{_cell(_scaled(usd, 1e-6)):>26}")
-    lines += ["", f"{'licensing':<41}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
+        lines.append(f"{company:<{key}}{_cell(fraction):>26}{_cell(_scaled(usd, 1e-6)):>26}")
+    lines += ["", f"{'licensing':<{key}}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
     for material, metrics in summary["licensing"].items():
-        lines.append(f"{material:<41}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
+        lines.append(f"{material:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
     lines += [
         "",
         "mean [95% CI]; days, tonnes, millions of US dollars, or a fraction of planned output (of its",

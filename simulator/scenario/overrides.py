@@ -61,6 +61,8 @@ def _set(value: Any, keys: list[str], new: Override, path: str) -> Any:
     if name not in fields:
         raise OverrideError(f"{path!r}: no field {name!r}; expected one of {', '.join(sorted(fields))}")
     current = getattr(value, name)
+    if current == () and rest[:1] == ["*"]:  # every entry of an empty list: nothing to set
+        return value
     if isinstance(current, tuple) and current and attrs.has(type(current[0])):
         return attrs.evolve(value, **{name: _set_entries(current, rest, new, path)})
     return attrs.evolve(value, **{name: _set(current, rest, new, path)})

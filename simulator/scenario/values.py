@@ -54,6 +54,8 @@ class Expansion:
     start: dt.date
     capacity_t_per_day: float
     ramp_days: float = 0.0
+    enabled: bool = True
+    """With false the expansion is left out (a what-if without it)."""
     source: str = ""
 
 
