@@ -25,6 +25,9 @@ from simulator.model.stock import (
 )
 from simulator.scenario.values import Chipmaker, IntensityCut, MaterialUse, Scenario, SimDays
 
+_ROUNDING = 1e-9
+"""Days within which a cut counts as having run its maximum length (clock rounding)."""
+
 
 class Fab:
     """A chipmaker's stocks, production and replenishment policy."""
@@ -163,7 +166,11 @@ class Fab:
         now = self.last
         if stock.cut_since is None and not stock.cut_spent:
             stock.cut_since = now
-        if stock.cut_since is not None and cut.max_days is not None and now - stock.cut_since >= cut.max_days:
+        if (
+            stock.cut_since is not None
+            and cut.max_days is not None
+            and now - stock.cut_since >= cut.max_days - _ROUNDING
+        ):
             stock.cut_since, stock.cut_spent = None, True
         stock.intensity = 1.0 if stock.cut_spent else cut.factor
 
@@ -218,7 +225,8 @@ class Fab:
                 if rate > 0 and stock.level_t > floor * stock.full_rate + EPSILON_T:
                     soonest = min(soonest, (stock.level_t - floor * stock.full_rate) / rate)
             if stock.cut_since is not None and cut.max_days is not None:
-                soonest = min(soonest, stock.cut_since + cut.max_days - self.last)
+                # never less than the rounding the episode's end is judged with: the clock must move
+                soonest = min(soonest, max(_ROUNDING, stock.cut_since + cut.max_days - self.last))
         return soonest
 
     def _on_timer(self, timer: int) -> None:
