@@ -181,7 +181,7 @@ class Fab:
         # At the crossing itself stock equals the threshold: cut there, restore only above it.
         if stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T:
             return True
-        if not (cut.on_shock and stock.shocked(self.last)):
+        if not (cut.on_shock and stock.shocked):
             return False
         floor = cut.shock_cover_days
         return floor is None or stock.level_t <= floor * stock.full_rate + EPSILON_T
@@ -220,7 +220,7 @@ class Fab:
         soonest = INFINITY
         for stock in self._stocks:
             floor = cut.shock_cover_days
-            if cut.on_shock and floor is not None and stock.shocked(self.last) and stock.intensity == 1.0:
+            if cut.on_shock and floor is not None and stock.shocked and stock.intensity == 1.0:
                 rate = stock.full_rate  # not cutting: full use
                 if rate > 0 and stock.level_t > floor * stock.full_rate + EPSILON_T:
                     soonest = min(soonest, (stock.level_t - floor * stock.full_rate) / rate)
@@ -228,6 +228,12 @@ class Fab:
                 # never less than the rounding the episode's end is judged with: the clock must move
                 soonest = min(soonest, max(_ROUNDING, stock.cut_since + cut.max_days - self.last))
         return soonest
+
+    def note_the_law(self) -> None:
+        """The law changed now: note which materials are under shock (for conservation)."""
+        now = self.env.now
+        for stock in self._stocks:
+            stock.shocked = stock.shocked_at(now)
 
     def _on_timer(self, timer: int) -> None:
         if timer == self.timer:  # a later change re-armed the timer: this one is stale

@@ -50,6 +50,8 @@ def rule_changes(
         at = scenario.day(day)
         if 0 < at < horizon and at >= env.now:
             yield Phased(env, at - env.now, RULE_CHANGE, purpose="rule change")
+            for fab in watching:
+                fab.note_the_law()
             book.release(list(book.waiting))
             for fab in watching:
                 fab.advance()

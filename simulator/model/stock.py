@@ -67,7 +67,8 @@ class MaterialStock:
 
     __slots__ = (
         "cover_target_days", "cut_since", "cut_spent", "full_rate", "history", "intensity", "level_t",
-        "lost_units", "material", "on_order_t", "recorded_rate", "room_t", "shock_spans", "spoiled_t",
+        "lost_units", "material", "on_order_t", "recorded_rate", "room_t", "shock_spans", "shocked",
+        "spoiled_t",
     )  # fmt: skip
 
     def __init__(
@@ -99,8 +100,16 @@ class MaterialStock:
         self.cut_spent = False
         """Whether a cut ran its maximum length and its trigger has not lapsed since."""
 
-    def shocked(self, now: float) -> bool:
-        """Whether a source of the material is licence-bound or prohibited ``now``."""
+        self.shocked = self.shocked_at(0.0)
+        """Whether a source is licence-bound or prohibited now: the fab notes it when the law changes."""
+
+    def shocked_at(self, now: float) -> bool:
+        """Whether a source of the material is licence-bound or prohibited at ``now``.
+
+        >>> stock = MaterialStock("hf", 10.0, 1.0, float("inf"), 30.0, ((33.0, float("inf")),))
+        >>> stock.shocked_at(32.5), stock.shocked_at(33.0)
+        (False, True)
+        """
         return any(start <= now < end for start, end in self.shock_spans)
 
     def record(self, now: float, rate: float) -> None:
