@@ -86,6 +86,7 @@ def test_clearance_span_holds_throughout(regime: Regime, data: st.DataObject) ->
     assert decision == found.licence
     assert clearance.needs_application == found.needs_review
     assert clearance.prohibited == (decision == "prohibited")
+    assert clearance.restricted == (found.needs_review or decision == "prohibited")
     assert (clearance.kind is None) == (decision in ("none", "prohibited"))
     last = min(end - 1, dt.date.max.toordinal())
     for day in (first, last):

@@ -81,7 +81,7 @@ class Order:
         supplier.held_t += quantity
         if ready < channel.horizon:
             planned = channel.clearance(ready)
-            if not (planned.needs_application or planned.prohibited):
+            if not planned.restricted:
                 self.transit_days = channel.transit()
             Phased(env, ready - now, EXPORT, self.clear, "production lead time")
 
@@ -287,9 +287,7 @@ class OrderBook:
         for supplier_id in sourcing.shares:
             channel = self.channel(fab, supplier_id, material)
             clearance = channel.clearance(now)
-            bound[supplier_id] = (
-                None if clearance.needs_application or clearance.prohibited else channel.since(now)
-            )
+            bound[supplier_id] = None if clearance.restricted else channel.since(now)
         shares, total = sourcing.weighted_split(now, bound, exclude)
         return [(self.channel(fab, s, material), w) for s, w in shares], total
 
@@ -300,7 +298,7 @@ class OrderBook:
         for supplier_id, share in fab.sourcing[material].shares.items():
             if share > 0 and supplier_id not in tried:
                 clearance = self.channel(fab, supplier_id, material).clearance(now)
-                if not (clearance.needs_application or clearance.prohibited):
+                if not clearance.restricted:
                     found.add(supplier_id)
         return found
 

@@ -194,4 +194,4 @@ def _restricted(
     tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
 ) -> bool:
     clearance = _clearance(tables, supplier, item, country, day)
-    return clearance is not None and (clearance.needs_application or clearance.prohibited)
+    return clearance is not None and clearance.restricted

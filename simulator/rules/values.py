@@ -261,12 +261,15 @@ class Clearance:
     kind: LicenceKind | None
     needs_application: bool
     prohibited: bool
+    restricted: bool
+    """Whether it needs an application or is prohibited: the export cannot simply leave."""
 
     @classmethod
     def of(cls, outcome: str, kind: LicenceKind | None) -> Clearance:
         """The clearance of an outcome, given the licence kind it names (None for the others)."""
         needs = kind is not None and kind.per_application
-        return cls(outcome, kind, needs_application=needs, prohibited=outcome == PROHIBITED)
+        banned = outcome == PROHIBITED
+        return cls(outcome, kind, needs_application=needs, prohibited=banned, restricted=needs or banned)
 
 
 @frozen
