@@ -40,7 +40,7 @@ def test_mean_time_in_system_matches_mmc() -> None:
     terms = ItemReview("photoresist", Distribution("exponential", mean=mean_review))
     env = ModelEnvironment()
     done: list[Application] = []
-    authority = Authority(env, AuthorityTerms(examiners=servers, items=(terms,)), {}, Streams(5, 0), done)
+    authority = Authority(env, AuthorityTerms(examiners=servers, items=(terms,)), Streams(5, 0), done)
     env.process(_applications(env, authority, arrival_rate, count))
     env.run()
     assert len(done) == count

@@ -96,7 +96,6 @@ class Authority:
     Args:
         env: the environment.
         terms: the scenario's review terms for this authority.
-        items: the control-list item of each material.
         streams: the replication's random streams.
         filed: where every authority of the run lists its applications, in filing order.
     """
@@ -105,13 +104,11 @@ class Authority:
         self,
         env: simpy.Environment,
         terms: AuthorityTerms,
-        items: dict[str, str],
         streams: Streams,
         filed: list[Application],
     ) -> None:
         self.env = env
         self.terms = terms
-        self.items = items
         self.streams = streams
         self.examiners = simpy.Resource(env, capacity=terms.examiners)
         self.filed = filed

@@ -98,14 +98,8 @@ def _by_key(entries: Iterable[Stockout | Receipt]) -> dict[tuple[str, str], list
 
 
 def _conservation_days(records: RunRecords, key: tuple[str, str], begin: SimDays = 0.0) -> float:
-    """Days from ``begin`` the material was used at a reduced, non-zero rate: the recorded slopes tell."""
-    full = records.planned_use_t_per_day[key] * (1 - 1e-9)
-    points = records.inventory[key]
-    return sum(
-        max(0.0, q.time - max(p.time, begin))
-        for p, q in itertools.pairwise(points)
-        if 0 < p.rate_t_per_day < full
-    )
+    """Days from ``begin`` the material was used at a reduced, non-zero rate."""
+    return sum(max(0.0, end - max(start, begin)) for start, end in _cut(records, key))
 
 
 def company_metrics(
@@ -168,14 +162,19 @@ def _production_after(
 
 def cutting_spans(records: RunRecords, chipmaker: Chipmaker) -> list[Stockout]:
     """The spans each of the plant's materials was used at a reduced, non-zero rate, as the slopes tell."""
-    spans = []
-    for use in chipmaker.materials:
-        key = (chipmaker.id, use.material)
-        full = records.planned_use_t_per_day[key] * (1 - 1e-9)
-        for p, q in itertools.pairwise(records.inventory[key]):
-            if 0 < p.rate_t_per_day < full and q.time > p.time:
-                spans.append(Stockout(chipmaker.id, use.material, p.time, q.time))
-    return spans
+    return [
+        Stockout(chipmaker.id, use.material, start, end)
+        for use in chipmaker.materials
+        for start, end in _cut(records, (chipmaker.id, use.material))
+    ]
+
+
+def _cut(records: RunRecords, key: tuple[str, str]) -> Iterator[tuple[SimDays, SimDays]]:
+    """The spans a material was used at a reduced, non-zero rate, as the recorded slopes tell."""
+    full = records.planned_use_t_per_day[key] * (1 - 1e-9)
+    for p, q in itertools.pairwise(records.inventory[key]):
+        if 0 < p.rate_t_per_day < full and q.time > p.time:
+            yield p.time, q.time
 
 
 def lost_units_between(

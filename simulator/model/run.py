@@ -9,9 +9,11 @@ nothing outside its own objects.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from simulator.model.orders import replenishment
 from simulator.model.policy import announcement_windows, law_changes, rule_changes, shock_days, shock_spans
-from simulator.model.records import RunRecords, Stockout
+from simulator.model.records import RunRecords
 from simulator.model.sourcing import qualification
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
@@ -94,7 +96,7 @@ def _records(world: World, replication: int) -> RunRecords:
         stockouts=tuple(
             sorted(
                 (*(s for f in fabs for s in f.stockouts), *(s for f in fabs for s in f.still_out())),
-                key=_start,
+                key=attrgetter("start"),
             )
         ),
         lost_units={key: s.lost_units for key, s in stocks.items()},
@@ -115,10 +117,6 @@ def _records(world: World, replication: int) -> RunRecords:
     )
     _let_go(world)
     return records
-
-
-def _start(stockout: Stockout) -> float:
-    return stockout.start
 
 
 def _snapped(tonnes: float) -> float:

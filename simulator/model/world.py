@@ -57,10 +57,9 @@ class World:
         self.streams = streams
         self.env = env = ModelEnvironment()
         self._lanes: dict[tuple[str, str], Callable[[], SimDays]] = {}
-        items = {m.id: m.item for m in scenario.materials}
         self.applications: list[Application] = []
         self.authorities = {
-            country: Authority(env, scenario.authority_for(country), items, streams, self.applications)
+            country: Authority(env, scenario.authority_for(country), streams, self.applications)
             for country in dict.fromkeys(s.country for s in scenario.suppliers)
         }
         self.fabs = {
