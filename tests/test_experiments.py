@@ -50,10 +50,11 @@ def width(interval: list[float]) -> float:
 
 
 def test_pairing_narrows_time_to_recover_intervals() -> None:
-    """Against full-90-day reviews, paired CIs are never wider than unpaired; most narrower."""
+    """Against full-90-day reviews, paired time-to-recover CIs are narrower wherever both sides vary."""
     variants = [Variant(*v) for v in load_variants(JAPAN, ("base", "full-90-day-reviews"))]
     data = comparison(study(variants, 20190704, Plan(replications=16)))
     differences = data["differences"]["full-90-day-reviews"]["chipmakers"]
+    variants = [data["variants"][name]["chipmakers"] for name in ("base", "full-90-day-reviews")]
     checked, narrower = [], []
     for chipmaker, materials in differences.items():
         for material, metrics in materials.items():
@@ -61,12 +62,14 @@ def test_pairing_narrows_time_to_recover_intervals() -> None:
             if ttr["mean"] != 0:
                 checked.append((chipmaker, material))
                 paired, unpaired = width(ttr["ci95"]), width(ttr["unpaired_ci95"])
-                assert paired <= unpaired * (1 + 1e-12), (chipmaker, material, ttr)
-                if paired < unpaired:
+                if any(width(v[chipmaker][material]["ttr_days"]["ci95"]) == 0 for v in variants):
+                    # one side never varies (censored at the horizon throughout): nothing to pair away
+                    assert paired == pytest.approx(unpaired), (chipmaker, material, ttr)
+                else:
+                    assert paired < unpaired, (chipmaker, material, ttr)
                     narrower.append((chipmaker, material))
     assert len(checked) == 10, checked  # every chipmaker and material pair
-    # equal only where the base never varies (its time to recover censored at the horizon throughout)
-    assert len(narrower) >= 9, narrower
+    assert len(narrower) == 9, narrower  # all but samsung-display's FPI, which never recovers in one variant
 
 
 def test_shifted_review_shifts_first_approval_exactly(one_fab: tuple[Scenario, Regime]) -> None:
