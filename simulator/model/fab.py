@@ -151,40 +151,33 @@ class Fab:
         return True
 
     def _update_intensity_of(self, stock: MaterialStock) -> None:
-        """Cut while a trigger holds and the cut has not run its maximum length; else use in full."""
+        """Cut while a trigger holds (low cover, or the shock down to its floor), within the cut's length.
+
+        This runs at every event, so it is one pass with no bookkeeping unless a maximum length needs it.
+        """
         cut = self.chipmaker.intensity_cut
         if cut is None:
             return
-        if not cut.on_shock and cut.max_days is None:  # the plain cut, at every event: no bookkeeping
-            # At the crossing itself stock equals the threshold: cut there, restore only above it.
-            low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
+        # At the crossing itself stock equals the threshold: cut there, restore only above it.
+        low = stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T
+        if not low and cut.on_shock and stock.shocked:
+            floor = cut.shock_cover_days
+            low = floor is None or stock.level_t <= floor * stock.full_rate + EPSILON_T
+        if cut.max_days is None:
             stock.intensity = cut.factor if low else 1.0
-            return
-        if not self._cut_triggered(stock):
+        elif not low:
             stock.intensity, stock.cut_since, stock.cut_spent = 1.0, None, False
-            return
+        else:
+            self._cut_within(stock, cut.max_days, cut.factor)
+
+    def _cut_within(self, stock: MaterialStock, max_days: float, factor: float) -> None:
+        """A triggered cut that lasts at most ``max_days`` at a time."""
         now = self.last
         if stock.cut_since is None and not stock.cut_spent:
             stock.cut_since = now
-        if (
-            stock.cut_since is not None
-            and cut.max_days is not None
-            and now - stock.cut_since >= cut.max_days - _ROUNDING
-        ):
+        if stock.cut_since is not None and now - stock.cut_since >= max_days - _ROUNDING:
             stock.cut_since, stock.cut_spent = None, True
-        stock.intensity = 1.0 if stock.cut_spent else cut.factor
-
-    def _cut_triggered(self, stock: MaterialStock) -> bool:
-        """Low cover, or (with ``on_shock``) a licence-bound source and cover down to its floor."""
-        cut = self.chipmaker.intensity_cut
-        assert cut is not None
-        # At the crossing itself stock equals the threshold: cut there, restore only above it.
-        if stock.level_t <= cut.below_cover_days * stock.full_rate + EPSILON_T:
-            return True
-        if not (cut.on_shock and stock.shocked):
-            return False
-        floor = cut.shock_cover_days
-        return floor is None or stock.level_t <= floor * stock.full_rate + EPSILON_T
+        stock.intensity = 1.0 if stock.cut_spent else factor
 
     def _arm_timer(self) -> None:
         """Make sure a timer fires no later than the next stock-out or cover threshold.
