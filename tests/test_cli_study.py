@@ -37,6 +37,12 @@ JAPAN_VARIANTS = [
     "no-patience",
     "no-shock-conservation",
     "no-gongju",
+    "no-made-ahead-cap",
+    "no-sourcing-shift",
+    "no-conservation",
+    "ordered-ahead",
+    "clean-repeat-filings",
+    "soulbrain-shared-proportionally",
 ]
 COVER = "chipmakers.fab.materials.*.cover_target_days"
 SWEEP_HEADER = ["point", COVER, "metric", "mean", "ci95_low", "ci95_high", "p10", "p50", "p90", "holds"]

@@ -8,6 +8,7 @@ stock and cover, a review every 7 days; a Japanese maker with a fixed 5-day lead
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import attrs
 import pytest
@@ -266,6 +267,24 @@ def test_days_of_conservation_and_tonnes_resourced_are_counted(one_fab: tuple[Sc
     assert resourced == pytest.approx(sum(f.quantity_t for f in records.failed_orders))
     assert resourced > 0
     assert supplier_metrics(records)["maker"]["resourced_away_t"] == pytest.approx(resourced)
+
+
+def test_stock_on_hand_on_the_shock_day_sits_below_the_target(one_fab: tuple[Scenario, Regime]) -> None:
+    """On day 33 the fab holds 18 t, 18 days, against an order-up-to target of 30.
+
+    Reviews on days 0, 7, ..., 28 each order the week's 7 t, which arrive 7.07 days later
+    (0.07 days to make, a 5-day lead time, a 2-day lane). Just after each arrival the stock
+    is 30 - 7 - 0.07 = 22.93 t; the last before the shock comes at 28.07, so on day 33 the fab
+    holds 22.93 - 4.93 = 18 t, with day 28's 7 t still on order.
+    """
+    scenario, regime = one_fab
+    metrics = chipmaker_metrics(simulate(scenario, regime), scenario)["fab"]["photoresist"]
+    assert metrics["shock_stock_days"] == pytest.approx(18.0)
+    assert metrics["order_up_to_days"] == 30.0
+    before = attrs.evolve(scenario, end=dt.date(2019, 6, 30))  # no shock within the run
+    unshocked = chipmaker_metrics(simulate(before, regime), before)["fab"]["photoresist"]
+    assert math.isnan(unshocked["shock_stock_days"])
+    assert math.isnan(unshocked["order_up_to_days"])
 
 
 # ---------------------------------------------------------------- capacity: allocation and expansion

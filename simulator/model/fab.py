@@ -268,7 +268,7 @@ def _stock(
 ) -> MaterialStock:
     daily_use = chipmaker.output_units_per_day * use.use_t_per_unit
     cap = scenario.material(use.material).storage_cap_days
-    cover = chipmaker.cover_target_days if use.cover_target_days is None else use.cover_target_days
+    cover = chipmaker.order_up_to_days(use)
     return MaterialStock(
         use.material,
         level_t=use.start_inventory_days * chipmaker.output_units_per_day * use.use_t_per_unit,

@@ -15,6 +15,10 @@ Definitions (also in docs/model.md):
 * **first approval**: days from the material's shock to the first approved application.
 * **tts_lt_ttr**: 1 when time to survive is shorter than time to recover (the fab runs out
   before supply recovers), else 0; its mean over replications is P(TTS < TTR).
+* **stock on the shock day** (``shock_stock_days``): the stock on hand when the shock comes,
+  in days of planned use; beside it ``order_up_to_days``, the order-up-to target in the same
+  unit (an input). Stock on hand is at most the target and often well below it, since orders
+  are placed at review times and arrive after their lead time. Both are NaN without a shock.
 * **conservation days**: time the plant used the material at a reduced rate (an intensity
   cut) while producing.
 * **re-sourced tonnes**: tonnes of the material ordered again elsewhere because an order
@@ -31,6 +35,7 @@ after it, and flows count only shipments from then. Licensing metrics keep the w
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections import defaultdict
@@ -76,6 +81,7 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
         lost, planned = _production_after(records, spans, key, chipmakers[chipmaker], begin)
         tts = _time_to_survive(records, spans.get(key, []), shock, begin)
         ttr = _time_to_recover(records, receipts.get(key, []), key, shock, begin)
+        use, target = _planned_use_and_target(chipmakers[chipmaker], material)
         result[chipmaker][material] = {
             "stockout_days": _stockout_days(records, spans.get(key, []), begin),
             "conservation_days": _conservation_days(records, key, begin),
@@ -85,8 +91,24 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
             "tts_days": tts,
             "ttr_days": ttr,
             "tts_lt_ttr": float(tts < ttr) if shock is not None else math.nan,
+            "shock_stock_days": _stock_at(records, key, shock) / use if shock is not None else math.nan,
+            "order_up_to_days": target if shock is not None else math.nan,
         }
     return dict(result)
+
+
+def _planned_use_and_target(chipmaker: Chipmaker, material: str) -> tuple[float, float]:
+    """Tonnes a day of planned use, and the order-up-to target in days of it."""
+    use = chipmaker.use_of(material)
+    return chipmaker.output_units_per_day * use.use_t_per_unit, chipmaker.order_up_to_days(use)
+
+
+def _stock_at(records: RunRecords, key: tuple[str, str], time: SimDays) -> float:
+    """Tonnes on hand at ``time``, after everything that happened at that instant."""
+    points = records.inventory[key]
+    last = bisect.bisect_right([p.time for p in points], time) - 1
+    point = points[last]
+    return max(0.0, point.stock_t - point.rate_t_per_day * (time - point.time))
 
 
 def _by_key(entries: Iterable[Stockout | Receipt]) -> dict[tuple[str, str], list[Any]]:

@@ -139,7 +139,7 @@ def findings_text(regime: Regime, findings: Iterable[Finding]) -> str:
 
 _RUN_METRICS = ("stockout_days", "production_loss_fraction", "tts_days", "ttr_days")
 _LICENCE_METRICS = ("applications", "approved", "denied", "first_approval_day", "lead_time_days")
-_RESPONSE_METRICS = ("conservation_days", "resourced_t")
+_RESPONSE_METRICS = ("shock_stock_days", "order_up_to_days", "conservation_days", "resourced_t")
 
 
 def run_text(summary: Mapping[str, Any]) -> str:

@@ -202,6 +202,14 @@ class Chipmaker:
         """The company's id: ``company``, or the plant's own id."""
         return self.company or self.id
 
+    def use_of(self, material: str) -> MaterialUse:
+        """How this plant uses ``material``."""
+        return next(use for use in self.materials if use.material == material)
+
+    def order_up_to_days(self, use: MaterialUse) -> float:
+        """The order-up-to target for one material, in days of planned use."""
+        return self.cover_target_days if use.cover_target_days is None else use.cover_target_days
+
 
 @frozen
 class Lane:
