@@ -136,7 +136,8 @@ class Surge:
             ended = ((start, self.busy_until, add),) if self.busy_until > start else ()
             capacity.spans = capacity.spans[:-1] + ended
         elif not surging and self.busy_until - now > self.backlog_days + _ROUNDING_DAYS:
-            capacity.spans += ((now + self.lag_days, math.inf, self.extra_t_per_day),)
+            last = capacity.spans[-1][1] if capacity.spans else -math.inf  # never overlap the last
+            capacity.spans += ((max(now + self.lag_days, last), math.inf, self.extra_t_per_day),)
 
     def booked(self, done: float) -> None:
         """After an order is worked out: the line is busy until at least ``done``."""
