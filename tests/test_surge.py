@@ -124,19 +124,33 @@ _BOOKINGS = st.lists(
 def test_a_surging_line_never_makes_more_than_its_capacity(
     bookings: list[tuple[float, float, str]], rule: Allocation, extra: float, lag: float, backlog: float
 ) -> None:
-    """Under any rule, the work done by each finish time is within what the line, surge included, made."""
+    """Under any rule, at every moment the orders being made share at most the capacity, surge included.
+
+    Each order is made at a constant fraction of the capacity from its start to its finish
+    (its tonnes over the capacity's integral there); the fractions of the orders on the line
+    at any moment add up to at most 1.
+    """
     line = _line(Surge(extra, lag, backlog), rule)
-    line.customers = {b: (use, _sole_source(), b == "a") for b, use in (("a", 1.0), ("b", 2.0), ("c", 0.5))}
-    now, done = 0.0, []
+    line.customers = {b: (use, _sole_source(), b == "a") for b, use in (("a", 0.3), ("b", 0.5), ("c", 0.2))}
+    now, free, orders = 0.0, dict[str, float](), []
     for gap, quantity, buyer in bookings:
         now += gap
-        done.append((line.book(now, quantity, buyer), quantity))
-    made = 0.0
-    for finish, quantity in sorted(done):
-        made += quantity
-        assert line.capacity.finish(0.0, made) <= finish + 1e-6
+        queue = "" if rule == "first-come" else buyer
+        start = max(now, free.get(queue, 0.0))
+        free[queue] = finish = line.book(now, quantity, buyer)
+        orders.append((start, finish, quantity / _made(line.capacity, start, finish)))
+    times = sorted({t for start, finish, _ in orders for t in (start, finish)})
+    for before, after in itertools.pairwise(times):
+        middle = (before + after) / 2
+        assert sum(share for start, finish, share in orders if start <= middle < finish) <= 1 + 1e-9
     spans = line.capacity.spans
     assert all(s < e <= s2 for (s, e, _), (s2, _, _) in itertools.pairwise(spans))  # spans never overlap
+
+
+def _made(capacity: Capacity, start: float, end: float) -> float:
+    """Tonnes a line without expansions makes from ``start`` to ``end``: its base plus its surge's spans."""
+    spans = sum(add * max(0.0, min(e, end) - max(s, start)) for s, e, add in capacity.spans)
+    return capacity.base * (end - start) + spans
 
 
 def _sole_source() -> Sourcing:
