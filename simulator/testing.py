@@ -56,6 +56,7 @@ from simulator.scenario.values import (
     Scenario,
     Source,
     Supplier,
+    Surge,
 )
 
 _YEARS_AFTER_LAST_MEASURE = 3
@@ -328,7 +329,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 def _product(draw: st.DrawFn) -> Product:
-    """Resist, with a capacity, a lead time, maybe an expansion on 1 Aug 2019, and an allocation rule."""
+    """Resist: a capacity, a lead time, maybe an expansion on 1 Aug 2019 or a surge, an allocation rule."""
+    surge = Surge(
+        draw(st.floats(0.5, 20.0)), draw(st.sampled_from([0.0, 7.0, 30.0])), draw(st.sampled_from([0.0, 5.0]))
+    )
     expansion = Expansion(dt.date(2019, 8, 1), draw(st.floats(0.5, 20.0)), draw(st.sampled_from([0.0, 30.0])))
     return Product(
         "photoresist",
@@ -336,6 +340,7 @@ def _product(draw: st.DrawFn) -> Product:
         draw(distributions(0.0, 10.0)),
         expansions=draw(st.sampled_from([(), (), (expansion,)])),
         allocation=draw(st.sampled_from(ALLOCATIONS)),
+        surge=draw(st.sampled_from([None, None, surge])),
     )
 
 

@@ -72,17 +72,23 @@ def test_lost_production_matches_stockouts(scenario: Scenario) -> None:
 
 
 def _capacity(supplier: Supplier) -> Capacity:
-    """The supplier's resist line's capacity (its times hand-checked in test_responses and the doctests)."""
+    """The most the supplier's resist line could make (its times hand-checked in test_responses).
+
+    A surge counts as on from its lag after day 0, the earliest it could come on, to the end:
+    a bound on the spans it actually ran (checked exactly in test_surge).
+    """
     product = supplier.products[0]
     start = dt.date(2019, 5, 1)  # every generated scenario starts then
     expansions = [((e.start - start).days, e.capacity_t_per_day, e.ramp_days) for e in product.expansions]
+    if product.surge is not None:
+        expansions.append((product.surge.lag_days, product.surge.extra_t_per_day, 0.0))
     return Capacity(product.capacity_t_per_day, [(float(d), c, r) for d, c, r in expansions])
 
 
 @settings(max_examples=40, deadline=None)
 @given(scenarios())
 def test_allocations_never_exceed_capacity(scenario: Scenario) -> None:
-    """By any shipment, a supplier has shipped no more than its line could make by then, whatever its rule."""
+    """By any shipment, a supplier has shipped no more than its line could make by then, surge included."""
     records = simulate(scenario, JAPAN)
     for supplier in scenario.suppliers:
         capacity, shipped = _capacity(supplier), 0.0

@@ -15,6 +15,13 @@ When orders exceed capacity the supplier allocates by a rule:
   what capacity is left, in proportion to what they buy.
 
 Allocations are quotas worked out when an order is booked, so they never exceed capacity.
+
+A line may also *surge* (:class:`Surge`): when an order is booked while the line still has
+more than its ``backlog_days`` of booked work to make, its extra tonnes a day come on
+``lag_days`` later and stay until the line has made all it has booked. Because finish times
+are fixed at booking, the extra speeds only work booked from the moment the surge is set off
+(the order that sets it off included); work booked earlier keeps its pace. A quota rule shares
+the surge in the split it gives the line's capacity without it.
 """
 
 from __future__ import annotations
@@ -26,21 +33,39 @@ from simulator.scenario.values import Allocation
 
 
 class Capacity:
-    """A line's capacity in tonnes a day: ``base`` plus ramped expansions ``(start, add, ramp_days)``."""
+    """A line's capacity in tonnes a day: ``base`` plus ramped expansions ``(start, add, ramp_days)``.
 
-    __slots__ = ("base", "expansions")
+    ``spans`` are the surge's extra capacity, ``(start, end, add)``: ``add`` tonnes a day from
+    ``start`` up to ``end`` (infinite while the surge lasts).
+    """
+
+    __slots__ = ("base", "expansions", "spans")
 
     def __init__(self, base: float, expansions: Sequence[tuple[float, float, float]] = ()) -> None:
         self.base = base
         self.expansions = tuple(sorted(expansions))
+        self.spans: tuple[tuple[float, float, float], ...] = ()
 
-    def at(self, time: float) -> float:
-        """Tonnes a day at ``time``.
+    def planned_at(self, time: float) -> float:
+        """Tonnes a day at ``time`` without the surge: the base and the expansions.
 
-        >>> Capacity(10.0, [(5.0, 10.0, 10.0)]).at(10.0)
+        >>> Capacity(10.0, [(5.0, 10.0, 10.0)]).planned_at(10.0)
         15.0
         """
         return self.base + sum(add * _ramped(time, start, ramp) for start, add, ramp in self.expansions)
+
+    def at(self, time: float) -> float:
+        """Tonnes a day at ``time``, the surge included.
+
+        >>> capacity = Capacity(10.0)
+        >>> capacity.spans = ((2.0, 4.0, 5.0),)
+        >>> capacity.at(1.0), capacity.at(2.0), capacity.at(4.0)
+        (10.0, 15.0, 10.0)
+        """
+        rate = self.planned_at(time)
+        if not self.spans:
+            return rate
+        return rate + sum(add for start, end, add in self.spans if start <= time < end)
 
     def finish(self, start: float, quantity_t: float, fraction: float = 1.0) -> float:
         """When ``quantity_t`` started at ``start`` is made, at ``fraction`` of the capacity.
@@ -52,7 +77,7 @@ class Capacity:
         >>> Capacity(0.0, [(0.0, 10.0, 10.0)]).finish(0.0, 5.0)  # ramping: t^2 / 2 = 5
         3.1622776601683795
         """
-        if not self.expansions:
+        if not self.expansions and not self.spans:
             return start + quantity_t / (self.base * fraction) if fraction > 0 else math.inf
         time, left = start, quantity_t
         for end in [*self._breaks(start), math.inf]:
@@ -65,12 +90,62 @@ class Capacity:
 
     def _breaks(self, after: float) -> list[float]:
         points = {t for start, _, ramp in self.expansions for t in (start, start + ramp)}
-        return sorted(t for t in points if t > after)
+        points |= {t for start, end, _ in self.spans for t in (start, end)}
+        return sorted(t for t in points if after < t < math.inf)
 
     def _slope(self, time: float) -> float:
         return sum(
             add / ramp for start, add, ramp in self.expansions if ramp > 0 and start <= time < start + ramp
         )
+
+
+class Surge:
+    """A line's surge: ``extra_t_per_day`` more capacity while orders queue on it.
+
+    Told of every booking (:meth:`booking` before it is worked out, :meth:`booked` after), it
+    keeps when the line will have made all it has booked. An order booked while that is more
+    than ``backlog_days`` ahead sets the surge off: the extra comes on ``lag_days`` later, as
+    a span of the line's :class:`Capacity`. The span ends, at once, when the line has made
+    everything booked (known at the next booking, and fixed then at that moment); a surge
+    whose backlog clears before its lag is over never comes on.
+
+    >>> capacity, surge = Capacity(1.0), Surge(1.0, lag_days=2.0, backlog_days=0.0)
+    >>> surge.booking(0.0, capacity); surge.booked(capacity.finish(0.0, 4.0))  # busy to day 4
+    >>> surge.booking(1.0, capacity); capacity.spans  # 3 days' work ahead: on from day 3
+    ((3.0, inf, 1.0),)
+    >>> surge.booked(capacity.finish(4.0, 4.0)); surge.busy_until  # 4 t at 2 t a day
+    6.0
+    >>> surge.booking(7.0, capacity); capacity.spans  # cleared on day 6
+    ((3.0, 6.0, 1.0),)
+    """
+
+    __slots__ = ("backlog_days", "busy_until", "extra_t_per_day", "lag_days")
+
+    def __init__(self, extra_t_per_day: float, lag_days: float, backlog_days: float) -> None:
+        self.extra_t_per_day = extra_t_per_day
+        self.lag_days = lag_days
+        self.backlog_days = backlog_days
+        self.busy_until = -math.inf
+        """When the line will have made every order booked on it so far."""
+
+    def booking(self, now: float, capacity: Capacity) -> None:
+        """Before an order booked at ``now`` is worked out: end the surge, or set it off."""
+        surging = bool(capacity.spans) and capacity.spans[-1][1] == math.inf
+        if surging and self.busy_until <= now + _ROUNDING_DAYS:
+            start, _, add = capacity.spans[-1]
+            ended = ((start, self.busy_until, add),) if self.busy_until > start else ()
+            capacity.spans = capacity.spans[:-1] + ended
+        elif not surging and self.busy_until - now > self.backlog_days + _ROUNDING_DAYS:
+            last = capacity.spans[-1][1] if capacity.spans else -math.inf  # never overlap the last
+            capacity.spans += ((max(now + self.lag_days, last), math.inf, self.extra_t_per_day),)
+
+    def booked(self, done: float) -> None:
+        """After an order is worked out: the line is busy until at least ``done``."""
+        self.busy_until = max(self.busy_until, done)
+
+
+_ROUNDING_DAYS = 1e-9
+"""Backlogs within this of a threshold count as at it: finish times carry clock rounding."""
 
 
 def _ramped(time: float, start: float, ramp_days: float) -> float:

@@ -1,7 +1,8 @@
 """Suppliers and their production lines: what they make, how fast, and how the rules see them.
 
-A line books orders as they come, at its capacity (which may grow with expansions) and by
-its allocation rule (:mod:`simulator.model.capacity`), and each order then takes a random
+A line books orders as they come, at its capacity (which may grow with expansions, and surge
+while orders queue) and by its allocation rule (:mod:`simulator.model.capacity`), and each
+order then takes a random
 production lead time. A supplier also carries its exporter profile, coded once for
 the compiled table of the regime governing its country's exports (none for countries that
 the scenario's laws do not govern).
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.model.capacity import Capacity, quotas
+from simulator.model.capacity import Capacity, Surge, quotas
 from simulator.model.sourcing import Sourcing
 from simulator.model.streams import Streams
 from simulator.rules.compiled import DecisionTable
@@ -26,7 +27,17 @@ class Line:
     rules (:mod:`simulator.model.capacity`) each buyer has a queue worked at its quota.
     """
 
-    __slots__ = ("capacity", "customers", "free_at", "lead_time", "opens", "queues", "rule", "supplier_id")
+    __slots__ = (
+        "capacity",
+        "customers",
+        "free_at",
+        "lead_time",
+        "opens",
+        "queues",
+        "rule",
+        "supplier_id",
+        "surge",
+    )
 
     def __init__(
         self,
@@ -35,8 +46,10 @@ class Line:
         free_at: SimDays,
         rule: Allocation = "first-come",
         supplier_id: str = "",
+        surge: Surge | None = None,
     ) -> None:
         self.capacity = capacity
+        self.surge = surge
         self.lead_time = lead_time
         self.free_at = free_at
         self.opens = free_at
@@ -54,20 +67,25 @@ class Line:
         >>> line.book(1.0, 30.0), line.book(1.0, 10.0)
         (6.0, 7.0)
         """
+        surge = self.surge
+        if surge is not None:
+            surge.booking(now, self.capacity)
         if self.rule == "first-come":
             start = now if now > self.free_at else self.free_at
-            self.free_at = self.capacity.finish(start, quantity_t)
-            return self.free_at + self.lead_time()
-        free = self.queues.get(buyer, self.opens)
-        start = now if now > free else free
-        done = self.queues[buyer] = self.capacity.finish(start, quantity_t, self._quota(buyer, start))
+            done = self.free_at = self.capacity.finish(start, quantity_t)
+        else:
+            free = self.queues.get(buyer, self.opens)
+            start = now if now > free else free
+            done = self.queues[buyer] = self.capacity.finish(start, quantity_t, self._quota(buyer, start))
+        if surge is not None:
+            surge.booked(done)
         return done + self.lead_time()
 
     def _quota(self, buyer: str, at: SimDays) -> float:
         buys = {b: use * sourcing.share(self.supplier_id) for b, (use, sourcing, _) in self.customers.items()}
         buys = {b: t for b, t in buys.items() if t > 0 or b == buyer}
         existing = {b for b, (_, _, old) in self.customers.items() if old}
-        return quotas(self.rule, buys, existing, self.capacity.at(at)).get(buyer, 1.0)
+        return quotas(self.rule, buys, existing, self.capacity.planned_at(at)).get(buyer, 1.0)
 
 
 class SupplierState:
@@ -94,6 +112,7 @@ class SupplierState:
                 opens,
                 p.allocation,
                 supplier.id,
+                Surge(p.surge.extra_t_per_day, p.surge.lag_days, p.surge.backlog_days) if p.surge else None,
             )
             for p in supplier.products
         }

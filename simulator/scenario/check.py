@@ -19,6 +19,7 @@ from simulator.scenario.values import (
     MaterialUse,
     Qualification,
     Scenario,
+    Surge,
     TradeFlow,
 )
 
@@ -127,8 +128,22 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
                 if not expansion.capacity_t_per_day > 0:
                     yield Problem(f"{path}.expansions[{e}].capacity_t_per_day", "expected a number > 0")
                 yield from _non_negative(expansion, f"{path}.expansions[{e}]", "ramp_days")
+            yield from _surge_problems(product.surge, f"{path}.surge")
         if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
             yield Problem(f"suppliers[{n}].available_from", _within(scenario))
+
+
+def _surge_problems(surge: Surge | None, path: str) -> Iterator[Problem]:
+    if surge is None:
+        return
+    if not 0 < surge.extra_t_per_day < math.inf:
+        yield Problem(
+            f"{path}.extra_t_per_day", f"expected a number > 0 (tonnes a day), got {surge.extra_t_per_day}"
+        )
+    for name in ("lag_days", "backlog_days"):
+        days = getattr(surge, name)
+        if not 0 <= days < math.inf:  # written so that NaN fails too
+            yield Problem(f"{path}.{name}", f"expected a finite number of days >= 0, got {days}")
 
 
 def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:

@@ -63,6 +63,13 @@ def _set(value: Any, keys: list[str], new: Override, path: str) -> Any:
     current = getattr(value, name)
     if current == () and rest[:1] == ["*"]:  # every entry of an empty list: nothing to set
         return value
+    if not rest and any(attrs.has(t) for t in typing.get_args(fields[name])):
+        raise OverrideError(f"{path!r}: {name!r} is a table; set one of its fields, e.g. {path}.FIELD")
+    if current is None and rest:
+        expected = (
+            f"declare [{name}] in the file first (the scenario leaves it out, so it has no fields to set)"
+        )
+        raise OverrideError(f"{path!r}: {expected}")
     if isinstance(current, tuple) and current and attrs.has(type(current[0])):
         return attrs.evolve(value, **{name: _set_entries(current, rest, new, path)})
     return attrs.evolve(value, **{name: _set(current, rest, new, path)})

@@ -60,11 +60,27 @@ class Expansion:
 
 
 @frozen
+class Surge:
+    """Extra capacity a line adds while orders queue on it (overtime, an extra shift).
+
+    When an order is booked while the line still has more than ``backlog_days`` of booked work
+    to make, ``extra_t_per_day`` more comes on ``lag_days`` later; it stays until the line has
+    made everything booked on it, then goes at once (see :mod:`simulator.model.capacity`).
+    """
+
+    extra_t_per_day: float
+    lag_days: float
+    backlog_days: float = 0.0
+    source: str = ""
+
+
+@frozen
 class Product:
     """A material a supplier makes: its capacity, expansions, allocation rule and lead time.
 
     ``allocation`` is how a short line is shared: ``first-come``, ``proportional`` or
-    ``existing-first`` (see :mod:`simulator.model.capacity`).
+    ``existing-first`` (see :mod:`simulator.model.capacity`). ``surge`` is extra capacity
+    while orders queue (none: the line never surges).
     """
 
     material: str
@@ -72,6 +88,7 @@ class Product:
     lead_time_days: Distribution = ZERO_DAYS
     expansions: tuple[Expansion, ...] = ()
     allocation: Allocation = "first-come"
+    surge: Surge | None = None
 
 
 @frozen
