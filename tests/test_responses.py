@@ -17,12 +17,14 @@ from simulator.model import simulate
 from simulator.model.capacity import Capacity
 from simulator.model.metrics import chipmaker_metrics, company_metrics, supplier_metrics
 from simulator.model.records import RunRecords
+from simulator.model.sourcing import Sourcing
 from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
 from simulator.scenario.values import (
     Expansion,
     IntensityCut,
+    MaterialUse,
     Product,
     Qualification,
     Scenario,
@@ -218,6 +220,23 @@ def test_shares_return_at_once_or_never(
         assert not [s for s in records.shipments if s.supplier == "maker" and s.time > 61]
     else:
         assert _maker_fraction_of_day_63s_order(records) == pytest.approx(fraction)
+
+
+def test_a_source_bound_again_starts_its_return_afresh() -> None:
+    """Bound, freed on day 10, bound again on 30, freed on 40: on day 45 it is half way back.
+
+    Splits are kept while no weight is on its way back; a kept split must still note the second
+    binding, or day 45 would count from day 10 and find the weight fully returned.
+    """
+    use = MaterialUse(
+        "hf", 1.0, 30.0, (Source("a", 0.5), Source("b", 0.5)), licence_weight=0.5, weight_return_days=10.0
+    )
+    hf = Sourcing(use)
+    assert hf.weighted_split(0.0, {"a": None, "b": 0.0}) == ([("a", 0.25), ("b", 0.5)], 0.75)
+    assert hf.weighted_split(25.0, {"a": 10.0, "b": 0.0}) == ([("a", 0.5), ("b", 0.5)], 1.0)  # fully back
+    assert hf.weighted_split(30.0, {"a": None, "b": 0.0}) == ([("a", 0.25), ("b", 0.5)], 0.75)  # kept split
+    assert hf.weighted_split(40.0, {"a": 40.0, "b": 0.0}) == ([("a", 0.25), ("b", 0.5)], 0.75)
+    assert hf.weighted_split(45.0, {"a": 40.0, "b": 0.0}) == ([("a", 0.375), ("b", 0.5)], 0.875)
 
 
 def test_with_every_source_bound_orders_still_go_out(one_fab: tuple[Scenario, Regime]) -> None:

@@ -283,13 +283,10 @@ class OrderBook:
         """The split when sourcing follows the regime: worked out afresh at every order."""
         now = self.env.now
         sourcing = fab.sourcing[material]
-        bound = {}
-        for supplier_id in sourcing.shares:
-            channel = self.channel(fab, supplier_id, material)
-            clearance = channel.clearance(now)
-            bound[supplier_id] = None if clearance.restricted else channel.since(now)
+        channels = {s: self.channel(fab, s, material) for s in sourcing.shares}
+        bound = {s: None if c.clearance(now).restricted else c.since(now) for s, c in channels.items()}
         shares, total = sourcing.weighted_split(now, bound, exclude)
-        return [(self.channel(fab, s, material), w) for s, w in shares], total
+        return [(channels[s], w) for s, w in shares], total
 
     def sooner(self, fab: Fab, material: str, tried: tuple[str, ...]) -> set[str]:
         """The fab's suppliers of ``material``, not in ``tried``, that can ship today without a licence."""

@@ -20,7 +20,7 @@ from simulator.scenario.values import MaterialUse, Qualification, Scenario, SimD
 class Sourcing:
     """One fab's suppliers of one material and their shares of its orders."""
 
-    __slots__ = ("freed_at", "material", "return_days", "shares", "version", "weight")
+    __slots__ = ("_kept", "freed_at", "material", "return_days", "shares", "version", "weight")
 
     def __init__(self, use: MaterialUse) -> None:
         self.material = use.material
@@ -33,6 +33,8 @@ class Sourcing:
         """Days a freed source's weight takes to return to 1 (none: it never returns)."""
         self.freed_at: dict[str, SimDays | None] = {}
         """Suppliers once seen licence-bound: when each was seen free again (none: bound still)."""
+        self._kept: dict[tuple[object, ...], tuple[list[tuple[str, float]], float]] = {}
+        """Weighted splits by the state of every source, while no weight is on its way back."""
 
     @property
     def follows_the_regime(self) -> bool:
@@ -56,12 +58,41 @@ class Sourcing:
         >>> hf.weighted_split(15.0, {"a": 10.0, "b": 0.0})  # free since day 10: half way back
         ([('a', 0.375), ('b', 0.5)], 0.875)
         """
+        key = None if exclude else self._state(now, bound)
+        kept = self._kept.get(key) if key is not None else None
+        if kept is not None:
+            return kept
         plain = self.split(exclude)
         weighted = [(s, w * self._weight(s, now, bound.get(s, 0.0))) for s, w in plain[0]]
         shares = [(s, w) for s, w in weighted if w > 0]
-        if not shares:  # every source is bound: there is nowhere to shift to
-            return plain
-        return shares, sum([w for _, w in shares])
+        split = (shares, sum([w for _, w in shares])) if shares else plain  # all bound: nowhere to shift
+        if key is not None:
+            self._kept[key] = split
+        return split
+
+    def _state(self, now: SimDays, bound: dict[str, SimDays | None]) -> tuple[object, ...] | None:
+        """What every source's weight depends on, or None while one is changing (then nothing is kept).
+
+        A source bound now is noted as bound, as :meth:`_weight` would, kept split or not.
+        """
+        states: list[object] = [self.version]
+        for supplier_id in self.shares:
+            free_since = bound.get(supplier_id, 0.0)
+            if free_since is None:
+                self.freed_at[supplier_id] = None
+                states.append("bound")
+                continue
+            if supplier_id not in self.freed_at:
+                states.append("never bound")
+                continue
+            freed = self.freed_at[supplier_id]
+            if self.return_days is None:
+                states.append("never back")
+            elif freed is None or (self.return_days > 0 and now - freed < self.return_days):
+                return None  # just freed, or on its way back
+            else:
+                states.append("back")
+        return tuple(states)
 
     def _weight(self, supplier_id: str, now: SimDays, free_since: SimDays | None) -> float:
         if free_since is None:  # licence-bound now
