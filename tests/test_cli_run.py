@@ -280,3 +280,20 @@ def test_paths_relative_to_the_working_directory(monkeypatch: pytest.MonkeyPatch
         "compare", "scenarios/japan-2019.toml", "--variant", "no-curbs", "--replications", "1", "--quiet"
     )
     assert result.exit_code == 0, result.output
+
+
+def test_run_text_reports_responses_and_suppliers() -> None:
+    """The text shows the one fab's stock on hand on the shock day against its target, and its maker.
+
+    On day 33 the fab holds 18 of its 30 days (tests/test_responses.py works it out); the
+    maker makes every tonne the fab orders and nothing is re-sourced away from it.
+    """
+    text = run("run", ONE_FAB, "--replications", "2").stdout
+    responses = next(line.split() for line in text.splitlines() if line.startswith("responses"))
+    assert responses[1:3] == ["shock_stock_days", "order_up_to_days"]
+    fab = [line.split() for line in text.splitlines() if line.startswith("fab ")]
+    assert fab[1][2:4] == ["18.0", "30.0"]  # the responses row follows the headline row
+    header = next(line.split() for line in text.splitlines() if line.startswith("supplier"))
+    assert header == ["supplier", "output_t", "held_t", "resourced_away_t"]
+    maker = next(line.split() for line in text.splitlines() if line.startswith("maker "))
+    assert maker[-1] == "0.000"

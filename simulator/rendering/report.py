@@ -139,6 +139,7 @@ def findings_text(regime: Regime, findings: Iterable[Finding]) -> str:
 
 _RUN_METRICS = ("stockout_days", "production_loss_fraction", "tts_days", "ttr_days")
 _LICENCE_METRICS = ("applications", "approved", "denied", "first_approval_day", "lead_time_days")
+_SUPPLIER_METRICS = ("output_t", "held_t", "resourced_away_t")
 _RESPONSE_METRICS = ("shock_stock_days", "order_up_to_days", "conservation_days", "resourced_t")
 
 
@@ -164,6 +165,9 @@ def run_text(summary: Mapping[str, Any]) -> str:
     for company, metrics in summary.get("companies", {}).items():
         fraction, usd = metrics["production_loss_fraction"], metrics["production_loss_usd"]
         lines.append(f"{company:<{key}}{_cell(fraction):>26}{_cell(_scaled(usd, 1e-6)):>26}")
+    lines += ["", f"{'supplier':<{key}}" + "".join(f"{m:>26}" for m in _SUPPLIER_METRICS)]
+    for supplier, metrics in summary.get("suppliers", {}).items():
+        lines.append(f"{supplier:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _SUPPLIER_METRICS))
     lines += ["", f"{'licensing':<{key}}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
     for material, metrics in summary["licensing"].items():
         lines.append(f"{material:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
