@@ -3,7 +3,7 @@
 The regimes are dated data, so the law changes only on the dates a measure starts or ends.
 On each such date within the run, orders waiting for a licence are cleared again. A buyer's
 *shock* for a material is the first day in the run that one of its sources needs an
-individual licence for it: the metrics count time to survive and to recover from there, and
+individual licence for it or may not ship it at all (a ban): the metrics count time to survive and to recover from there, and
 qualifying a substitute starts then unless the scenario dates it. A buyer's *announcement
 window* runs from the announcement of the measure that first restricts its sources of a
 material (licence-bound or prohibited) to that measure's effective date: buyers may order
@@ -61,7 +61,7 @@ def rule_changes(
 def shock_days(
     scenario: Scenario, tables: dict[str, DecisionTable], changes: tuple[dt.date, ...]
 ) -> dict[tuple[str, str], SimDays | None]:
-    """For each chipmaker and material: the first day in the run its sources need an individual licence.
+    """For each chipmaker and material: the first day in the run a source needs an individual licence or is banned.
 
     ``changes`` are the dates the law changes (:func:`law_changes`); between them it stands still.
     """
@@ -74,9 +74,7 @@ def shock_days(
                 scenario.day(day)
                 for source in use.sources
                 for day in (scenario.start, *points)
-                if _needs_application(
-                    tables, scenario.supplier(source.supplier), item, chipmaker.country, day
-                )
+                if _restricted(tables, scenario.supplier(source.supplier), item, chipmaker.country, day)
             ]
             shocks[(chipmaker.id, use.material)] = min(days, default=None)
     return shocks
@@ -181,13 +179,6 @@ def _clearance(
     profile = table.profile_code(exporter_profile(supplier))
     clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
     return clearance
-
-
-def _needs_application(
-    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
-) -> bool:
-    clearance = _clearance(tables, supplier, item, country, day)
-    return clearance is not None and clearance.needs_application
 
 
 def _restricted(
