@@ -178,7 +178,7 @@ def _clearance(
     if table is None or not table.regime.has_item(item):
         return None
     route = table.route(item, country)
-    profile = table.profile_code(exporter_profile(supplier))
+    profile = table.profile_code(exporter_profile(supplier, table.regime))
     clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
     return clearance
 
