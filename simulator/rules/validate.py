@@ -201,7 +201,7 @@ def _requirement_problems(regime: Regime, licences: tuple[LicenceKind, ...]) -> 
 
 
 def _attribute_problems(regime: Regime, names: tuple[str, ...], path: str) -> Iterator[Problem]:
-    declared = sorted(a.id for a in regime.attributes)
+    declared = [a.id for a in regime.attributes]
     listing = f"one of {', '.join(declared)}" if declared else "the regime declares none"
     for name in names:
         if name not in declared:

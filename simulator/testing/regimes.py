@@ -42,7 +42,8 @@ _START = dt.date(2020, 1, 1)
 def generated_regime(integers: Integers, kinds: int, attributes: int) -> Regime:
     """A sound regime of ``kinds`` licence kinds (the last per application) and ``attributes`` attributes.
 
-    The last attribute triggers the catch-all; each bulk kind requires up to three of the others.
+    The last attribute triggers the catch-all; each bulk kind but the first requires one to three
+    of the others, each of them required by some kind when there are enough kinds.
 
     >>> import random
     >>> regime = generated_regime(random.Random(1).randint, 20, 10)
@@ -78,7 +79,9 @@ def generated_regime(integers: Integers, kinds: int, attributes: int) -> Regime:
 
 
 def _bulk(integers: Integers, n: int, names: tuple[str, ...]) -> LicenceKind:
-    wanted = {names[integers(0, len(names) - 1)] for _ in range(integers(0, 3))} if names else set()
+    """Kind 0 requires nothing; kind n one attribute in turn (so that each is tested) and up to two more."""
+    wanted = {names[(n - 1) % len(names)]} if names and n else set()
+    wanted |= {names[integers(0, len(names) - 1)] for _ in range(integers(0, 2))} if names and n else set()
     return LicenceKind(f"bulk-{n}", n + 1, f"Bulk licence {n}", 365, requires=tuple(sorted(wanted)))
 
 
