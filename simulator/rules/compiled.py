@@ -234,21 +234,22 @@ class _StateArrays:
 
     def decide(self, states: IntArray, profiles: IntArray) -> npt.NDArray[np.uint8]:
         """Outcome codes of ``states`` for ``profiles``: the first usable candidate of each."""
-        result = self.fallback[states]
-        for column in reversed(range(self.bits.shape[1])):  # the least burdensome written last wins
-            usable = (self.bits[states, column] & profiles) != 0
-            result = np.where(usable, self.codes[states, column], result)
-        ungated = self.gated[states] & ((profiles & _TRIGGER_BIT) == 0)
-        return np.where(ungated, np.uint8(0), result)
+        result = self.fallback.take(states)
+        for column in reversed(range(self.bits.shape[0])):  # the least burdensome written last wins
+            usable = (self.bits[column].take(states) & profiles) != 0
+            np.copyto(result, self.codes[column].take(states), where=usable)
+        ungated = self.gated.take(states) & ((profiles & _TRIGGER_BIT) == 0)
+        result[ungated] = 0  # none
+        return result
 
 
 def _state_arrays(states: tuple[State, ...]) -> _StateArrays:
     width = max((len(s.candidates) for s in states), default=0) or 1
-    bits = np.zeros((len(states), width), dtype=np.int64)
-    codes = np.zeros((len(states), width), dtype=np.uint8)
+    bits = np.zeros((width, len(states)), dtype=np.int64)  # a row per candidate position: takes are 1-D
+    codes = np.zeros((width, len(states)), dtype=np.uint8)
     for n, state in enumerate(states):
         for column, (bit, code) in enumerate(state.candidates):
-            bits[n, column], codes[n, column] = bit, code
+            bits[column, n], codes[column, n] = bit, code
     gated = np.array([s.gated for s in states], dtype=np.bool_)
     fallback = np.array([s.fallback for s in states], dtype=np.uint8)
     return _StateArrays(gated, bits, codes, fallback)
