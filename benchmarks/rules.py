@@ -89,9 +89,7 @@ def _report(
     application = Application(item, country, day, exporter)
     explained = _per_call(lambda: decide(regime, application), 2_000)
     ratio = explained / lookup
-    print(
-        f"  engine.decide (explained): {1e6 * explained:.1f} us = {ratio:.0f} x the lookup; today {today['decide']}"
-    )
+    print(f"  engine.decide: {1e6 * explained:.1f} us = {ratio:.0f} x the lookup; today {today['decide']}")
     return table
 
 
