@@ -22,8 +22,10 @@ from simulator.rules.check import Finding, check_regime
 from simulator.rules.compiled import DecisionTable, compile_regime
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.engine import decide, timeline
+from simulator.rules.exporters import exporter_of
 from simulator.rules.values import (
     Application,
+    Attribute,
     Decision,
     ExporterProfile,
     Interval,
@@ -38,6 +40,7 @@ from simulator.studies.experiments import run
 
 __all__ = [
     "Application",
+    "Attribute",
     "Decision",
     "DecisionTable",
     "ExporterProfile",
@@ -61,6 +64,7 @@ __all__ = [
     "decide",
     "derive",
     "dump_regime",
+    "exporter_of",
     "load_regime",
     "load_scenario",
     "run",

@@ -27,7 +27,9 @@ KEYS = {"item", "destination", "on", "licence", "standard_processing_days", "val
 KEYS |= {"explanation", "regime"}
 LICENCES = {"none", "general-bulk", "special-general-bulk", "specific-bulk", "individual"}
 LICENCES |= {"prohibited"}
-IND, NO_CONT, CONCERN, NO_ICP = "individual", "--no-continuing", "--end-use-concern", "--no-icp"
+IND = "individual"
+NO_CONT, NO_ICP = ("--lacks", "continuing"), ("--lacks", "icp")
+CONCERN = ("--has", "end-use-concern")
 
 STAYS_IN_A = """\
 [regime]
@@ -88,18 +90,18 @@ def timeline(item: str, to: str, *flags: str) -> list[dict[str, Any]]:
         (("hydrogen-fluoride", "KR", "2019-07-04"), (), (IND, 90, 183)),
         (("photoresist", "KR", "2019-12-19"), (), (IND, 90, 183)),
         (("photoresist", "KR", "2019-12-20"), (), ("specific-bulk", None, 1095)),
-        (("photoresist", "KR", "2019-12-20"), (NO_CONT,), (IND, 90, 183)),
-        (("unlisted", "KR", "2019-09-01"), (CONCERN,), (IND, 90, 183)),
+        (("photoresist", "KR", "2019-12-20"), NO_CONT, (IND, 90, 183)),
+        (("unlisted", "KR", "2019-09-01"), CONCERN, (IND, 90, 183)),
         (("unlisted", "KR", "2019-09-01"), (), ("none", None, None)),
-        (("unlisted", "KR", "2019-07-01"), (CONCERN,), ("none", None, None)),
+        (("unlisted", "KR", "2019-07-01"), CONCERN, ("none", None, None)),
         (("machine-tools", "KR", "2020-01-10"), (), ("special-general-bulk", None, 1095)),
-        (("machine-tools", "KR", "2020-01-10"), (NO_ICP,), ("specific-bulk", None, 1095)),
-        (("machine-tools", "KR", "2020-01-10"), (NO_ICP, NO_CONT), (IND, 90, 183)),
+        (("machine-tools", "KR", "2020-01-10"), NO_ICP, ("specific-bulk", None, 1095)),
+        (("machine-tools", "KR", "2020-01-10"), (*NO_ICP, *NO_CONT), (IND, 90, 183)),
         (("arms", "KP", "2009-06-15"), (), (IND, 90, 183)),
         (("arms", "KP", "2019-01-01"), (), ("prohibited", None, None)),
         (("unlisted", "KP", "2019-01-01"), (), ("prohibited", None, None)),
         (("food-or-wood", "KP", "2019-01-01"), (), ("prohibited", None, None)),
-        (("hydrogen-fluoride", "KP", "2019-01-01"), (NO_ICP,), ("prohibited", None, None)),
+        (("hydrogen-fluoride", "KP", "2019-01-01"), NO_ICP, ("prohibited", None, None)),
     ],
 )
 def test_check_decisions(
@@ -134,7 +136,7 @@ def test_check_explanation_names_the_measure_rule() -> None:
     [
         (("hydrogen-fluoride", "KR", "2019-07-04"), ()),
         (("photoresist", "KR", "2019-12-20"), ()),
-        (("unlisted", "KR", "2019-09-01"), (CONCERN,)),
+        (("unlisted", "KR", "2019-09-01"), CONCERN),
         (("unlisted", "KR", "2019-09-01"), ()),
         (("arms", "KP", "2019-01-01"), ()),
     ],
@@ -150,10 +152,25 @@ def test_check_explanation_is_cited(shipment: tuple[str, ...], flags: tuple[str,
 
 
 def test_check_defaults_are_an_established_exporter() -> None:
-    """Without flags the exporter has an ICP, a continuing relationship and no end-use concern."""
+    """Without options the exporter holds japan.toml's defaults: ICP, continuing relationship, no concern."""
     shipment = ("machine-tools", "KR", "2020-01-10")
-    assert decide(*shipment) == decide(*shipment, "--icp", "--continuing")
+    assert decide(*shipment) == decide(*shipment, "--has", "icp", "--has", "continuing")
+    assert decide(*shipment) == decide(*shipment, "--lacks", "end-use-concern")
     assert decide("unlisted", "KR", "2019-09-01")["licence"] == "none"
+
+
+def test_lacks_wins_over_has() -> None:
+    """An attribute named by both --has and --lacks is not held."""
+    shipment = ("photoresist", "KR", "2019-12-20")
+    assert decide(*shipment, "--has", "continuing", *NO_CONT)["licence"] == IND
+
+
+def test_regime_show_lists_attributes() -> None:
+    """The regime summary lists each exporter attribute with its default, and the catch-all's trigger."""
+    result = run("regime", "show", "japan")
+    assert "icp: held" in result.stdout
+    assert "end-use-concern: not held; triggers the catch-all" in result.stdout
+    assert "exporter attributes: none" in run("regime", "show", "korea").stdout
 
 
 def test_check_text_output() -> None:
@@ -187,10 +204,10 @@ def test_timeline_photoresist_to_korea() -> None:
     ("item", "to", "flags"),
     [
         ("photoresist", "KR", ()),
-        ("photoresist", "KR", (NO_CONT,)),
+        ("photoresist", "KR", NO_CONT),
         ("hydrogen-fluoride", "KR", ()),
-        ("unlisted", "KR", (CONCERN,)),
-        ("machine-tools", "KR", (NO_ICP,)),
+        ("unlisted", "KR", CONCERN),
+        ("machine-tools", "KR", NO_ICP),
         ("arms", "KP", ()),
         ("computers", "US", ()),
     ],
@@ -213,11 +230,11 @@ def test_timeline_is_contiguous(item: str, to: str, flags: tuple[str, ...]) -> N
 @pytest.mark.parametrize(("item", "to"), [("photoresist", "KR"), ("unlisted", "KR"), ("arms", "KP")])
 def test_timeline_agrees_with_check(item: str, to: str) -> None:
     """``check`` decides the first and last day of every interval as the interval's licence."""
-    intervals = timeline(item, to, CONCERN)
+    intervals = timeline(item, to, *CONCERN)
     assert intervals
     for interval in intervals:
         for day in (interval["from"], interval["until"] or "2030-01-01"):
-            assert decide(item, to, day, CONCERN)["licence"] == interval["licence"], day
+            assert decide(item, to, day, *CONCERN)["licence"] == interval["licence"], day
 
 
 def test_timeline_text_output() -> None:
@@ -332,6 +349,15 @@ KR_NOW = ("check", "--to", "KR", "--on", "2019-07-04")
         (("regime", "show", "atlantis"), ("atlantis",)),
         (("regime", "check", "atlantis"), ("atlantis",)),
         (("regime", "check", "--examples", "0"), ("--examples",)),
+        ((*KR_NOW, "--item", "arms", "--has", "icq"), ("--has", "'icq'", "icp, continuing, end-use-concern")),
+        ((*KR_NOW, "--item", "arms", "--lacks", "ICP"), ("--lacks", "'ICP'", "regime japan")),
+        (
+            (*KR_NOW, "--item", "hydrogen-fluoride", "--regime", "korea", "--has", "icp"),
+            ("--has", "declares none"),
+        ),
+        (("regime", "timeline", "--item", "arms", "--to", "KR", "--lacks", "x"), ("--lacks", "'x'")),
+        ((*KR_NOW, "--item", "arms", "--no-icp"), ("--no-icp", "--lacks icp")),
+        ((*KR_NOW, "--item", "arms", "--end-use-concern"), ("--has end-use-concern",)),
     ],
 )
 def test_user_errors(args: tuple[str, ...], expected: tuple[str, ...]) -> None:

@@ -15,29 +15,26 @@ import pytest
 from simulator.regimes.loading import bundled_text
 from simulator.rules.compiled import compile_regime
 from simulator.rules.engine import decide
-from simulator.rules.values import Application, ExporterProfile, Regime
+from simulator.rules.exporters import exporter_of
+from simulator.rules.values import Application, Regime
 
 CASES: list[dict[str, Any]] = tomllib.loads(bundled_text("japan-decisions.toml"))["cases"]
 
 
-def _application(case: dict[str, Any]) -> Application:
-    exporter = ExporterProfile(
-        icp=case.get("icp", True),
-        continuing=case.get("continuing", True),
-        end_use_concern=case.get("end_use_concern", False),
-    )
+def _application(regime: Regime, case: dict[str, Any]) -> Application:
+    exporter = exporter_of(regime, case.get("has", ()), case.get("lacks", ()))
     return Application(case["item"], case["to"], case["on"], exporter)
 
 
 def _label(case: dict[str, Any]) -> str:
-    flags = (case.get("icp", True), case.get("continuing", True), case.get("end_use_concern", False))
-    return f"{case['item']}-{case['to']}-{case['on']}-" + "".join(str(int(f)) for f in flags)
+    changes = [*(f"+{h}" for h in case.get("has", ())), *(f"-{h}" for h in case.get("lacks", ()))]
+    return "-".join([case["item"], case["to"], str(case["on"]), *changes])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_label(c) for c in CASES])
 def test_expected_decision(japan: Regime, case: dict[str, Any]) -> None:
     """Each row of the legal timeline gets its expected licence from both engines."""
-    application = _application(case)
+    application = _application(japan, case)
     decision = decide(japan, application)
     assert decision.licence == case["licence"], case["why"]
     table = compile_regime(japan)
@@ -45,6 +42,13 @@ def test_expected_decision(japan: Regime, case: dict[str, Any]) -> None:
         table.licence(application.item, application.destination, application.on, application.exporter)
         == case["licence"]
     )
+
+
+def test_table_names_only_declared_attributes(japan: Regime) -> None:
+    """Every case's ``has`` and ``lacks`` name attributes japan.toml declares, and nothing else."""
+    for case in CASES:
+        assert set(case) <= {"item", "to", "on", "has", "lacks", "licence", "why"}, case
+        exporter_of(japan, case.get("has", ()), case.get("lacks", ()))
 
 
 def test_table_covers_both_sides_of_every_measure(japan: Regime) -> None:

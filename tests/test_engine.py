@@ -10,14 +10,15 @@ import pytest
 from simulator.errors import RuleError, UnknownNameError
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.engine import boundaries, decide, group_on, in_force, timeline
+from simulator.rules.exporters import exporter_of
 from simulator.rules.values import Application, ExporterProfile, Interval, Measure, Regime, Rule
 
 D = dt.date
 ESTABLISHED = ExporterProfile()
 
 
-def _decide(regime: Regime, item: str, to: str, on: dt.date, **exporter: bool) -> str:
-    return decide(regime, Application(item, to, on, ExporterProfile(**exporter))).licence
+def _decide(regime: Regime, item: str, to: str, on: dt.date, has: tuple[str, ...] = ()) -> str:
+    return decide(regime, Application(item, to, on, exporter_of(regime, has))).licence
 
 
 def test_individual_licence_carries_review_and_validity(japan: Regime) -> None:
@@ -59,7 +60,7 @@ def test_explanation_says_why_a_bulk_licence_is_out_of_reach(japan: Regime) -> N
     """An exporter without an ICP is told the special general bulk licence needs one."""
     decision = decide(
         japan,
-        Application("machine-tools", "TR", D(2020, 1, 1), ExporterProfile(icp=False, continuing=False)),
+        Application("machine-tools", "TR", D(2020, 1, 1), exporter_of(japan, lacks=("icp", "continuing"))),
     )
     assert decision.licence == "individual"
     texts = " ".join(r.text for r in decision.explanation)
@@ -78,10 +79,10 @@ def test_prohibition_explained_by_the_ban(japan: Regime) -> None:
 def test_catch_all_explanation(japan: Regime) -> None:
     """The catch-all reason says whether it applied and why."""
     caught = decide(
-        japan, Application("unlisted", "CN", D(2020, 1, 1), ExporterProfile(end_use_concern=True))
+        japan, Application("unlisted", "CN", D(2020, 1, 1), exporter_of(japan, has=("end-use-concern",)))
     )
     exempt = decide(
-        japan, Application("unlisted", "US", D(2020, 1, 1), ExporterProfile(end_use_concern=True))
+        japan, Application("unlisted", "US", D(2020, 1, 1), exporter_of(japan, has=("end-use-concern",)))
     )
     assert caught.licence == "individual"
     assert "Applied" in next(r.text for r in caught.explanation if r.rule == "catch-all")
@@ -180,7 +181,7 @@ def test_derived_korea_stays_in_group_a(japan: Regime) -> None:
         RegimeChanges(id="stays", base="japan", remove_measures=("2019-08-28-korea-to-group-b",)),
     )
     assert _decide(stays, "machine-tools", "KR", D(2020, 1, 10)) == "general-bulk"
-    assert _decide(stays, "unlisted", "KR", D(2020, 1, 10), end_use_concern=True) == "none"
+    assert _decide(stays, "unlisted", "KR", D(2020, 1, 10), has=("end-use-concern",)) == "none"
     assert _decide(stays, "hydrogen-fluoride", "KR", D(2020, 1, 10)) == "individual"
     assert _decide(japan, "machine-tools", "KR", D(2020, 1, 10)) == "special-general-bulk"
 

@@ -49,7 +49,7 @@ def test_all_properties_pass_for_japan(japan: Regime) -> None:
 
 
 def _failed(regime: Regime) -> set[str]:
-    return {r.name for r in run_properties(regime, max_examples=60) if not r.passed}
+    return {r.name for r in run_properties(regime, max_examples=100) if not r.passed}
 
 
 def test_missing_individual_route_detected(japan_without_arms_route: Regime) -> None:

@@ -42,6 +42,9 @@ CASES = [
     ),
     ("unknown review key", (_REVIEW, _MISSPELT_REVIEW), "authority.items[0].item"),
     ("unknown bulk licence", (_BULK, 'bulk_licences = ["golden-bulk"]'), "suppliers[0].bulk_licences"),
+    ("unknown attribute held", (_BULK, _BULK + '\nhas = ["icq"]'), "suppliers[0].has"),
+    ("unknown attribute lacked", (_BULK, _BULK + '\nlacks = ["ICP"]'), "suppliers[0].lacks"),
+    ("the former icp flag", (_BULK, _BULK + "\nicp = false"), "suppliers[0]"),
     ("negative storage cap", (_VALUE, _VALUE + "\nstorage_cap_days = -5.0"), "materials[0].storage_cap_days"),
     ("NaN value", (_VALUE, "value_usd_per_t = nan"), "materials[0].value_usd_per_t"),
     (

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import click
 
 from simulator.errors import ExportsimError
-from simulator.rules.values import ExporterProfile
+from simulator.rules.exporters import exporter_of
+from simulator.rules.values import ExporterProfile, Regime
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,27 +34,41 @@ class Group(click.Group):
             return super().invoke(ctx)
         except ExportsimError as exc:
             raise UserError(str(exc)) from None
+        except click.NoSuchOption as exc:
+            raise _attribute_hint(exc) from None
+
+
+def _attribute_hint(exc: click.NoSuchOption) -> click.NoSuchOption:
+    """Point a flag like ``--no-X`` (the exporter options before attributes were data) to ``--lacks X``."""
+    command = exc.ctx.command if exc.ctx else None
+    if command is None or "has" not in {p.name for p in command.params}:
+        return exc
+    name = exc.option_name.removeprefix("--")
+    lacks = name.startswith("no-")
+    word = name.removeprefix("no-")
+    exc.message = exc.message.rstrip(".") + (
+        f"; exporter attributes are the regime's, named with --has NAME and --lacks NAME"
+        f" (perhaps {'--lacks' if lacks else '--has'} {word}; 'exportsim regime show' lists them)"
+    )
+    return exc
 
 
 def exporter_options(command: F) -> F:
     """Add the exporter-profile, regime and format options of ``check`` and ``regime timeline``."""
     options = [
         click.option(
-            "--icp/--no-icp",
-            default=True,
-            show_default=True,
-            help="The exporter runs an internal compliance programme.",
+            "--has",
+            multiple=True,
+            metavar="ATTRIBUTE",
+            help="An exporter attribute of the regime the exporter holds (repeatable).",
         ),
         click.option(
-            "--continuing/--no-continuing",
-            default=True,
-            show_default=True,
-            help="The exporter has a continuing relationship with the importer.",
-        ),
-        click.option(
-            "--end-use-concern",
-            is_flag=True,
-            help="The exporter knows of, or has been informed of, a WMD end-use concern.",
+            "--lacks",
+            multiple=True,
+            metavar="ATTRIBUTE",
+            help="An exporter attribute it does not hold (repeatable). Without either option,"
+            " the exporter is the regime's established exporter: each attribute at its default"
+            " ('exportsim regime show' lists them).",
         ),
         click.option(
             "--regime",
@@ -87,9 +102,13 @@ def plot_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-def profile(icp: bool, continuing: bool, end_use_concern: bool) -> ExporterProfile:
-    """The exporter the flags describe."""
-    return ExporterProfile(icp=icp, continuing=continuing, end_use_concern=end_use_concern)
+def profile(regime: Regime, has: Sequence[str], lacks: Sequence[str]) -> ExporterProfile:
+    """The exporter ``--has`` and ``--lacks`` describe, under ``regime``.
+
+    Raises:
+        InputError: an attribute the regime does not declare, naming the option and those it does.
+    """
+    return exporter_of(regime, has, lacks, fields=("--has", "--lacks"))
 
 
 def study_options(command: F) -> F:

@@ -23,9 +23,8 @@ def check(
     item: str,
     destination: str,
     on: dt.datetime,
-    icp: bool,
-    continuing: bool,
-    end_use_concern: bool,
+    has: tuple[str, ...],
+    lacks: tuple[str, ...],
     regime_ref: str,
     fmt: str,
 ) -> None:
@@ -35,7 +34,7 @@ def check(
         item=lookup_item(regime, item).id,
         destination=lookup_country(destination),
         on=on.date(),
-        exporter=profile(icp, continuing, end_use_concern),
+        exporter=profile(regime, has, lacks),
     )
     decision = decide(regime, application)
     if fmt == "json":
@@ -56,9 +55,8 @@ def regime() -> None:
 def regime_timeline(
     item: str,
     destination: str,
-    icp: bool,
-    continuing: bool,
-    end_use_concern: bool,
+    has: tuple[str, ...],
+    lacks: tuple[str, ...],
     regime_ref: str,
     fmt: str,
 ) -> None:
@@ -69,7 +67,7 @@ def regime_timeline(
     """
     law = load_regime(regime_ref)
     country = lookup_country(destination)
-    intervals = timeline(law, lookup_item(law, item).id, country, profile(icp, continuing, end_use_concern))
+    intervals = timeline(law, lookup_item(law, item).id, country, profile(law, has, lacks))
     if fmt == "json":
         click.echo(dump_json(report.timeline_mapping(intervals)))
     else:

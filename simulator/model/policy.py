@@ -3,8 +3,9 @@
 The regimes are dated data, so the law changes only on the dates a measure starts or ends.
 On each such date within the run, orders waiting for a licence are cleared again. A buyer's
 *shock* for a material is the first day in the run that one of its sources needs an
-individual licence for it or may not ship it at all (a ban): the metrics count time to survive and to recover from there, and
-qualifying a substitute starts then unless the scenario dates it. A buyer's *announcement
+individual licence for it or may not ship it at all (a ban): the metrics count time to
+survive and to recover from there, and qualifying a substitute starts then unless the
+scenario dates it. A buyer's *announcement
 window* runs from the announcement of the measure that first restricts its sources of a
 material (licence-bound or prohibited) to that measure's effective date: buyers may order
 ahead in it.
@@ -61,7 +62,7 @@ def rule_changes(
 def shock_days(
     scenario: Scenario, tables: dict[str, DecisionTable], changes: tuple[dt.date, ...]
 ) -> dict[tuple[str, str], SimDays | None]:
-    """For each chipmaker and material: the first day in the run a source needs an individual licence or is banned.
+    """For each chipmaker and material: the first day a source needs an individual licence or is banned.
 
     ``changes`` are the dates the law changes (:func:`law_changes`); between them it stands still.
     """
@@ -176,7 +177,7 @@ def _clearance(
     if table is None or not table.regime.has_item(item):
         return None
     route = table.route(item, country)
-    profile = table.profile_code(exporter_profile(supplier))
+    profile = table.profile_code(exporter_profile(supplier, table.regime))
     clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
     return clearance
 

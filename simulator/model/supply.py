@@ -16,7 +16,7 @@ from simulator.model.capacity import Capacity, Surge, quotas
 from simulator.model.sourcing import Sourcing
 from simulator.model.streams import Streams
 from simulator.rules.compiled import DecisionTable
-from simulator.rules.values import ExporterProfile
+from simulator.rules.values import ExporterProfile, Regime
 from simulator.scenario.values import Allocation, Scenario, SimDays, Supplier
 
 
@@ -96,7 +96,7 @@ class SupplierState:
         self.id = supplier.id
         self.table = table
         """The compiled regime governing this supplier's exports, if any does."""
-        self.profile_code = table.profile_code(exporter_profile(supplier)) if table else 0
+        self.profile_code = table.profile_code(exporter_profile(supplier, table.regime)) if table else 0
         opens = scenario.day(supplier.available_from) if supplier.available_from else 0.0
         self.lines = {
             p.material: Line(
@@ -121,8 +121,7 @@ class SupplierState:
         """Tonnes made and not yet exported."""
 
 
-def exporter_profile(supplier: Supplier) -> ExporterProfile:
-    """The supplier as the rules engine sees it."""
-    return ExporterProfile(
-        icp=supplier.icp, continuing=supplier.continuing, bulk_licences=frozenset(supplier.bulk_licences)
-    )
+def exporter_profile(supplier: Supplier, regime: Regime) -> ExporterProfile:
+    """The supplier as ``regime``, governing its exports, sees it (names were checked on loading)."""
+    held = (regime.established | set(supplier.has)) - set(supplier.lacks)
+    return ExporterProfile(held, bulk_licences=frozenset(supplier.bulk_licences))

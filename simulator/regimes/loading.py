@@ -35,7 +35,7 @@ Scalar = float | int | bool | str
 
 _REGIME_DIR = "regimes"
 _HEADER_TABLE = "regime"
-_LIST_TABLES = ("groups", "members", "items", "licences", "rules", "measures", "catch_all")
+_LIST_TABLES = ("groups", "members", "items", "licences", "attributes", "rules", "measures", "catch_all")
 
 
 def _strict(kind: Callable[[Any], Any], name: str) -> Callable[[Any, Any], Any]:

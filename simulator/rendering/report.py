@@ -109,11 +109,25 @@ def regime_text(regime: Regime) -> str:
         review = f", review {kind.standard_processing_days} d" if kind.per_application else ""
         needs = ", ".join(kind.requires) or "nothing"
         lines.append(f"  {kind.id:<22} valid {kind.validity_days} d{review}; requires {needs}")
+    lines += _attribute_lines(regime)
     lines.append("measures:")
     for day, measure in boundaries(regime)[1:]:
         title = _measure_title(regime, measure) + _announced(announced_on(regime, measure, day))
         lines += _wrapped(f"{day}  {measure}: {title}", "  ", "               ")
     return "\n".join(lines)
+
+
+def _attribute_lines(regime: Regime) -> list[str]:
+    """The exporter attributes as ``--has``/``--lacks`` name them, each with its default."""
+    if not regime.attributes:
+        return ["exporter attributes: none"]
+    lines = ["exporter attributes (--has/--lacks; the established exporter's default):"]
+    trigger = regime.catch_all.trigger if regime.catch_all else None
+    for attribute in regime.attributes:
+        role = "; triggers the catch-all" if attribute.id == trigger else ""
+        text = f"{attribute.id}: {'held' if attribute.default else 'not held'}{role}. {attribute.title}"
+        lines += _wrapped(text, "  ", "      ")
+    return lines
 
 
 def _measure_title(regime: Regime, measure_id: str | None) -> str:

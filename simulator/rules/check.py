@@ -29,8 +29,10 @@ from simulator.rules.engine import (
     periods,
     selects_destination,
     selects_item,
+    triggers_catch_all,
     usable_kinds,
 )
+from simulator.rules.exporters import every_profile
 from simulator.rules.values import ExporterProfile, Item, Regime, Rule
 
 
@@ -60,10 +62,13 @@ def destinations(regime: Regime) -> tuple[tuple[str | None, str], ...]:
 
 
 def profiles(regime: Regime) -> Iterator[tuple[bool, frozenset[str], str]]:
-    """Yield (end-use concern, usable licence kinds, label) for every exporter profile."""
-    for icp, continuing, concern in itertools.product((True, False), repeat=3):
-        usable = usable_kinds(regime, ExporterProfile(icp=icp, continuing=continuing))
-        yield concern, usable, f"icp={icp}, continuing={continuing}, end_use_concern={concern}"
+    """Yield (catch-all triggered, usable licence kinds, label) for every exporter profile.
+
+    Every combination of the regime's declared attributes: 2^attributes profiles.
+    """
+    for held, label in every_profile(regime):
+        exporter = ExporterProfile(held)
+        yield triggers_catch_all(regime, exporter), usable_kinds(regime, exporter), label
 
 
 def _gaps(regime: Regime) -> Iterator[Finding]:

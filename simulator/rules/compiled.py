@@ -2,9 +2,14 @@
 
 Between two boundaries (days a measure starts or ends) the law does not change, so for each
 item and destination the decisions form a short list of intervals. Each interval holds a
-*state*: a row of outcomes, one per exporter profile code. A single decision is a dict look-up,
-a bisection and an index; a batch is one :func:`numpy.searchsorted` over every interval of
-every item and destination, laid end to end.
+*state*: what the law leaves to the exporter, as the licence kinds available, least burdensome
+first, and whether only the catch-all's trigger makes a licence needed. An exporter is coded
+once as a bit mask (the kinds it may use, and the trigger), and a decision takes the first
+available kind in the mask. A table of outcomes per profile, the earlier design, grew as
+2^(kinds+1) and took seconds from a dozen kinds; states grow with the law, not the exporters.
+A single decision is a dict look-up, a bisection and a scan of a few kinds; a batch is one
+:func:`numpy.searchsorted` over every interval of every item and destination, laid end to end,
+and one masked pass per candidate position.
 
 Countries that no rule names and no measure moves behave like any member of their group, so
 they share their group's intervals; only named countries get their own.
@@ -16,19 +21,49 @@ import bisect
 import datetime as dt
 import functools
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
 from simulator.errors import RuleError, UnknownNameError
 from simulator.rules import engine
-from simulator.rules.engine import assess, boundaries, outcome, ranked
-from simulator.rules.values import OUTCOME_WORDS, Clearance, ExporterProfile, LicenceKind, Regime
+from simulator.rules.engine import Assessment, assess, boundaries, needs_licence, ranked, triggers_catch_all
+from simulator.rules.values import NONE, OUTCOME_WORDS, PROHIBITED, Clearance, ExporterProfile, Item, Regime
 
 _DATE_BITS = 24  # date ordinals stay below 2**24 (year 45,000)
 GAP_CODE = 255
 _NEVER = 1 << _DATE_BITS  # an ordinal after every date
 
 IntArray = npt.NDArray[np.int64]
+_TRIGGER_BIT = 1  # bit 0 of a profile code: the exporter holds the catch-all's trigger
+
+
+@attrs.frozen
+class State:
+    """The law on one route over a stretch of dates, less the exporter.
+
+    ``candidates`` are (profile bit of a licence kind, outcome code), least burdensome first;
+    ``gated`` means a licence is needed only when the exporter holds the catch-all's trigger
+    (else the outcome is ``none``); ``fallback`` is the outcome when no candidate is usable: a
+    gap, or a fixed outcome (``none``, ``prohibited``) for a state with no candidates.
+    """
+
+    gated: bool
+    candidates: tuple[tuple[int, int], ...]
+    fallback: int
+
+    def code(self, profile: int) -> int:
+        """The outcome code for an exporter's profile code.
+
+        >>> State(gated=True, candidates=((2, 1), (4, 2)), fallback=255).code(0b101)
+        2
+        """
+        if self.gated and not profile & _TRIGGER_BIT:
+            return 0  # none
+        for bit, code in self.candidates:
+            if profile & bit:
+                return code
+        return self.fallback
 
 
 class DecisionTable:
@@ -53,48 +88,49 @@ class DecisionTable:
         self._slots = (*self.named_countries, *(f"group:{g.id}" for g in regime.groups))
         self._slot_of = {s: n for n, s in enumerate(self._slots)}
         self._base_group = {c: e.group for e in regime.members for c in e.countries}
-        self._rows: dict[tuple[int, ...], int] = {}
+        self._bit = {k.id: 1 << (n + 1) for n, k in enumerate(self._kinds)}
+        self._state_of: dict[State, int] = {}
+        self._profiles: dict[ExporterProfile, int] = {}
         self._series: list[tuple[list[int], list[int]]] = []
         for item in regime.items:
             for slot in self._slots:
-                self._series.append(self._compile(item.id, slot))
-        self.matrix = np.array(list(self._rows), dtype=np.uint8)
-        self._rows_list = [list(row) for row in self._rows]
+                self._series.append(self._compile(item, slot))
+        self.states = tuple(self._state_of)
+        """Every distinct state, indexed by the state numbers of the intervals."""
         self._flat_keys, self._flat_states = self._flatten()
+        self._arrays = _state_arrays(self.states)
 
     # ------------------------------------------------------------ compiling
-    def _compile(self, item_id: str, slot: str) -> tuple[list[int], list[int]]:
+    def _compile(self, item: Item, slot: str) -> tuple[list[int], list[int]]:
         starts: list[int] = []
         states: list[int] = []
         for day, _ in boundaries(self.regime):
-            state = self._state(item_id, slot, day)
+            state = self._state(item, slot, day)
             if not states or states[-1] != state:
                 starts.append(day.toordinal())
                 states.append(state)
         return starts, states
 
-    def _state(self, item_id: str, slot: str, day: dt.date) -> int:
-        item = self.regime.item(item_id)
+    def _state(self, item: Item, slot: str, day: dt.date) -> int:
         if slot.startswith("group:"):
             group = self.regime.group(slot.removeprefix("group:"))
             found = assess(self.regime, item, None, day, group)
         else:
             found = assess(self.regime, item, slot, day)
-        row = tuple(
-            self._code[outcome(self.regime, item, found, concern, usable)]
-            for concern, usable in self._profiles()
-        )
-        return self._rows.setdefault(row, len(self._rows))
+        state = self._state_from(item, found)
+        return self._state_of.setdefault(state, len(self._state_of))
 
-    def _profiles(self) -> list[tuple[bool, frozenset[str]]]:
-        """Every profile code's (end-use concern, usable licence kinds), in code order."""
-        return [
-            (
-                bool(code & 1),
-                frozenset(k.id for n, k in enumerate(self._kinds) if code >> (n + 1) & 1),
-            )
-            for code in range(2 ** (len(self._kinds) + 1))
-        ]
+    def _state_from(self, item: Item, found: Assessment) -> State:
+        """The state :func:`engine.outcome` would read: the same steps, with the exporter left open."""
+        if found.prohibition is not None:
+            return State(False, (), self._code[PROHIBITED])
+        if not needs_licence(self.regime, item, found.group, triggered=True):
+            return State(False, (), self._code[NONE])
+        gated = not needs_licence(self.regime, item, found.group, triggered=False)
+        candidates = tuple(
+            (self._bit[k.id], self._code[k.id]) for k in self._kinds if k.id in found.available
+        )
+        return State(gated, candidates, GAP_CODE)
 
     def _flatten(self) -> tuple[IntArray, IntArray]:
         keys = [(n << _DATE_BITS) | start for n, (starts, _) in enumerate(self._series) for start in starts]
@@ -103,8 +139,13 @@ class DecisionTable:
 
     # ------------------------------------------------------------ encoding
     def profile_code(self, exporter: ExporterProfile) -> int:
-        """Return the code of an exporter profile: end-use concern and usable licence kinds."""
-        return _profile_code(self._kinds, exporter)
+        """Return the code of an exporter profile: a bit per usable licence kind, and the trigger."""
+        code = self._profiles.get(exporter)
+        if code is None:
+            usable = engine.usable_kinds(self.regime, exporter)
+            code = sum(self._bit[k] for k in usable) | int(triggers_catch_all(self.regime, exporter))
+            self._profiles[exporter] = code
+        return code
 
     def item_code(self, item_id: str) -> int:
         """Return the index of ``item_id``; raise :class:`UnknownNameError` if absent."""
@@ -154,7 +195,7 @@ class DecisionTable:
     def _code_at(self, route: int, ordinal: int, states: list[int], position: int, profile: int) -> int:
         if position < 0:
             engine.check_date(self.regime, dt.date.fromordinal(ordinal))
-        code = int(self._rows_list[states[position]][profile])
+        code = self.states[states[position]].code(profile)
         if code == GAP_CODE:
             raise RuleError(
                 f"regime gives no authorisation route (route {route}) on {dt.date.fromordinal(ordinal)}"
@@ -179,13 +220,39 @@ class DecisionTable:
             engine.check_date(self.regime, dt.date.fromordinal(int(ordinals.min())))
         keys = ((items * len(self._slots) + destinations) << _DATE_BITS) | ordinals
         position = np.searchsorted(self._flat_keys, keys, side="right") - 1
-        return self.matrix[self._flat_states[position], profiles]
+        return self._arrays.decide(self._flat_states[position], profiles)
 
 
-@functools.lru_cache(maxsize=64)
-def _profile_code(kinds: tuple[LicenceKind, ...], exporter: ExporterProfile) -> int:
-    usable = sum(1 << (n + 1) for n, k in enumerate(kinds) if exporter.qualifies(k))
-    return usable | int(exporter.end_use_concern)
+@attrs.frozen
+class _StateArrays:
+    """The states as arrays, candidates padded with bit 0 (never usable), for batches."""
+
+    gated: npt.NDArray[np.bool_]
+    bits: IntArray
+    codes: npt.NDArray[np.uint8]
+    fallback: npt.NDArray[np.uint8]
+
+    def decide(self, states: IntArray, profiles: IntArray) -> npt.NDArray[np.uint8]:
+        """Outcome codes of ``states`` for ``profiles``: the first usable candidate of each."""
+        result = self.fallback.take(states)
+        for column in reversed(range(self.bits.shape[0])):  # the least burdensome written last wins
+            usable = (self.bits[column].take(states) & profiles) != 0
+            np.copyto(result, self.codes[column].take(states), where=usable)
+        ungated = self.gated.take(states) & ((profiles & _TRIGGER_BIT) == 0)
+        result[ungated] = 0  # none
+        return result
+
+
+def _state_arrays(states: tuple[State, ...]) -> _StateArrays:
+    width = max((len(s.candidates) for s in states), default=0) or 1
+    bits = np.zeros((width, len(states)), dtype=np.int64)  # a row per candidate position: takes are 1-D
+    codes = np.zeros((width, len(states)), dtype=np.uint8)
+    for n, state in enumerate(states):
+        for column, (bit, code) in enumerate(state.candidates):
+            bits[column, n], codes[column, n] = bit, code
+    gated = np.array([s.gated for s in states], dtype=np.bool_)
+    fallback = np.array([s.fallback for s in states], dtype=np.uint8)
+    return _StateArrays(gated, bits, codes, fallback)
 
 
 @functools.lru_cache(maxsize=16)

@@ -13,6 +13,7 @@ import attrs
 from attrs import field, frozen
 
 from simulator.rules.values import (
+    Attribute,
     Group,
     HasId,
     Item,
@@ -37,6 +38,7 @@ class RegimeChanges:
     measures: tuple[Measure, ...] = ()
     rules: tuple[Rule, ...] = ()
     licences: tuple[LicenceKind, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
     groups: tuple[Group, ...] = ()
     items: tuple[Item, ...] = ()
     members: tuple[Membership, ...] = ()
@@ -78,6 +80,7 @@ def derive(base: Regime, changes: RegimeChanges) -> Regime:
         measures=_drop_repeals(measures, changes.remove_measures),
         rules=_merge(base.rules, changes.rules, changes.remove_rules),
         licences=_merge(base.licences, changes.licences),
+        attributes=_merge(base.attributes, changes.attributes),
         groups=_merge(base.groups, changes.groups),
         items=_merge(base.items, changes.items),
         members=_move_members(base.members, changes.members),

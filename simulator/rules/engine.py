@@ -175,22 +175,32 @@ def _available(applied: Iterable[Rule]) -> frozenset[str]:
     return frozenset(available)
 
 
-def needs_licence(regime: Regime, item: Item, group: Group, end_use_concern: bool) -> bool:
-    """Whether any authorisation is needed: listed goods always, others under the catch-all."""
+def needs_licence(regime: Regime, item: Item, group: Group, triggered: bool) -> bool:
+    """Whether any authorisation is needed: listed goods always, others under the catch-all.
+
+    ``triggered``: whether the exporter holds the attribute that triggers the catch-all.
+    """
     if item.listed:
         return True
     catch_all = regime.catch_all
     caught = catch_all is not None and selects_item(catch_all.items, item)
-    return caught and end_use_concern and not group.catch_all_exempt
+    return caught and triggered and not group.catch_all_exempt
 
 
-def outcome(
-    regime: Regime, item: Item, found: Assessment, end_use_concern: bool, usable: frozenset[str]
-) -> str:
-    """Return the outcome id: ``prohibited``, ``none``, a licence kind, or :data:`GAP`."""
+def triggers_catch_all(regime: Regime, exporter: ExporterProfile) -> bool:
+    """Whether the exporter holds the attribute that brings goods under the catch-all."""
+    catch_all = regime.catch_all
+    return catch_all is not None and catch_all.trigger in exporter.held(regime)
+
+
+def outcome(regime: Regime, item: Item, found: Assessment, triggered: bool, usable: frozenset[str]) -> str:
+    """Return the outcome id: ``prohibited``, ``none``, a licence kind, or :data:`GAP`.
+
+    ``triggered`` is :func:`triggers_catch_all` and ``usable`` :func:`usable_kinds` of the exporter.
+    """
     if found.prohibition is not None:
         return PROHIBITED
-    if not needs_licence(regime, item, found.group, end_use_concern):
+    if not needs_licence(regime, item, found.group, triggered):
         return NONE
     routes = [k for k in ranked(regime) if k.id in found.available and k.id in usable]
     return routes[0].id if routes else GAP
@@ -203,7 +213,7 @@ def ranked(regime: Regime) -> tuple[LicenceKind, ...]:
 
 def usable_kinds(regime: Regime, exporter: ExporterProfile) -> frozenset[str]:
     """Return the licence kinds this exporter may use."""
-    return frozenset(k.id for k in regime.licences if exporter.qualifies(k))
+    return frozenset(k.id for k in regime.licences if exporter.qualifies(regime, k))
 
 
 def lookup_item(regime: Regime, item_id: str) -> Item:
@@ -238,7 +248,8 @@ def decide(regime: Regime, application: Application) -> Decision:
     check_date(regime, application.on)
     found = assess(regime, item, application.destination, application.on)
     exporter = application.exporter
-    result = outcome(regime, item, found, exporter.end_use_concern, usable_kinds(regime, exporter))
+    triggered = triggers_catch_all(regime, exporter)
+    result = outcome(regime, item, found, triggered, usable_kinds(regime, exporter))
     if result == GAP:
         raise RuleError(_gap_message(item, application))
     kind = regime.licence(result) if result not in (NONE, PROHIBITED) else None
@@ -317,12 +328,13 @@ def _catch_all_reason(regime: Regime, item: Item, group: Group, exporter: Export
     catch_all = regime.catch_all
     if item.listed or catch_all is None or not selects_item(catch_all.items, item):
         return None
+    trigger = regime.attribute(catch_all.trigger)
     if group.catch_all_exempt:
         verdict = f"Not applied: {group.title} is exempt."
-    elif exporter.end_use_concern:
-        verdict = "Applied: the end use or end user is of concern."
+    elif triggers_catch_all(regime, exporter):
+        verdict = f"Applied: {trigger.text(held=True)}."
     else:
-        verdict = "Not applied: no end-use concern is known or has been notified."
+        verdict = f"Not applied: {trigger.text(held=False)}."
     return Reason("catch-all", f"{catch_all.text} {verdict}", catch_all.citation)
 
 
@@ -331,22 +343,16 @@ def _qualification_reasons(
 ) -> list[Reason]:
     reasons = []
     for kind in ranked(regime):
-        if kind.id in available and not exporter.qualifies(kind):
-            missing = _missing_qualification(kind, exporter)
+        if kind.id in available and not exporter.qualifies(regime, kind):
+            missing = _missing_qualification(regime, kind, exporter)
             text = f"{kind.title} is available but not to this exporter: {missing}."
             reasons.append(Reason(kind.id, text, kind.citation))
     return reasons
 
 
-_QUALIFICATION_TEXT = {
-    "icp": "it has no internal compliance programme",
-    "continuing": "it has no continuing relationship with the importer",
-}
-
-
-def _missing_qualification(kind: LicenceKind, exporter: ExporterProfile) -> str:
-    have = {"icp": exporter.icp, "continuing": exporter.continuing}
-    lacking = [_QUALIFICATION_TEXT[q] for q in kind.requires if not have[q]]
+def _missing_qualification(regime: Regime, kind: LicenceKind, exporter: ExporterProfile) -> str:
+    held = exporter.held(regime)
+    lacking = [regime.attribute(q).text(held=False) for q in kind.requires if q not in held]
     return "; ".join(lacking) or "it does not hold this licence"
 
 
@@ -368,11 +374,11 @@ def timeline(
     it (``None`` for the regime's first day). The last interval is open (``until`` is None).
     """
     item = lookup_item(regime, item_id)
-    usable = usable_kinds(regime, exporter)
+    usable, triggered = usable_kinds(regime, exporter), triggers_catch_all(regime, exporter)
     intervals: list[Interval] = []
     for day, measure in boundaries(regime):
         found = assess(regime, item, destination, day)
-        result = outcome(regime, item, found, exporter.end_use_concern, usable)
+        result = outcome(regime, item, found, triggered, usable)
         if intervals and intervals[-1].licence == result:
             continue
         if intervals:

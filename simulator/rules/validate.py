@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.derive import RegimeChanges
-from simulator.rules.values import OUTCOME_WORDS, Measure, Regime, Rule
+from simulator.rules.values import OUTCOME_WORDS, LicenceKind, Measure, Regime, Rule
 
 _SPECIAL_DESTINATIONS = ("*",)
 
@@ -24,6 +24,7 @@ def regime_problems(regime: Regime) -> list[Problem]:
         *_rule_list_problems(regime, regime.rules, "rules"),
         *_measure_problems(regime, regime.measures),
         *_catch_all_problems(regime),
+        *_requirement_problems(regime, regime.licences),
     ]
 
 
@@ -38,6 +39,7 @@ def derived_problems(regime: Regime, base: Regime, changes: RegimeChanges) -> li
         *_group_problems(regime),
         *_rule_list_problems(regime, changes.rules, "rules"),
         *_measure_problems(regime, changes.measures),
+        *_requirement_problems(regime, changes.licences),
     ]
 
 
@@ -60,6 +62,7 @@ def _duplicates(regime: Regime) -> Iterator[Problem]:
         "groups": [g.id for g in regime.groups],
         "items": [i.id for i in regime.items],
         "licences": [k.id for k in regime.licences],
+        "attributes": [a.id for a in regime.attributes],
         "measures": [m.id for m in regime.measures],
         "rules": [r.id for r in _all_rules(regime)],
         "licences.rank": [str(k.rank) for k in regime.licences],
@@ -189,3 +192,19 @@ def _destination_problems(regime: Regime, selectors: tuple[str, ...], path: str)
 def _catch_all_problems(regime: Regime) -> Iterator[Problem]:
     if regime.catch_all is not None:
         yield from _item_selector_problems(regime, regime.catch_all.items, "catch_all.items")
+        yield from _attribute_problems(regime, (regime.catch_all.trigger,), "catch_all.trigger")
+
+
+def _requirement_problems(regime: Regime, licences: tuple[LicenceKind, ...]) -> Iterator[Problem]:
+    for n, kind in enumerate(licences):
+        yield from _attribute_problems(regime, kind.requires, f"licences[{n}].requires")
+
+
+def _attribute_problems(regime: Regime, names: tuple[str, ...], path: str) -> Iterator[Problem]:
+    declared = [a.id for a in regime.attributes]
+    listing = f"one of {', '.join(declared)}" if declared else "the regime declares none"
+    for name in names:
+        if name not in declared:
+            yield Problem(
+                path, f"expected an exporter attribute declared in [[attributes]] ({listing}); got {name!r}"
+            )

@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Protocol, TypeVar
 
-import attrs
 from attrs import field, frozen
 from attrs.validators import in_, instance_of, matches_re, optional
 
 Action = Literal["grant", "withdraw", "prohibit", "assign"]
 ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
-QUALIFICATIONS = ("icp", "continuing")
 NONE = "none"
 PROHIBITED = "prohibited"
 OUTCOME_WORDS = (NONE, PROHIBITED)
@@ -76,6 +74,31 @@ class Item:
 
 
 @frozen
+class Attribute:
+    """Something about the exporter that the regime's rules test, declared with its citation.
+
+    Licence kinds ``require`` attributes and the catch-all is triggered by one; ``default`` is
+    whether the established exporter (of ``exportsim check`` without options) holds it.
+    ``holding`` and ``lacking`` are how an explanation says that an exporter does or does not.
+    """
+
+    id: str = field(validator=matches_re(_ID))
+    title: str
+    default: bool
+    citation: str
+    holding: str = ""
+    lacking: str = ""
+    source: str = ""
+    confidence: str = ""
+
+    def text(self, held: bool) -> str:
+        """The explanation's words for an exporter with (``held``) or without it."""
+        if held:
+            return self.holding or f"the exporter holds: {self.title}"
+        return self.lacking or f"the exporter lacks: {self.title}"
+
+
+@frozen
 class LicenceKind:
     """A kind of licence; one with a standard processing period is applied for per contract."""
 
@@ -84,11 +107,8 @@ class LicenceKind:
     title: str
     validity_days: int
     scope: str = ""
-    requires: tuple[str, ...] = field(
-        default=(),
-        converter=tuple_of_str,
-        validator=attrs.validators.deep_iterable(in_(QUALIFICATIONS)),
-    )
+    requires: tuple[str, ...] = field(default=(), converter=tuple_of_str)
+    """The exporter attributes an exporter must hold to use it."""
     standard_processing_days: int | None = None
     clock_stops_for_returned_documents: bool = False
     citation: str = ""
@@ -142,9 +162,14 @@ class Measure:
 
 @frozen
 class CatchAll:
-    """The catch-all: the goods it reaches need a licence when the end use is of concern."""
+    """The catch-all: the goods it reaches need a licence when the exporter holds ``trigger``.
+
+    ``trigger`` is the exporter attribute that brings goods under it (Japan's: an end-use
+    concern known to the exporter or notified by the authority).
+    """
 
     items: tuple[str, ...] = field(converter=tuple_of_str)
+    trigger: str
     text: str
     citation: str
     source: str = ""
@@ -162,6 +187,7 @@ class Regime:
     groups: tuple[Group, ...] = ()
     items: tuple[Item, ...] = ()
     licences: tuple[LicenceKind, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
     members: tuple[Membership, ...] = ()
     rules: tuple[Rule, ...] = ()
     measures: tuple[Measure, ...] = ()
@@ -183,6 +209,15 @@ class Regime:
     def licence(self, licence_id: str) -> LicenceKind:
         """Return the licence kind ``licence_id``; raise ``KeyError`` if absent."""
         return _find(self.licences, licence_id)
+
+    def attribute(self, attribute_id: str) -> Attribute:
+        """Return the exporter attribute ``attribute_id``; raise ``KeyError`` if absent."""
+        return _find(self.attributes, attribute_id)
+
+    @property
+    def established(self) -> frozenset[str]:
+        """The attributes the established exporter holds: those declared with ``default = true``."""
+        return frozenset(a.id for a in self.attributes if a.default)
 
     def group(self, group_id: str) -> Group:
         """Return the destination group ``group_id``; raise ``KeyError`` if absent."""
@@ -223,26 +258,28 @@ def _find(values: tuple[_T, ...], key: str) -> _T:
 
 @frozen
 class ExporterProfile:
-    """What the rules need to know about the exporter.
+    """What the rules need to know about the exporter: the attributes it holds.
 
+    ``attributes`` of ``None`` means the established exporter of the regime asked (each
+    attribute at its declared ``default``); a set names exactly the attributes held, and any
+    the regime does not declare are ignored (one profile may go to several regimes).
     ``bulk_licences`` of ``None`` means the exporter may use any bulk licence it qualifies
-    for (the established exporter of ``exportsim check``); a set limits it to those held.
-    ``end_use_concern`` covers both triggers of the catch-all: the exporter knows or suspects
-    a WMD end use, or the authority has informed it.
+    for; a set limits it to those held.
     """
 
-    icp: bool = True
-    continuing: bool = True
-    end_use_concern: bool = False
+    attributes: frozenset[str] | None = None
     bulk_licences: frozenset[str] | None = None
 
-    def qualifies(self, kind: LicenceKind) -> bool:
-        """Whether this exporter may use licence kind ``kind``."""
+    def held(self, regime: Regime) -> frozenset[str]:
+        """The attributes held, as ``regime`` reads them."""
+        return regime.established if self.attributes is None else self.attributes
+
+    def qualifies(self, regime: Regime, kind: LicenceKind) -> bool:
+        """Whether this exporter may use licence kind ``kind`` of ``regime``."""
         held = self.bulk_licences
         if not kind.per_application and held is not None and kind.id not in held:
             return False
-        have = {"icp": self.icp, "continuing": self.continuing}
-        return all(have[q] for q in kind.requires)
+        return self.held(regime).issuperset(kind.requires)
 
 
 @frozen

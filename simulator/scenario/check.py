@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from simulator.errors import Problem
+from simulator.rules.exporters import attribute_problems
 from simulator.rules.values import Laws
 from simulator.scenario.values import (
     Authority,
@@ -19,6 +20,7 @@ from simulator.scenario.values import (
     MaterialUse,
     Qualification,
     Scenario,
+    Supplier,
     Surge,
     TradeFlow,
 )
@@ -58,12 +60,33 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
     materials = {m.id: m.item for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
         regime = laws.of(supplier.country)
+        problems += _attribute_problems(laws, supplier, n)
         for k, product in enumerate(supplier.products):
             item = materials.get(product.material)
             if regime is not None and item is not None and not regime.has_item(item):
                 expected = f"an item of regime {regime.id!r}, which governs exports from {supplier.country}"
                 field = f"suppliers[{n}].products[{k}].material"
                 problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
+    return problems
+
+
+def _attribute_problems(laws: Laws, supplier: Supplier, n: int) -> list[Problem]:
+    """Names in ``has``/``lacks`` must be attributes of the regime governing the supplier's exports.
+
+    A supplier that no regime governs is never decided; its names must still be some regime's.
+    """
+    regime = laws.of(supplier.country)
+    problems = []
+    for name in ("has", "lacks"):
+        names = getattr(supplier, name)
+        field = f"suppliers[{n}].{name}"
+        if regime is not None:
+            problems += attribute_problems(regime, names, field)
+            continue
+        known = sorted({a.id for r in laws.regimes for a in r.attributes})
+        listing = ", ".join(known) or "none declared"
+        expected = f"expected an exporter attribute of the scenario's regimes ({listing})"
+        problems += [Problem(field, f"{expected}; got {x!r}") for x in names if x not in known]
     return problems
 
 

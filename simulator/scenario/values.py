@@ -95,6 +95,8 @@ class Product:
 class Supplier:
     """A maker of materials, with its exporter profile as the rules engine knows it.
 
+    ``has`` and ``lacks`` name exporter attributes of the regime governing its exports that it
+    holds or not, whatever their defaults (the established exporter's, declared by the regime);
     ``bulk_licences`` lists the bulk licences the supplier holds; ``available_from`` is when a
     new plant or entrant can first ship; an individual-licence application covers the order
     plus ``contract_days`` of the buyer's expected orders from this supplier.
@@ -108,8 +110,8 @@ class Supplier:
     id: str
     country: str
     products: tuple[Product, ...] = ()
-    icp: bool = True
-    continuing: bool = True
+    has: tuple[str, ...] = ()
+    lacks: tuple[str, ...] = ()
     bulk_licences: tuple[str, ...] = ()
     available_from: dt.date | None = None
     contract_days: float = 0.0

@@ -38,26 +38,12 @@ from simulator.rules.engine import (
     decide,
     named_countries,
     outcome,
+    triggers_catch_all,
     usable_kinds,
 )
 from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
-from simulator.scenario.distributions import Distribution
-from simulator.scenario.values import (
-    ALLOCATIONS,
-    Authority,
-    Chipmaker,
-    Expansion,
-    IntensityCut,
-    ItemReview,
-    Lane,
-    Material,
-    MaterialUse,
-    Product,
-    Scenario,
-    Source,
-    Supplier,
-    Surge,
-)
+from simulator.testing.scenarios import distributions as distributions
+from simulator.testing.scenarios import scenarios as scenarios
 
 _YEARS_AFTER_LAST_MEASURE = 3
 _EXTRA_COUNTRIES = ("VN", "IN", "MX", "TH")
@@ -74,20 +60,20 @@ def days(regime: Regime) -> st.SearchStrategy[dt.date]:
 
 
 def exporters(regime: Regime | None = None) -> st.SearchStrategy[ExporterProfile]:
-    """Exporter profiles: any combination of ICP, continuing relationship and concern.
+    """Exporter profiles: the established exporter, or any combination of the regime's attributes.
 
-    With a regime, the exporter may also hold only some of its bulk licences (any subset, as
-    the supply model's suppliers do), or name none held (all it qualifies for).
+    With a regime, the exporter holds any subset of the attributes it declares (or its
+    defaults), and may hold only some of its bulk licences (any subset, as the supply model's
+    suppliers do), or name none held (all it qualifies for). Without one, only the established
+    exporter of whichever regime reads the profile.
     """
-    bulk = sorted(k.id for k in regime.licences if not k.per_application) if regime else []
-    held = st.none() | st.frozensets(st.sampled_from(bulk)) if bulk else st.none()
-    return st.builds(
-        ExporterProfile,
-        icp=st.booleans(),
-        continuing=st.booleans(),
-        end_use_concern=st.booleans(),
-        bulk_licences=held,
-    )
+    if regime is None:
+        return st.just(ExporterProfile())
+    names = sorted(a.id for a in regime.attributes)
+    held = st.none() | st.frozensets(st.sampled_from(names)) if names else st.none()
+    bulk = sorted(k.id for k in regime.licences if not k.per_application)
+    licences = st.none() | st.frozensets(st.sampled_from(bulk)) if bulk else st.none()
+    return st.builds(ExporterProfile, attributes=held, bulk_licences=licences)
 
 
 def countries(regime: Regime) -> st.SearchStrategy[str]:
@@ -144,12 +130,12 @@ def never_stricter_for_more_trust(
 ) -> None:
     """A generic member of a more trusted group never needs more than one of a less trusted."""
     order = regime.outcomes
-    usable = usable_kinds(regime, exporter)
+    usable, triggered = usable_kinds(regime, exporter), triggers_catch_all(regime, exporter)
     ranked_groups = sorted(regime.groups, key=lambda g: g.rank)
     burdens = [
         (
             g.id,
-            outcome(regime, item, assess(regime, item, None, day, g), exporter.end_use_concern, usable),
+            outcome(regime, item, assess(regime, item, None, day, g), triggered, usable),
         )
         for g in ranked_groups
     ]
@@ -160,7 +146,7 @@ def never_stricter_for_more_trust(
 
 
 def most_trusted_group_exempt_from_catch_all(regime: Regime, item: Item, day: dt.date) -> None:
-    """Goods off the list need nothing in the most trusted group (Group A), even with a concern."""
+    """Off-list goods need nothing in the most trusted group (Group A), even if the catch-all is triggered."""
     if item.listed:
         return
     group = min(regime.groups, key=lambda g: g.rank)
@@ -204,7 +190,7 @@ PROPERTIES: dict[str, tuple[Callable[..., None], Callable[[Regime], dict[str, st
     ),
     "never-stricter-for-more-trust": (
         never_stricter_for_more_trust,
-        lambda r: {"item": items(r), "day": days(r), "exporter": exporters()},
+        lambda r: {"item": items(r), "day": days(r), "exporter": exporters(r)},
     ),
     "most-trusted-group-exempt-from-catch-all": (
         most_trusted_group_exempt_from_catch_all,
@@ -252,133 +238,3 @@ def _run(name: str, regime: Regime, max_examples: int) -> PropertyResult:
         notes = [*getattr(exc, "__notes__", []), *map(str, report)]
         return PropertyResult(name, False, "\n".join([f"{type(exc).__name__}: {exc}", *notes]))
     return PropertyResult(name, True)
-
-
-# ---------------------------------------------------------------- scenarios
-
-_DAYS = st.floats(min_value=0.0, max_value=60.0, allow_nan=False)
-
-
-def distributions(low: float = 0.0, high: float = 60.0) -> st.SearchStrategy[Distribution]:
-    """Distributions of every kind whose parameters lie in [low, high]."""
-    points = st.floats(low, high)
-    ordered = st.lists(points, min_size=3, max_size=3).map(sorted)
-    spread = st.tuples(st.floats(max(low, 0.1), high), points)
-    return st.one_of(
-        points.map(lambda v: Distribution("fixed", value=v)),
-        ordered.map(lambda p: Distribution("uniform", low=p[0], high=p[2])),
-        ordered.map(lambda p: Distribution("triangular", low=p[0], mode=p[1], high=p[2])),
-        st.floats(max(low, 0.1), high).map(lambda m: Distribution("exponential", mean=m)),
-        spread.map(lambda m: Distribution("gamma", mean=m[0], sd=m[1])),
-        spread.map(lambda m: Distribution("lognormal", mean=m[0], sd=m[1])),
-    )
-
-
-@st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
-    """Small random scenarios under Japan's regime: Japanese and other suppliers, Korean fabs.
-
-    The period always spans 4 Jul 2019, so some orders need individual licences.
-    """
-    supplier_count = draw(st.integers(1, 3))
-    suppliers = tuple(
-        Supplier(
-            id=f"s{n}",
-            country=draw(st.sampled_from(["JP", "JP", "CN"])),
-            products=(_product(draw),),
-            bulk_licences=tuple(draw(st.sets(st.sampled_from(["general-bulk", "specific-bulk"])))),
-            contract_days=draw(st.sampled_from([0.0, 30.0, 90.0])),
-            made_ahead_days=draw(st.sampled_from([None, None, 0.0, 14.0])),
-        )
-        for n in range(supplier_count)
-    )
-    shares = _shares(draw(st.lists(st.integers(1, 5), min_size=supplier_count, max_size=supplier_count)))
-    fabs = tuple(_fab(draw, n, suppliers, shares) for n in range(draw(st.integers(1, 2))))
-    authority = Authority(
-        examiners=draw(st.integers(1, 5)),
-        items=(
-            ItemReview(
-                item="photoresist",
-                review_days=draw(distributions(1.0, 120.0)),
-                returned_probability=draw(st.floats(0.0, 1.0)),
-                correction_days=draw(distributions(0.0, 30.0)),
-                denial_probability=draw(st.floats(0.0, 0.5)),
-                repeat_review_days=draw(st.none() | distributions(1.0, 120.0)),
-                repeat_returned_probability=draw(st.none() | st.floats(0.0, 1.0)),
-            ),
-        ),
-    )
-    return Scenario(
-        id="generated",
-        start=dt.date(2019, 5, 1),
-        end=dt.date(2019, 5, 1) + dt.timedelta(days=draw(st.integers(90, 300))),
-        seed=draw(st.integers(0, 2**32 - 1)),
-        materials=(
-            Material(
-                "photoresist",
-                "photoresist",
-                1000.0,
-                storage_cap_days=draw(st.sampled_from([None, 20.0, 60.0])),
-            ),
-        ),
-        suppliers=suppliers,
-        chipmakers=fabs,
-        lanes=(Lane("JP", "KR", draw(distributions(0.0, 10.0))),),
-        authority=authority,
-    )
-
-
-def _product(draw: st.DrawFn) -> Product:
-    """Resist: a capacity, a lead time, maybe an expansion on 1 Aug 2019 or a surge, an allocation rule."""
-    surge = Surge(
-        draw(st.floats(0.5, 20.0)), draw(st.sampled_from([0.0, 7.0, 30.0])), draw(st.sampled_from([0.0, 5.0]))
-    )
-    expansion = Expansion(dt.date(2019, 8, 1), draw(st.floats(0.5, 20.0)), draw(st.sampled_from([0.0, 30.0])))
-    return Product(
-        "photoresist",
-        draw(st.floats(0.5, 20.0)),
-        draw(distributions(0.0, 10.0)),
-        expansions=draw(st.sampled_from([(), (), (expansion,)])),
-        allocation=draw(st.sampled_from(ALLOCATIONS)),
-        surge=draw(st.sampled_from([None, None, surge])),
-    )
-
-
-def _shares(weights: list[int]) -> list[float]:
-    shares = [w / sum(weights) for w in weights]
-    shares[-1] = 1.0 - sum(shares[:-1])
-    return shares
-
-
-def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[float]) -> Chipmaker:
-    return Chipmaker(
-        id=f"fab{n}",
-        country="KR",
-        output_units_per_day=draw(st.floats(0.1, 2.0)),
-        value_usd_per_unit=1.0,
-        review_period_days=draw(st.sampled_from([1.0, 7.0, 14.0])),
-        cover_target_days=draw(st.floats(5.0, 60.0)),
-        materials=(
-            MaterialUse(
-                "photoresist",
-                use_t_per_unit=draw(st.floats(0.1, 3.0)),
-                start_inventory_days=draw(_DAYS),
-                sources=tuple(Source(s.id, share) for s, share in zip(suppliers, shares, strict=True)),
-                licence_weight=draw(st.sampled_from([1.0, 1.0, 0.0, 0.5])),
-                weight_return_days=draw(st.sampled_from([0.0, 30.0])),
-                weight_returns=draw(st.booleans()),
-                pull_forward_days=draw(st.sampled_from([0.0, 0.0, 20.0])),
-            ),
-        ),
-        intensity_cut=draw(st.sampled_from(_CUTS)),
-        patience_days=draw(st.sampled_from([None, None, 5.0, 30.0])),
-        company=draw(st.sampled_from(["", "one-company"])),
-    )
-
-
-_CUTS = (
-    None,
-    IntensityCut(10.0, 0.5),
-    IntensityCut(0.0, 0.5, on_shock=True, max_days=20.0, output_loss_fraction=0.1),
-    IntensityCut(5.0, 0.7, on_shock=True, shock_cover_days=20.0),
-)
