@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
 from simulator.errors import InputError
+from simulator.model.records import RunRecords
 from simulator.scenario.loading import load_scenario
+from simulator.scenario.values import Scenario
 
 
 def run(*args: str | Path) -> Result:
@@ -41,3 +45,27 @@ def problem_fields(path: Path, text: str) -> list[str]:
     with pytest.raises(InputError) as caught:
         load_scenario(path)
     return [p.field for p in caught.value.problems]
+
+
+def short_line(scenario: Scenario, allocation: str, **product_fields: object) -> Scenario:
+    """Two fabs, each using 1 t a day, share one maker whose line makes 1 t a day; no licences needed.
+
+    The run ends on 30 Jun 2019, before the shock. Each fab starts with 23 days of stock, so on
+    day 0 each orders 7 t, fab first.
+    """
+    maker = scenario.suppliers[0]
+    product = attrs.evolve(maker.products[0], capacity_t_per_day=1.0, allocation=allocation, **product_fields)
+    fab = scenario.chipmakers[0]
+    use = attrs.evolve(fab.materials[0], start_inventory_days=23.0)
+    fabs = (attrs.evolve(fab, materials=(use,)), attrs.evolve(fab, id="fab2", materials=(use,)))
+    return attrs.evolve(
+        scenario,
+        suppliers=(attrs.evolve(maker, products=(product,)),),
+        chipmakers=fabs,
+        end=dt.date(2019, 6, 30),
+    )
+
+
+def first_ready(records: RunRecords) -> dict[str, float]:
+    """When each fab's first order was ready to leave."""
+    return {c: min(s.time for s in records.shipments if s.chipmaker == c) for c in ("fab", "fab2")}

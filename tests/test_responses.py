@@ -31,6 +31,7 @@ from simulator.scenario.values import (
     Source,
     Supplier,
 )
+from tests.helpers import first_ready, short_line
 
 
 def _two_sources(scenario: Scenario, **fab_fields: object) -> Scenario:
@@ -309,42 +310,18 @@ def test_stock_on_hand_on_the_shock_day_sits_below_the_target(one_fab: tuple[Sce
 # ---------------------------------------------------------------- capacity: allocation and expansion
 
 
-def _short_line(scenario: Scenario, allocation: str, **product_fields: object) -> Scenario:
-    """Two fabs, each using 1 t a day, share one maker whose line makes 1 t a day; no licences needed.
-
-    The run ends on 30 Jun 2019, before the shock. Each fab starts with 23 days of stock, so on
-    day 0 each orders 7 t, fab first.
-    """
-    maker = scenario.suppliers[0]
-    product = attrs.evolve(maker.products[0], capacity_t_per_day=1.0, allocation=allocation, **product_fields)
-    fab = scenario.chipmakers[0]
-    use = attrs.evolve(fab.materials[0], start_inventory_days=23.0)
-    fabs = (attrs.evolve(fab, materials=(use,)), attrs.evolve(fab, id="fab2", materials=(use,)))
-    return attrs.evolve(
-        scenario,
-        suppliers=(attrs.evolve(maker, products=(product,)),),
-        chipmakers=fabs,
-        end=dt.date(2019, 6, 30),
-    )
-
-
-def _first_ready(records: RunRecords) -> dict[str, float]:
-    """When each fab's first order was ready to leave."""
-    return {c: min(s.time for s in records.shipments if s.chipmaker == c) for c in ("fab", "fab2")}
-
-
-def test_first_come_first_served_on_a_short_line(one_fab: tuple[Scenario, Regime]) -> None:
+def test_first_come_first_served_on_ashort_line(one_fab: tuple[Scenario, Regime]) -> None:
     """First come: fab's 7 t is made by day 7, fab2's next by day 14, then the 5-day lead time."""
     scenario, regime = one_fab
-    records = simulate(_short_line(scenario, "first-come"), regime)
-    assert _first_ready(records) == {"fab": pytest.approx(12.0), "fab2": pytest.approx(19.0)}
+    records = simulate(short_line(scenario, "first-come"), regime)
+    assert first_ready(records) == {"fab": pytest.approx(12.0), "fab2": pytest.approx(19.0)}
 
 
-def test_proportional_allocation_of_a_short_line(one_fab: tuple[Scenario, Regime]) -> None:
+def test_proportional_allocation_of_ashort_line(one_fab: tuple[Scenario, Regime]) -> None:
     """Proportional: each fab buys 1 t a day, so each gets half the line: 7 t take 14 days for both."""
     scenario, regime = one_fab
-    records = simulate(_short_line(scenario, "proportional"), regime)
-    assert _first_ready(records) == {"fab": pytest.approx(19.0), "fab2": pytest.approx(19.0)}
+    records = simulate(short_line(scenario, "proportional"), regime)
+    assert first_ready(records) == {"fab": pytest.approx(19.0), "fab2": pytest.approx(19.0)}
 
 
 def test_existing_customers_come_first(one_fab: tuple[Scenario, Regime]) -> None:
@@ -355,7 +332,7 @@ def test_existing_customers_come_first(one_fab: tuple[Scenario, Regime]) -> None
     (done day 21), then the 5-day lead time. First come, fab2's would be done at 7 + 14/1.5.
     """
     scenario, regime = one_fab
-    world = _short_line(scenario, "existing-first")
+    world = short_line(scenario, "existing-first")
     maker = world.suppliers[0]
     product = attrs.evolve(maker.products[0], capacity_t_per_day=1.5)
     newcomer = attrs.evolve(
@@ -381,8 +358,8 @@ def test_an_expansion_serves_every_buyer(one_fab: tuple[Scenario, Regime]) -> No
     """
     scenario, regime = one_fab
     expansion = Expansion(dt.date(2019, 6, 4), 1.0)
-    records = simulate(_short_line(scenario, "first-come", expansions=(expansion,)), regime)
-    assert _first_ready(records) == {"fab": pytest.approx(10.0), "fab2": pytest.approx(13.5)}
+    records = simulate(short_line(scenario, "first-come", expansions=(expansion,)), regime)
+    assert first_ready(records) == {"fab": pytest.approx(10.0), "fab2": pytest.approx(13.5)}
 
 
 def test_a_ramped_expansion_integrates_its_capacity() -> None:

@@ -22,8 +22,7 @@ from simulator.scenario.loading import load_scenario
 from simulator.scenario.overrides import OverrideError, override
 from simulator.scenario.values import ALLOCATIONS, Allocation, MaterialUse, Scenario, Source
 from simulator.scenario.values import Surge as SurgeTerms
-from tests.helpers import problem_fields
-from tests.test_responses import _first_ready, _short_line
+from tests.helpers import first_ready, problem_fields, short_line
 
 ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
 LEAD_TIME = 'lead_time_days = { dist = "fixed", value = 5.0 }'
@@ -89,9 +88,9 @@ def test_a_surge_on_a_short_line_speeds_the_orders_booked_behind_others(
     """
     scenario, regime = one_fab
     terms = SurgeTerms(extra_t_per_day=1.0, lag_days=3.0)
-    surging = simulate(_short_line(scenario, "first-come", surge=terms), regime)
-    plain = simulate(_short_line(scenario, "first-come"), regime)
-    assert _first_ready(surging) == {"fab": pytest.approx(12.0), "fab2": pytest.approx(15.5)}
+    surging = simulate(short_line(scenario, "first-come", surge=terms), regime)
+    plain = simulate(short_line(scenario, "first-come"), regime)
+    assert first_ready(surging) == {"fab": pytest.approx(12.0), "fab2": pytest.approx(15.5)}
     assert _ready(surging, "fab")[:2] == [pytest.approx(12.0), pytest.approx(19.0)]
     assert _ready(surging, "fab2")[:2] == [pytest.approx(15.5), pytest.approx(22.5)]
     assert _shipped_by(surging, 22.5) == pytest.approx(28.0)
