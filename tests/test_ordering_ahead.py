@@ -15,6 +15,7 @@ import pytest
 from helpers import problem_fields
 
 from simulator.model import prepare, replicate, simulate
+from simulator.model.metrics import chipmaker_metrics
 from simulator.model.records import RunRecords
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.values import Measure, Regime, Rule
@@ -78,7 +79,7 @@ def test_no_window_without_an_announcement_or_a_restriction(one_fab: tuple[Scena
 
 
 def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> None:
-    """A measure that will prohibit a source's exports opens a window, though it brings no licence shock."""
+    """A measure that will prohibit a source's exports opens a window, and the ban is the fab's shock."""
     scenario, regime = one_fab
     ban = Measure(
         id="resist-ban",
@@ -100,7 +101,7 @@ def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> N
     changes = RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
     setup = prepare(scenario, derive(regime, changes))
     assert setup.announcements == {("fab", "photoresist"): (80.0, 92.0)}
-    assert setup.shocks == {("fab", "photoresist"): None}
+    assert setup.shocks == {("fab", "photoresist"): 92.0}
 
 
 def test_ordering_ahead_by_hand(one_fab: tuple[Scenario, Regime]) -> None:
@@ -187,3 +188,33 @@ def test_negative_pull_forward_is_refused(tmp_path: Path) -> None:
     old = "start_inventory_days = 30.0"
     text = ONE_FAB.replace(old, old + "\n  pull_forward_days = -5.0")
     assert problem_fields(tmp_path / "bad.toml", text) == ["chipmakers[0].materials[0].pull_forward_days"]
+
+
+def test_a_ban_is_a_shock_for_time_to_survive(one_fab: tuple[Scenario, Regime]) -> None:
+    """Banned from day 92 (1 Sep 2019), the one fab survives 22 days on what it holds.
+
+    Day 84's 7 t arrive at 91.07, leaving 22.93 t, so the fab holds 22 t on day 92; day 91's
+    order is ready at 96.07, after the ban, and fails; nothing else comes.
+    """
+    scenario, regime = one_fab
+    ban = Measure(
+        id="resist-ban",
+        title="A ban on resist to Korea (what-if)",
+        effective=dt.date(2019, 9, 1),
+        citation="Hypothetical, for testing",
+        rules=(
+            Rule(
+                id="resist-ban-rule",
+                action="prohibit",
+                text="No resist to Korea.",
+                citation="Hypothetical",
+                items=("photoresist",),
+                destinations=("KR",),
+            ),
+        ),
+    )
+    changes = RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
+    law = derive(regime, changes)
+    metrics = chipmaker_metrics(simulate(scenario, law), scenario)["fab"]["photoresist"]
+    assert metrics["shock_stock_days"] == pytest.approx(22.0)
+    assert metrics["tts_days"] == pytest.approx(22.0)
