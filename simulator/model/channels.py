@@ -16,6 +16,7 @@ from simpy.events import Event
 
 from simulator.model.authority import Application, Authority, Licence
 from simulator.model.fab import Fab
+from simulator.model.stock import INFINITY
 from simulator.model.supply import SupplierState
 from simulator.rules.values import NONE, Clearance, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
@@ -96,6 +97,13 @@ class Channel:
         """When the clearance in force at ``at`` took effect (the run's start at the earliest)."""
         self.clearance(at)
         return max(0.0, float(self._span[1] - self._start_ordinal))
+
+    def holds_until(self, at: SimDays) -> SimDays:
+        """When the clearance in force at ``at`` may next change (infinity: it never does)."""
+        if self.supplier.table is None or self._route is None:
+            return INFINITY
+        self.clearance(at)
+        return float(self._span[2] - self._start_ordinal)
 
     def kind_first_needed(self) -> LicenceKind | None:
         """The individual licence kind this channel first needs in the run, if it needs one."""

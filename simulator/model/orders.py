@@ -27,7 +27,7 @@ from simulator.model.channels import Channel
 from simulator.model.clock import ARRIVAL, CONSUMPTION_AND_ORDERS, EXPORT, Phased, Process
 from simulator.model.fab import Fab
 from simulator.model.records import FailedOrder, Receipt, Shipment
-from simulator.model.stock import EPSILON_T
+from simulator.model.stock import EPSILON_T, INFINITY
 from simulator.model.supply import SupplierState
 from simulator.rules.values import Clearance, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
@@ -231,6 +231,7 @@ class OrderBook:
         self.lane = lane
         self.channels: dict[tuple[str, str, str], Channel] = {}
         self._splits: dict[tuple[str, str], tuple[int, list[tuple[Channel, float]], float]] = {}
+        self._weighted: dict[tuple[str, str], tuple[int, SimDays, list[tuple[Channel, float]], float]] = {}
         self.waiting: dict[Order, None] = {}
         """Orders waiting for a licence, in the order they began."""
         self.shipments: list[Shipment] = []
@@ -280,13 +281,25 @@ class OrderBook:
     def _weighted_split(
         self, fab: Fab, material: str, exclude: tuple[str, ...]
     ) -> tuple[list[tuple[Channel, float]], float]:
-        """The split when sourcing follows the regime: worked out afresh at every order."""
+        """The split when sourcing follows the regime.
+
+        It is kept until a source's clearance may change or a supplier qualifies, unless a
+        weight is on its way back (then it changes with time, and is worked out afresh).
+        """
         now = self.env.now
         sourcing = fab.sourcing[material]
+        key = (fab.chipmaker.id, material)
+        kept = self._weighted.get(key)
+        if not exclude and kept is not None and kept[0] == sourcing.version and now < kept[1]:
+            return kept[2], kept[3]
         channels = {s: self.channel(fab, s, material) for s in sourcing.shares}
         bound = {s: None if c.clearance(now).restricted else c.since(now) for s, c in channels.items()}
         shares, total = sourcing.weighted_split(now, bound, exclude)
-        return [(channels[s], w) for s, w in shares], total
+        split = [(channels[s], w) for s, w in shares]
+        if not exclude and sourcing.state(now, bound) is not None:
+            until = min([c.holds_until(now) for c in channels.values()], default=INFINITY)
+            self._weighted[key] = (sourcing.version, until, split, total)
+        return split, total
 
     def sooner(self, fab: Fab, material: str, tried: tuple[str, ...]) -> set[str]:
         """The fab's suppliers of ``material``, not in ``tried``, that can ship today without a licence."""

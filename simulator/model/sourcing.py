@@ -58,7 +58,7 @@ class Sourcing:
         >>> hf.weighted_split(15.0, {"a": 10.0, "b": 0.0})  # free since day 10: half way back
         ([('a', 0.375), ('b', 0.5)], 0.875)
         """
-        key = None if exclude else self._state(now, bound)
+        key = None if exclude else self.state(now, bound)
         kept = self._kept.get(key) if key is not None else None
         if kept is not None:
             return kept
@@ -70,7 +70,7 @@ class Sourcing:
             self._kept[key] = split
         return split
 
-    def _state(self, now: SimDays, bound: dict[str, SimDays | None]) -> tuple[object, ...] | None:
+    def state(self, now: SimDays, bound: dict[str, SimDays | None]) -> tuple[object, ...] | None:
         """What every source's weight depends on, or None while one is changing (then nothing is kept).
 
         A source bound now is noted as bound, as :meth:`_weight` would, kept split or not.
