@@ -69,6 +69,32 @@ def test_an_order_waiting_past_patience_is_cancelled_and_resourced(one_fab: tupl
     assert not [s for s in records.shipments if s.supplier == "maker" and 33 <= s.time < 123]
 
 
+@pytest.mark.parametrize(("patience", "first_cancelled"), [(4.0, 41.035), (3.0, None)])
+def test_a_short_line_is_no_sooner_than_waiting(
+    one_fab: tuple[Scenario, Regime], patience: float, first_cancelled: float | None
+) -> None:
+    """With the Korean line at 1 t a day, the waiting 3.5 t move only once that line can make them in time.
+
+    The Japanese half of day 28's order waits from 33.035. The Korean line makes its 3.5 t of
+    each weekly order in 3.5 days: day 35's by 38.5, day 42's by 45.5. With 4 days' patience,
+    at 37.035 the 3.5 t would be made by 38.5 + 3.5 = 42.0, 4.965 days on: not sooner; at
+    41.035 the line is idle, 3.5 days: sooner, so the order moves then. With 3 days' patience
+    the 3.5 t never move; only later, smaller orders the idle line makes within 3 days do.
+    """
+    scenario, regime = one_fab
+    world = _two_sources(scenario, patience_days=patience)
+    local = world.suppliers[1]
+    local = attrs.evolve(local, products=(attrs.evolve(local.products[0], capacity_t_per_day=1.0),))
+    records = simulate(attrs.evolve(world, suppliers=(world.suppliers[0], local)), regime)
+    cancelled = [f for f in records.failed_orders if f.reason == "cancelled"]
+    if first_cancelled is None:
+        assert cancelled
+        assert all(f.quantity_t <= patience + 1e-9 for f in cancelled)  # the line makes 1 t a day
+    else:
+        assert cancelled[0].time == pytest.approx(first_cancelled)
+        assert cancelled[0].quantity_t == pytest.approx(3.5)
+
+
 def test_unlimited_patience_is_todays_behaviour(japan_2019: tuple[Scenario, Regime]) -> None:
     """Patience too long to run out within the horizon gives the records of no patience at all."""
     scenario, regime = japan_2019

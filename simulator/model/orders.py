@@ -137,13 +137,14 @@ class Order:
         """The buyer's patience ran out: cancel the order if suppliers that can ship sooner exist.
 
         Those are the fab's qualified suppliers of the material that have not failed this
-        quantity and whose exports to it need no individual licence today. Without any, the
-        order keeps waiting and the fab looks again after as long again.
+        quantity, whose exports to it need no individual licence today, and whose lines would
+        make their part of it within the fab's patience (:meth:`OrderBook.sooner`). Without
+        any, the order keeps waiting and the fab looks again after as long again.
         """
         book, channel = self.order_book, self.channel
         if self not in book.waiting:  # it left: shipped, or failed
             return
-        sooner = book.sooner(channel.fab, channel.material, self.tried)
+        sooner = book.sooner(channel.fab, channel.material, self.tried, self.quantity_t)
         if not sooner:
             patience = channel.fab.chipmaker.patience_days
             Phased(channel.env, patience or 0.0, CONSUMPTION_AND_ORDERS, self.lose_patience, "patience")
@@ -301,16 +302,28 @@ class OrderBook:
             self._weighted[key] = (sourcing.version, until, split, total)
         return split, total
 
-    def sooner(self, fab: Fab, material: str, tried: tuple[str, ...]) -> set[str]:
-        """The fab's suppliers of ``material``, not in ``tried``, that can ship today without a licence."""
+    def sooner(self, fab: Fab, material: str, tried: tuple[str, ...], quantity_t: float) -> set[str]:
+        """The fab's suppliers of ``material``, not in ``tried``, that can deliver ``quantity_t`` sooner.
+
+        Those are the ones whose exports to it need no individual licence today and whose line
+        would make their part of the quantity (by share among them) within the fab's patience:
+        a short line with a long queue is no faster than waiting for the licence.
+        """
         now = self.env.now
-        found = set()
+        free = {}
         for supplier_id, share in fab.sourcing[material].shares.items():
             if share > 0 and supplier_id not in tried:
-                clearance = self.channel(fab, supplier_id, material).clearance(now)
-                if not clearance.restricted:
-                    found.add(supplier_id)
-        return found
+                channel = self.channel(fab, supplier_id, material)
+                if not channel.clearance(now).restricted:
+                    free[supplier_id] = (channel, share)
+        total = sum(share for _, share in free.values())
+        patience = fab.chipmaker.patience_days or 0.0
+        buyer = fab.chipmaker.id
+        return {
+            supplier_id
+            for supplier_id, (channel, share) in free.items()
+            if channel.line.made_by(now, quantity_t * share / total, buyer) - now <= patience
+        }
 
     def _split(
         self, fab: Fab, material: str, exclude: tuple[str, ...]

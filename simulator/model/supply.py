@@ -81,6 +81,18 @@ class Line:
             surge.booked(done)
         return done + self.lead_time()
 
+    def made_by(self, now: SimDays, quantity_t: float, buyer: str = "") -> SimDays:
+        """When ``quantity_t`` booked now for ``buyer`` would be made (books nothing; no surge).
+
+        >>> line = Line(Capacity(10.0), lambda: 2.0, free_at=5.0)
+        >>> line.made_by(1.0, 30.0)
+        8.0
+        """
+        if self.rule == "first-come":
+            return self.capacity.finish(max(now, self.free_at), quantity_t)
+        start = max(now, self.queues.get(buyer, self.opens))
+        return self.capacity.finish(start, quantity_t, self._quota(buyer, start))
+
     def _quota(self, buyer: str, at: SimDays) -> float:
         buys = {b: use * sourcing.share(self.supplier_id) for b, (use, sourcing, _) in self.customers.items()}
         buys = {b: t for b, t in buys.items() if t > 0 or b == buyer}
