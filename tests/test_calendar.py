@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from helpers import run
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -172,3 +173,28 @@ def _problems(tmp_path: Path, text: str) -> list:  # type: ignore[type-arg]
         load_regime(path)
     assert caught.value.source == str(path)
     return list(caught.value.problems)
+
+
+def test_check_states_the_period_on_its_clock_and_its_end() -> None:
+    """``exportsim check`` gives '45 working days (China's calendar)' and the day the period ends."""
+    result = run("check", "--regime", REGIME, "--item", "magnet", "--to", "US", "--on", "2025-04-07")
+    assert result.exit_code == 0, result.output
+    line = "standard processing period: 45 working days (China's calendar); filed on 2025-04-07"
+    assert f"{line}, it ends on 2025-06-12" in result.output
+
+
+def test_regime_show_gives_the_period_in_working_days_and_the_calendar() -> None:
+    """``regime show`` names the clock of each kind and summarises the calendar."""
+    result = run("regime", "show", REGIME)
+    assert result.exit_code == 0, result.output
+    assert "review 45 working days (China's calendar)" in result.output
+    assert (
+        "calendar: China's calendar: weekend Sat, Sun; covers 2025, 2026; 13 public holidays" in result.output
+    )
+
+
+def test_regime_check_with_properties_passes_on_a_working_day_regime() -> None:
+    """The shipped properties (dump and reload among them) hold for a regime with a calendar."""
+    result = run("regime", "check", REGIME, "--properties")
+    assert result.exit_code == 0, result.output
+    assert "property survives-dump-and-reload: ok" in result.output

@@ -265,6 +265,7 @@ def decide(regime: Regime, application: Application) -> Decision:
         regime=regime.id,
         processing_clock=kind.processing_clock if kind else "calendar",
         standard_period_ends=known_period_end(regime, kind, application.on) if kind else None,
+        standard_period=period_words(regime, kind) if kind and kind.per_application else "",
     )
 
 

@@ -355,6 +355,8 @@ class Decision:
     """Whether ``standard_processing_days`` counts calendar or working days."""
     standard_period_ends: dt.date | None = None
     """The day the standard period ends for an application filed on ``on`` (None if unknown)."""
+    standard_period: str = ""
+    """The standard period in words, its clock named: "90 days", "45 working days (China's calendar)"."""
 
     @property
     def needs_review(self) -> bool:
