@@ -198,3 +198,11 @@ def test_regime_check_with_properties_passes_on_a_working_day_regime() -> None:
     result = run("regime", "check", REGIME, "--properties")
     assert result.exit_code == 0, result.output
     assert "property survives-dump-and-reload: ok" in result.output
+
+
+def test_a_derived_regime_keeps_its_bases_calendar(tmp_path: Path) -> None:
+    """A derivation with no changes counts working days on its base's calendar."""
+    (tmp_path / "base.toml").write_text(REGIME.read_text(encoding="utf-8"), encoding="utf-8")
+    derived = tmp_path / "derived.toml"
+    derived.write_text('[regime]\nid = "derived"\nbase = "base.toml"\n', encoding="utf-8")
+    assert load_regime(derived).calendar == CALENDAR
