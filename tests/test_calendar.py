@@ -20,7 +20,7 @@ from simulator.rules.calendar import (
     working_days_in_year,
     working_span,
 )
-from simulator.rules.periods import period_ends, period_words
+from simulator.rules.periods import known_period_end, period_ends, period_words
 
 D = dt.date
 REGIME = Path(__file__).parent / "regimes" / "working-days.toml"
@@ -206,3 +206,9 @@ def test_a_derived_regime_keeps_its_bases_calendar(tmp_path: Path) -> None:
     derived = tmp_path / "derived.toml"
     derived.write_text('[regime]\nid = "derived"\nbase = "base.toml"\n', encoding="utf-8")
     assert load_regime(derived).calendar == CALENDAR
+
+
+def test_a_period_past_the_last_representable_day_has_no_end(japan) -> None:  # type: ignore[no-untyped-def]
+    """On 31 Dec 9999 a 90-day period's end is not given, and deciding that day still decides."""
+    assert known_period_end(japan, japan.licence("individual"), D(9999, 12, 31)) is None
+    assert decide(japan, Application("photoresist", "KR", D(9999, 12, 31))).licence == "general-bulk"

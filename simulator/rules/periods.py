@@ -52,16 +52,16 @@ def period_end_words(regime: Regime, kind: LicenceKind, filed: dt.date) -> str:
     """A clause giving the day the period of an application filed on ``filed`` ends, or why not."""
     try:
         end = period_ends(regime, kind, filed)
-    except RuleError as exc:
+    except (RuleError, OverflowError) as exc:
         return f"; for an application filed on {filed} its end is not known: {exc}"
     return f"; filed on {filed}, it ends on {end}"
 
 
 def known_period_end(regime: Regime, kind: LicenceKind, filed: dt.date) -> dt.date | None:
-    """:func:`period_ends`, or None where the calendar cannot give it."""
+    """:func:`period_ends`, or None where the calendar cannot give it (or it is past 9999)."""
     try:
         return period_ends(regime, kind, filed)
-    except RuleError:
+    except (RuleError, OverflowError):
         return None
 
 
