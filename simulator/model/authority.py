@@ -14,6 +14,8 @@ may differ between a channel's first application and its repeats.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Hashable
 
 import simpy
@@ -22,6 +24,7 @@ from simulator.model.clock import CONSUMPTION_AND_ORDERS, LICENCE_DECISION, Phas
 from simulator.model.records import LicenceApplication
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
+from simulator.rules.calendar import Calendar, working_span
 from simulator.rules.values import LicenceKind
 from simulator.scenario.distributions import fixed
 from simulator.scenario.values import Authority as AuthorityTerms
@@ -43,6 +46,28 @@ class Licence:
     def covers(self, quantity_t: float, now: SimDays) -> bool:
         """Whether the licence is valid now with ``quantity_t`` left."""
         return self.valid_until >= now and self.remaining_t >= quantity_t - EPSILON_T
+
+
+class ReviewClock:
+    """Turns working days of review into simulation days, on the calendar of the authority's regime.
+
+    A review counts working days from the day its work starts (a day's fraction carries over, as
+    in a calendar-day review). Past the years the calendar covers it counts weekends only: a run
+    may outlast the published holiday calendars.
+    """
+
+    __slots__ = ("calendar", "start")
+
+    def __init__(self, calendar: Calendar | None, start: dt.date) -> None:
+        self.calendar = calendar
+        self.start = start
+
+    def span(self, now: SimDays, working_days: float) -> SimDays:
+        """The simulation days from ``now`` until ``working_days`` working days have passed."""
+        if self.calendar is None:
+            return working_days
+        day = self.start + dt.timedelta(days=math.floor(now))
+        return working_span(self.calendar, day, working_days, strict=False)
 
 
 class Application:
@@ -98,6 +123,7 @@ class Authority:
         terms: the scenario's review terms for this authority.
         streams: the replication's random streams.
         filed: where every authority of the run lists its applications, in filing order.
+        clock: how its regime counts working days, for kinds whose period is in working days.
     """
 
     def __init__(
@@ -106,8 +132,10 @@ class Authority:
         terms: AuthorityTerms,
         streams: Streams,
         filed: list[Application],
+        clock: ReviewClock | None = None,
     ) -> None:
         self.env = env
+        self.clock = clock
         self.terms = terms
         self.streams = streams
         self.examiners = simpy.Resource(env, capacity=terms.examiners)
@@ -157,6 +185,12 @@ class Authority:
         self.env.process(review(self.env, self, application))
         return application
 
+    def review_time(self, working: bool, work: float) -> SimDays:
+        """Simulation days for ``work`` days of review from now: working days if ``working``."""
+        if not working or self.clock is None:
+            return work
+        return self.clock.span(self.env.now, work)
+
     def decide(self, application: Application, denied: bool) -> None:
         """Decide an application: grant its licence unless denied, and fire its decision."""
         now = self.env.now
@@ -174,8 +208,10 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
     Each application takes exactly one draw from each of its supplier's review streams (time,
     return, correction, denial), used or not, so variants that change one of these terms still
     pair with the base application for application (common random numbers). Without review
-    terms of its own a review takes the licence kind's standard processing period. A repeat
-    application (not its channel's first) takes the repeat terms, drawing the same numbers.
+    terms of its own a review takes the licence kind's standard processing period, in working
+    days of the regime's calendar where the kind counts them (each part of a review split by
+    returned documents counted from when its work starts); ``review_days`` are calendar days. A
+    repeat application (not its channel's first) takes the repeat terms, drawing the same numbers.
     """
     material, item, supplier, _ = application.names
     terms = authority.terms.review(material, item)
@@ -184,6 +220,7 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
     standard = fixed(float(application.kind.standard_processing_days or 0))
     streams = authority.streams
     work = (terms.review_days or standard).sample(streams("review-time", supplier))
+    working = terms.review_days is None and application.kind.in_working_days
     returned, fraction = streams("review-return", supplier).random(2).tolist()  # floats, not numpy's
     correction = terms.correction_days.sample(streams("review-correction", supplier))
     denial = streams("review-denial", supplier).random()
@@ -191,11 +228,13 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
         first = work * fraction
         with authority.examiners.request() as request:
             yield request
-            yield Phased(env, first, LICENCE_DECISION, purpose=f"review of {item}")
+            yield Phased(
+                env, authority.review_time(working, first), LICENCE_DECISION, purpose=f"review of {item}"
+            )
         application.returned += 1
         yield Phased(env, correction, CONSUMPTION_AND_ORDERS, purpose=f"correction of {item} documents")
         work -= first
     with authority.examiners.request() as request:
         yield request
-        yield Phased(env, work, LICENCE_DECISION, purpose=f"review of {item}")
+        yield Phased(env, authority.review_time(working, work), LICENCE_DECISION, purpose=f"review of {item}")
     authority.decide(application, denied=denial < terms.denial_probability)

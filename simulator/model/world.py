@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import attrs
 
-from simulator.model.authority import Application, Authority
+from simulator.model.authority import Application, Authority, ReviewClock
 from simulator.model.clock import ModelEnvironment
 from simulator.model.fab import Fab
 from simulator.model.orders import OrderBook
@@ -59,7 +59,9 @@ class World:
         self._lanes: dict[tuple[str, str], Callable[[], SimDays]] = {}
         self.applications: list[Application] = []
         self.authorities = {
-            country: Authority(env, scenario.authority_for(country), streams, self.applications)
+            country: Authority(
+                env, scenario.authority_for(country), streams, self.applications, self._clock(country)
+            )
             for country in dict.fromkeys(s.country for s in scenario.suppliers)
         }
         self.fabs = {
@@ -71,6 +73,12 @@ class World:
         }
         self.book = OrderBook(env, scenario, self.suppliers, self.authorities, self.lane)
         self._register_customers()
+
+    def _clock(self, country: str) -> ReviewClock | None:
+        """The review clock of ``country``'s regime, if it has a calendar."""
+        regime = self.setup.laws.of(country)
+        calendar = regime.calendar if regime is not None else None
+        return ReviewClock(calendar, self.scenario.start) if calendar is not None else None
 
     def _register_customers(self) -> None:
         """Tell each line its buyers (those listing or qualifying its supplier), for allocation."""

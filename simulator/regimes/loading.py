@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib.resources
+import re
 import tomllib
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -23,8 +24,10 @@ import attrs
 import cattrs
 import tomli_w
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from simulator.errors import InputError, Problem, UnknownNameError, close_matches
+from simulator.rules.calendar import Holiday
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
 from simulator.rules.values import Regime
@@ -35,7 +38,8 @@ Scalar = float | int | bool | str
 
 _REGIME_DIR = "regimes"
 _HEADER_TABLE = "regime"
-_LIST_TABLES = ("groups", "members", "items", "licences", "attributes", "rules", "measures", "catch_all")
+_LIST_TABLES: tuple[str, ...] = ("groups", "members", "items", "licences", "attributes", "rules")
+_LIST_TABLES += ("measures", "catch_all", "calendar")
 
 
 def _strict(kind: Callable[[Any], Any], name: str) -> Callable[[Any, Any], Any]:
@@ -95,7 +99,20 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == frozenset[str], _structure_str_set)
     converter.register_structure_hook_func(lambda t: t == Scalar, _structure_override)
     converter.register_unstructure_hook(dt.date, lambda d: d)
+    _register_holiday(converter)
     return converter
+
+
+def _register_holiday(converter: cattrs.Converter) -> None:
+    """A holiday's ``start`` and ``end`` are ``from`` and ``to`` in files (``from`` is a keyword)."""
+    start, end = override(rename="from"), override(rename="to")
+    converter.register_structure_hook(
+        Holiday,
+        make_dict_structure_fn(Holiday, converter, _cattrs_forbid_extra_keys=True, start=start, end=end),
+    )
+    converter.register_unstructure_hook(
+        Holiday, make_dict_unstructure_fn(Holiday, converter, start=start, end=end)
+    )
 
 
 CONVERTER = make_converter()
@@ -106,6 +123,9 @@ def _format_exception(exc: BaseException, _: Any) -> str:
         return "required field missing"
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; check the spelling against the docs"
+    literal = _LITERAL.match(str(exc))
+    if literal:  # cattrs says "x not in literal typing.Literal['a', 'b']"
+        return f"expected one of {literal[2]}, got {literal[1]!r}"
     message = str(exc) or type(exc).__name__
     return message.replace("invalid value for type, ", "")
 
@@ -204,7 +224,14 @@ def _entry_fields(cls: type) -> dict[str, type]:
 def _problem(line: str, root: str) -> Problem:
     message, _, path = line.rpartition(" @ ")
     path = path.removeprefix("$").removeprefix(".")
+    path = _HOLIDAY_FIELD.sub(lambda m: f"{m[1]}.{_HOLIDAY_NAMES[m[2]]}", path)
     return Problem(".".join(p for p in (root, path) if p).replace(".[", "["), message)
+
+
+_LITERAL = re.compile(r"^(.*) not in literal typing\.Literal\[(.*)\]$")
+_HOLIDAY_FIELD = re.compile(r"(holidays\[\d+\])\.(start|end)$")
+_HOLIDAY_NAMES = {"start": "from", "end": "to"}
+"""A holiday's fields as files name them (see :func:`_register_holiday`)."""
 
 
 def read_toml(path: Path) -> dict[str, Any]:

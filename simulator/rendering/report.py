@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.rules.check import Finding
 from simulator.rules.engine import announced_on, boundaries
+from simulator.rules.periods import period_words
 from simulator.rules.values import Decision, Interval, Reason, Regime
 
 _WIDTH = 96
@@ -44,7 +45,7 @@ def decision_text(decision: Decision) -> str:
         f"  licence: {decision.licence}",
     ]
     if decision.standard_processing_days is not None:
-        lines.append(f"  standard processing period: {decision.standard_processing_days} days")
+        lines.append(f"  standard processing period: {_period_text(decision)}")
     if decision.validity_days is not None:
         lines.append(f"  validity: {decision.validity_days} days")
     lines.append("why:")
@@ -52,6 +53,14 @@ def decision_text(decision: Decision) -> str:
         lines += _wrapped(f"{n}. [{reason.rule}] {reason.text}", "  ", "     ")
         lines += _wrapped(f"({reason.citation})", "     ", "     ")
     return "\n".join(lines)
+
+
+def _period_text(decision: Decision) -> str:
+    if decision.processing_clock != "working":
+        return f"{decision.standard_processing_days} days"
+    ends = decision.standard_period_ends
+    known = f"ends on {ends}" if ends else "end not known (past the calendar's years)"
+    return f"{decision.standard_period}; filed on {decision.on}, it {known}"
 
 
 def _wrapped(text: str, first: str, rest: str) -> list[str]:
@@ -107,9 +116,10 @@ def regime_text(regime: Regime) -> str:
     lines.append("licence kinds (least burdensome first):")
     for kind in sorted(regime.licences, key=lambda k: k.rank):
         review = f", review {kind.standard_processing_days} d" if kind.per_application else ""
+        review = f", review {period_words(regime, kind)}" if kind.in_working_days else review
         needs = ", ".join(kind.requires) or "nothing"
         lines.append(f"  {kind.id:<22} valid {kind.validity_days} d{review}; requires {needs}")
-    lines += _attribute_lines(regime)
+    lines += _attribute_lines(regime) + _calendar_lines(regime)
     lines.append("measures:")
     for day, measure in boundaries(regime)[1:]:
         title = _measure_title(regime, measure) + _announced(announced_on(regime, measure, day))
@@ -128,6 +138,19 @@ def _attribute_lines(regime: Regime) -> list[str]:
         text = f"{attribute.id}: {'held' if attribute.default else 'not held'}{role}. {attribute.title}"
         lines += _wrapped(text, "  ", "      ")
     return lines
+
+
+def _calendar_lines(regime: Regime) -> list[str]:
+    """The regime's calendar, for working-day periods: its weekend, years and days off."""
+    calendar = regime.calendar
+    if calendar is None:
+        return []
+    years = ", ".join(str(y) for y in calendar.years) or "no year"
+    text = (
+        f"calendar: {calendar.name()}: weekend {', '.join(calendar.weekend)}; covers {years}; "
+        f"{len(calendar.holidays)} public holidays, {len(calendar.workdays)} make-up working days"
+    )
+    return _wrapped(text, "", "  ")
 
 
 def _measure_title(regime: Regime, measure_id: str | None) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import attrs
 
 from simulator.errors import RuleError, UnknownNameError
+from simulator.rules.periods import known_period_end, period_end_words, period_words
 from simulator.rules.values import (
     NONE,
     PROHIBITED,
@@ -262,6 +263,9 @@ def decide(regime: Regime, application: Application) -> Decision:
         validity_days=kind.validity_days if kind else None,
         explanation=tuple(_explain(regime, item, application, found, result)),
         regime=regime.id,
+        processing_clock=kind.processing_clock if kind else "calendar",
+        standard_period_ends=known_period_end(regime, kind, application.on) if kind else None,
+        standard_period=period_words(regime, kind) if kind and kind.per_application else "",
     )
 
 
@@ -291,7 +295,7 @@ def _explain(
     reasons += [_rule_reason(regime, r) for r in found.applied]
     reasons += [_passed_over(regime, r, destination) for r in found.passed_over]
     reasons += _qualification_reasons(regime, found.available, application.exporter)
-    return [*reasons, _conclusion(regime.licence(result))]
+    return [*reasons, _conclusion(regime, regime.licence(result), application.on)]
 
 
 def _rule_reason(regime: Regime, rule: Rule) -> Reason:
@@ -356,12 +360,13 @@ def _missing_qualification(regime: Regime, kind: LicenceKind, exporter: Exporter
     return "; ".join(lacking) or "it does not hold this licence"
 
 
-def _conclusion(kind: LicenceKind) -> Reason:
+def _conclusion(regime: Regime, kind: LicenceKind, on: dt.date) -> Reason:
     text = f"Least burdensome authorisation available: {kind.title}, valid {kind.validity_days} days"
     if kind.standard_processing_days is not None:
-        text += f"; standard processing period {kind.standard_processing_days} days from receipt"
+        text += f"; standard processing period {period_words(regime, kind)} from receipt"
         if kind.clock_stops_for_returned_documents:
             text += " (time spent correcting returned documents does not count)"
+        text += period_end_words(regime, kind, on) if kind.in_working_days else ""
     return Reason(kind.id, text + ".", kind.citation)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.derive import RegimeChanges
+from simulator.rules.periods import clock_problems
 from simulator.rules.values import OUTCOME_WORDS, LicenceKind, Measure, Regime, Rule
 
 _SPECIAL_DESTINATIONS = ("*",)
@@ -25,6 +26,7 @@ def regime_problems(regime: Regime) -> list[Problem]:
         *_measure_problems(regime, regime.measures),
         *_catch_all_problems(regime),
         *_requirement_problems(regime, regime.licences),
+        *clock_problems(regime, regime.licences),
     ]
 
 
@@ -40,6 +42,7 @@ def derived_problems(regime: Regime, base: Regime, changes: RegimeChanges) -> li
         *_rule_list_problems(regime, changes.rules, "rules"),
         *_measure_problems(regime, changes.measures),
         *_requirement_problems(regime, changes.licences),
+        *clock_problems(regime, changes.licences),
     ]
 
 

@@ -15,6 +15,8 @@ from typing import Literal, Protocol, TypeVar
 from attrs import field, frozen
 from attrs.validators import in_, instance_of, matches_re, optional
 
+from simulator.rules.calendar import CALENDAR_CLOCK, WORKING_CLOCK, Calendar, Clock
+
 Action = Literal["grant", "withdraw", "prohibit", "assign"]
 ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
 NONE = "none"
@@ -114,11 +116,18 @@ class LicenceKind:
     citation: str = ""
     source: str = ""
     confidence: str = ""
+    processing_clock: Clock = CALENDAR_CLOCK
+    """Whether ``standard_processing_days`` counts calendar days or the regime's working days."""
 
     @property
     def per_application(self) -> bool:
         """Whether each contract needs its own application and review."""
         return self.standard_processing_days is not None
+
+    @property
+    def in_working_days(self) -> bool:
+        """Whether its standard processing period counts working days of the regime's calendar."""
+        return self.processing_clock == WORKING_CLOCK
 
 
 @frozen
@@ -197,6 +206,8 @@ class Regime:
     source: str = ""
     reviewed_through: dt.date | None = None
     derived_from: str | None = None
+    calendar: Calendar | None = None
+    """Its working days (weekends, public holidays, make-up days), for periods in working days."""
 
     def item(self, item_id: str) -> Item:
         """Return the control-list entry ``item_id``; raise ``KeyError`` if absent."""
@@ -340,6 +351,12 @@ class Decision:
     validity_days: int | None
     explanation: tuple[Reason, ...]
     regime: str
+    processing_clock: Clock = CALENDAR_CLOCK
+    """Whether ``standard_processing_days`` counts calendar or working days."""
+    standard_period_ends: dt.date | None = None
+    """The day the standard period ends for an application filed on ``on`` (None if unknown)."""
+    standard_period: str = ""
+    """The standard period in words, its clock named: "90 days", "45 working days (China's calendar)"."""
 
     @property
     def needs_review(self) -> bool:

@@ -1,0 +1,242 @@
+"""A regime's calendar: weekends, dated public holidays, make-up working days, and working days.
+
+Some standard processing periods run in working days (China's 45 working days), so the law's
+clock needs the regime's calendar as dated, cited data. The calendar says which years it
+covers; asking about a day outside them is a :class:`~simulator.errors.RuleError` unless the
+caller asks explicitly for weekends only (``strict=False``: the supply model, whose runs may
+outlast the published calendars). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from typing import Literal
+
+from attrs import field, frozen
+
+from simulator.errors import Problem, RuleError
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Weekday names as ``weekend`` gives them, in :meth:`datetime.date.weekday` order."""
+Clock = Literal["calendar", "working"]
+"""How a licence kind's standard processing period counts its days."""
+CALENDAR_CLOCK: Clock = "calendar"
+WORKING_CLOCK: Clock = "working"
+
+_DAY = dt.timedelta(days=1)
+
+
+@frozen
+class CoveredYear:
+    """A year whose public holidays and make-up working days the calendar gives, cited."""
+
+    year: int
+    citation: str
+    source: str = ""
+
+
+@frozen
+class Holiday:
+    """Public holidays from ``start`` through ``end`` (inclusive; a single day without ``end``).
+
+    Regime files name the two ``from`` and ``to``.
+    """
+
+    start: dt.date
+    name: str
+    citation: str
+    end: dt.date | None = None
+    source: str = ""
+
+    @property
+    def last(self) -> dt.date:
+        """The holiday's last day."""
+        return self.end or self.start
+
+    def days(self) -> Iterator[dt.date]:
+        """Every day of the holiday."""
+        day = self.start
+        while day <= self.last:
+            yield day
+            day += _DAY
+
+
+@frozen
+class Workday:
+    """A weekend day made a working day (a make-up day for a long holiday)."""
+
+    date: dt.date
+    name: str
+    citation: str
+    source: str = ""
+
+
+@frozen(cache_hash=True)
+class Calendar:
+    """Which days are working days: not the weekend, not a public holiday, or a make-up day."""
+
+    title: str = ""
+    """How explanations name it ("China's calendar")."""
+    weekend: tuple[str, ...] = field(default=("Sat", "Sun"), converter=tuple)
+    covers: tuple[CoveredYear, ...] = ()
+    holidays: tuple[Holiday, ...] = ()
+    workdays: tuple[Workday, ...] = ()
+    citation: str = ""
+    source: str = ""
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years covered, in order."""
+        return tuple(sorted(c.year for c in self.covers))
+
+    def name(self) -> str:
+        """The calendar's name in an explanation."""
+        return self.title or "the regime's calendar"
+
+
+@functools.lru_cache(maxsize=32)
+def _days_off(calendar: Calendar) -> tuple[frozenset[int], frozenset[dt.date], frozenset[dt.date]]:
+    weekend = frozenset(WEEKDAYS.index(d) for d in calendar.weekend if d in WEEKDAYS)
+    holidays = frozenset(d for h in calendar.holidays for d in h.days())
+    return weekend, holidays, frozenset(w.date for w in calendar.workdays)
+
+
+def is_working_day(calendar: Calendar, day: dt.date, strict: bool = True) -> bool:
+    """Whether ``day`` is a working day.
+
+    Args:
+        calendar: the regime's calendar.
+        day: the day asked about.
+        strict: outside the covered years, raise (True) or count weekends only (False).
+
+    Raises:
+        RuleError: ``strict`` and ``day`` falls in a year the calendar does not cover.
+
+    >>> cal = Calendar(holidays=(Holiday(dt.date(2025, 1, 1), "New Year", "c"),),
+    ...                covers=(CoveredYear(2025, "c"),))
+    >>> is_working_day(cal, dt.date(2025, 1, 1)), is_working_day(cal, dt.date(2025, 1, 2))
+    (False, True)
+    """
+    weekend, holidays, workdays = _days_off(calendar)
+    if day.year not in calendar.years:
+        if strict:
+            raise RuleError(_uncovered(calendar, day.year))
+        return day.weekday() not in weekend
+    if day in workdays:
+        return True
+    return day not in holidays and day.weekday() not in weekend
+
+
+def _uncovered(calendar: Calendar, year: int) -> str:
+    covered = ", ".join(str(y) for y in calendar.years) or "no year"
+    return f"{calendar.name()} covers {covered}; it does not give the working days of {year}"
+
+
+def working_days_after(calendar: Calendar, filed: dt.date, days: int, strict: bool = True) -> dt.date:
+    """The day a period of ``days`` working days after ``filed`` ends (``filed`` not counted).
+
+    Args:
+        calendar: the regime's calendar.
+        filed: the day of receipt; the count starts the next day.
+        days: the period in working days (0 ends on ``filed``).
+        strict: beyond the covered years, raise (True) or count weekends only (False).
+
+    Raises:
+        RuleError: ``strict`` and the period runs through a year the calendar does not cover.
+
+    >>> cal = Calendar(covers=(CoveredYear(2025, "c"),))
+    >>> working_days_after(cal, dt.date(2025, 1, 3), 1)  # a Friday: ends on Monday
+    datetime.date(2025, 1, 6)
+    """
+    day = filed
+    for _ in range(days):
+        day += _DAY
+        while not is_working_day(calendar, day, strict):
+            day += _DAY
+    return day
+
+
+def working_span(calendar: Calendar, filed: dt.date, days: float, strict: bool = False) -> float:
+    """Calendar days from ``filed`` to the end of ``days`` working days, fractions interpolated.
+
+    A whole number of days gives the days to :func:`working_days_after`'s end date; a
+    fraction of a working day stretches over the calendar days to the next working day's end
+    (the supply model splits a review when documents are returned).
+
+    >>> cal = Calendar(covers=(CoveredYear(2025, "c"),))
+    >>> working_span(cal, dt.date(2025, 1, 3), 1.5)  # Friday: Monday's end, then half of Tuesday
+    3.5
+    """
+    whole = int(days)
+    end = working_days_after(calendar, filed, whole, strict)
+    span = float((end - filed).days)
+    if days > whole:
+        following = working_days_after(calendar, end, 1, strict)
+        span += (days - whole) * (following - end).days
+    return span
+
+
+def working_days_in_year(calendar: Calendar, year: int) -> int:
+    """How many working days ``year`` has.
+
+    Raises:
+        RuleError: the calendar does not cover ``year``.
+
+    >>> working_days_in_year(Calendar(covers=(CoveredYear(2024, "c"),)), 2024)
+    262
+    """
+    day, count = dt.date(year, 1, 1), 0
+    while day.year == year:
+        count += is_working_day(calendar, day)
+        day += _DAY
+    return count
+
+
+def calendar_problems(calendar: Calendar, root: str = "calendar") -> list[Problem]:
+    """Every problem of meaning in a calendar, at its field path (empty when sound)."""
+    return [
+        *_weekend_problems(calendar, root),
+        *_year_problems(calendar, root),
+        *_day_problems(calendar, root),
+    ]
+
+
+def _weekend_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
+    for name in calendar.weekend:
+        if name not in WEEKDAYS:
+            yield Problem(f"{root}.weekend", f"expected weekday names ({', '.join(WEEKDAYS)}), got {name!r}")
+
+
+def _year_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
+    years = [c.year for c in calendar.covers]
+    for n, year in enumerate(years):
+        if year in years[:n]:
+            yield Problem(f"{root}.covers[{n}].year", f"year {year} is covered twice")
+    if (calendar.holidays or calendar.workdays) and not years:
+        yield Problem(f"{root}.covers", "expected the years the calendar covers ([[calendar.covers]])")
+
+
+def _day_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
+    covered = ", ".join(str(y) for y in calendar.years)
+    for n, holiday in enumerate(calendar.holidays):
+        where = f"{root}.holidays[{n}]"
+        if holiday.last < holiday.start:
+            expected = f"expected a day on or after from ({holiday.start}), got {holiday.last}"
+            yield Problem(f"{where}.to", expected)
+        elif calendar.years:
+            for name, day in (("from", holiday.start), ("to", holiday.last)):
+                if day.year not in calendar.years:
+                    expected = f"expected a day in a covered year ({covered}), got {day}"
+                    yield Problem(f"{where}.{name}", expected)
+                    break
+    weekend = _days_off(calendar)[0]
+    for n, workday in enumerate(calendar.workdays):
+        where = f"{root}.workdays[{n}].date"
+        if workday.date.weekday() not in weekend:
+            weekday = WEEKDAYS[workday.date.weekday()]
+            expected = f"expected a weekend day (a make-up working day), got {workday.date} ({weekday})"
+            yield Problem(where, expected)
+        elif calendar.years and workday.date.year not in calendar.years:
+            yield Problem(where, f"expected a day in a covered year ({covered}), got {workday.date}")
