@@ -14,6 +14,7 @@ may differ between a channel's first application and its repeats.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 
 import simpy
@@ -22,7 +23,7 @@ from simulator.model.clock import CONSUMPTION_AND_ORDERS, LICENCE_DECISION, Phas
 from simulator.model.records import LicenceApplication
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
-from simulator.rules.values import LicenceKind
+from simulator.rules.values import Covers, LicenceKind
 from simulator.scenario.distributions import fixed
 from simulator.scenario.values import Authority as AuthorityTerms
 from simulator.scenario.values import SimDays
@@ -32,13 +33,29 @@ PENDING, APPROVED, DENIED = "pending", "approved", "denied"
 
 
 class Licence:
-    """An individual licence: one contract's quantity, to one buyer, until it expires."""
+    """An individual licence to one buyer until it expires: a quantity, one shipment, or any.
 
-    __slots__ = ("remaining_t", "valid_until")
+    A contract's licence covers its quantity; a shipment's is used up by the one shipment it
+    covers (``single_use``); a customer's covers every shipment while valid (no quantity limit).
+    """
 
-    def __init__(self, quantity_t: float, valid_until: SimDays) -> None:
+    __slots__ = ("remaining_t", "single_use", "valid_until")
+
+    def __init__(self, quantity_t: float, valid_until: SimDays, single_use: bool = False) -> None:
         self.remaining_t = quantity_t
         self.valid_until = valid_until
+        self.single_use = single_use
+
+    @classmethod
+    def of(cls, covers: Covers, quantity_t: float, valid_until: SimDays) -> Licence:
+        """The licence granted for a kind covering ``covers``, asked for ``quantity_t``.
+
+        >>> Licence.of("customer", 5.0, 30.0).remaining_t
+        inf
+        """
+        if covers == "customer":
+            return cls(math.inf, valid_until)
+        return cls(quantity_t, valid_until, single_use=covers == "shipment")
 
     def covers(self, quantity_t: float, now: SimDays) -> bool:
         """Whether the licence is valid now with ``quantity_t`` left."""
@@ -46,7 +63,7 @@ class Licence:
 
 
 class Application:
-    """An application for an individual licence covering one contract on one channel.
+    """An application for an individual licence on one channel (a contract, a shipment or the customer).
 
     ``names`` are the material, item, supplier and buyer, as the record gives them.
     """
@@ -78,8 +95,17 @@ class Application:
         """Orders waiting on this application, in the order they began to wait."""
 
     def has_room(self, quantity_t: float) -> bool:
-        """Whether this pending application can take ``quantity_t`` more."""
-        return self.outcome == PENDING and self.quantity_t - self.committed_t >= quantity_t - EPSILON_T
+        """Whether this pending application can take ``quantity_t`` more.
+
+        One for a customer's licence takes any quantity; one for a shipment's, none beyond the
+        shipment it was filed for.
+        """
+        if self.outcome != PENDING:
+            return False
+        covers = self.kind.covers
+        if covers != "contract":
+            return covers == "customer"
+        return self.quantity_t - self.committed_t >= quantity_t - EPSILON_T
 
     def record(self) -> LicenceApplication:
         """Return the application as a record."""
@@ -120,15 +146,20 @@ class Authority:
         """How many applications each channel has filed in the run."""
 
     # ------------------------------------------------------------ licences
-    def grant(self, channel: Hashable, quantity_t: float, valid_until: SimDays) -> None:
-        """Hold a licence on ``channel``, after those already held there."""
-        self.licences.setdefault(channel, []).append(Licence(quantity_t, valid_until))
+    def grant(
+        self, channel: Hashable, quantity_t: float, valid_until: SimDays, covers: Covers = "contract"
+    ) -> None:
+        """Hold a licence on ``channel``, after those already held there (see :meth:`Licence.of`)."""
+        self.licences.setdefault(channel, []).append(Licence.of(covers, quantity_t, valid_until))
 
     def use_licence(self, channel: Hashable, quantity_t: float, now: SimDays) -> Licence | None:
-        """Draw ``quantity_t`` from a licence on ``channel`` valid ``now``; return it, or None."""
+        """Draw ``quantity_t`` from a licence on ``channel`` valid ``now``; return it, or None.
+
+        A shipment's licence is used up by the shipment, whatever it leaves over.
+        """
         for licence in self.licences.get(channel, ()):
             if licence.covers(quantity_t, now):
-                licence.remaining_t -= quantity_t
+                licence.remaining_t = 0.0 if licence.single_use else licence.remaining_t - quantity_t
                 return licence
         return None
 
@@ -164,7 +195,8 @@ class Authority:
         application.outcome = DENIED if denied else APPROVED
         self.pending[application.channel].remove(application)
         if not denied:
-            self.grant(application.channel, application.quantity_t, now + application.kind.validity_days)
+            kind = application.kind
+            self.grant(application.channel, application.quantity_t, now + kind.validity_days, kind.covers)
         application.decision.succeed(application)
 
 

@@ -4,7 +4,8 @@ Worked out on a channel's first use, so that an order's path looks nothing up by
 route the rules know it by, the lane's transport times, the value of a tonne, and the
 clearance for the run of dates it last held for (the law changes only at boundaries). Its
 licences and applications are held by the licensing authority under the channel; here are
-the supplier's rules for applying: a contract's quantity, and renewing ahead of need.
+the supplier's rules for applying: what an application covers (a contract's quantity, one
+shipment, or the customer, as the licence kind says), and renewing ahead of need.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from simpy.events import Event
 from simulator.model.authority import Application, Authority, Licence
 from simulator.model.fab import Fab
 from simulator.model.supply import SupplierState
-from simulator.rules.values import NONE, Clearance, LicenceKind
+from simulator.rules.values import NONE, Clearance, Covers, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
 
 FREE = Clearance.of(NONE, None)
@@ -117,26 +118,41 @@ class Channel:
         if days <= 0 or self.sourcing.share(self.supplier.id) <= 0 or self.supplier.table is None:
             return
         kind = self.kind_first_needed()
-        if kind is not None:
-            self.authority.grant(self, self.expected_t(days), kind.validity_days)
+        if kind is not None:  # batch licences granted before the run: a pool, not used up at once
+            covers: Covers = "customer" if kind.covers == "customer" else "contract"
+            self.authority.grant(self, self.expected_t(days), kind.validity_days, covers)
 
     def expected_t(self, days: float) -> float:
         """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
         return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)
 
     def join_or_apply(self, quantity_t: float, kind: LicenceKind) -> Application:
-        """Join a pending application with room for ``quantity_t``, or file one for a contract."""
+        """Join a pending application with room for ``quantity_t``, or file one.
+
+        A kind covering a contract is applied for with the order plus ``contract_days`` of the
+        buyer's expected orders; one covering a shipment, for that shipment alone and never
+        joined; one covering the customer takes every order while it is pending.
+        """
         application = self.authority.pending_with_room(self, quantity_t)
         if application is None:
-            contract = quantity_t + self.expected_t(self.supplier.supplier.contract_days)
-            application = self.apply(kind, contract)
+            shipment = kind.covers == "shipment"
+            ahead = 0.0 if shipment else self.expected_t(self.supplier.supplier.contract_days)
+            application = self.apply(kind, quantity_t + ahead)
         application.committed_t += quantity_t
         return application
 
     def renew_if_low(self, licence: Licence, kind: LicenceKind, quantity_t: float) -> None:
-        """Apply for the next contract ahead of need when ``licence`` is running low."""
+        """Apply for the next licence ahead of need when ``licence`` is running low.
+
+        A contract's runs low by quantity, a customer's by time (less than ``renew_days`` of
+        validity left); a shipment's licence is never renewed, each shipment applies for its own.
+        """
         terms = self.supplier.supplier
-        if licence.remaining_t < self.expected_t(terms.renew_days) and not self.authority.is_pending(self):
+        if kind.covers == "customer":
+            low = licence.valid_until - self.env.now < terms.renew_days
+        else:
+            low = kind.covers == "contract" and licence.remaining_t < self.expected_t(terms.renew_days)
+        if low and not self.authority.is_pending(self):
             self.apply(kind, max(quantity_t, self.expected_t(terms.contract_days)))
 
     def apply(self, kind: LicenceKind, quantity_t: float) -> Application:

@@ -107,6 +107,9 @@ def _format_exception(exc: BaseException, _: Any) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; check the spelling against the docs"
     message = str(exc) or type(exc).__name__
+    value, literal, choices = message.partition(" not in literal typing.Literal[")
+    if literal:  # a word outside a fixed list: name the choices as a user writes them
+        return f"expected one of {choices.removesuffix(']')}; got {value!r}"
     return message.replace("invalid value for type, ", "")
 
 
