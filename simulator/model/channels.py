@@ -1,8 +1,9 @@
 """A channel: one supplier's deliveries of one material to one fab, and what its orders share.
 
 Worked out on a channel's first use, so that an order's path looks nothing up by name: the
-route the rules know it by, the lane's transport times, the value of a tonne, and the
-clearance for the run of dates it last held for (the law changes only at boundaries). Its
+route the rules know it by, the supplier's exporter profiles for this buyer (they change on
+the days a licence it holds starts or stops), the lane's transport times, the value of a tonne,
+and the clearance for the run of dates it last held for (the law changes only at boundaries). Its
 licences and applications are held by the licensing authority under the channel; here are
 the supplier's rules for applying: what an application covers (a contract's quantity, one
 shipment, or the customer, as the licence kind says), and renewing ahead of need.
@@ -10,6 +11,7 @@ shipment, or the customer, as the licence kind says), and renewing ahead of need
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 import simpy
@@ -17,7 +19,8 @@ from simpy.events import Event
 
 from simulator.model.authority import Application, Authority, Licence
 from simulator.model.fab import Fab
-from simulator.model.supply import SupplierState
+from simulator.model.supply import SupplierState, profile_timeline
+from simulator.rules.compiled import DecisionTable
 from simulator.rules.values import NONE, Clearance, Covers, LicenceKind
 from simulator.scenario.values import Scenario, SimDays
 
@@ -66,6 +69,9 @@ class Channel:
         """Material, item, supplier and chipmaker, as an application records them."""
         table = supplier.table
         self._route = None if table is None else table.route(item, destination)
+        self._profiles = (
+            ([0], [0]) if table is None else profile_timeline(supplier.supplier, table, fab.chipmaker.id)
+        )
         self._start_ordinal = scenario.start.toordinal()
         self._span = (FREE, 0, 0)  # a clearance and the date ordinals [first, end) it holds for
         self.line = supplier.lines[material]
@@ -88,10 +94,17 @@ class Channel:
         ordinal = self._start_ordinal + int(at // 1)
         clearance, first, end = self._span
         if not first <= ordinal < end:
-            clearance, first, end = self._span = table.clearance_span(
-                self._route, ordinal, self.supplier.profile_code
-            )
+            clearance, first, end = self._span = self._clearance_span(table, self._route, ordinal)
         return clearance
+
+    def _clearance_span(self, table: DecisionTable, route: int, ordinal: int) -> tuple[Clearance, int, int]:
+        """The clearance on ``ordinal`` and the span it holds for, as long as law and licences held stand."""
+        starts, codes = self._profiles
+        n = bisect.bisect_right(starts, ordinal) - 1
+        clearance, first, end = table.clearance_span(route, ordinal, codes[n])
+        if n + 1 < len(starts):
+            end = min(end, starts[n + 1])
+        return clearance, max(first, starts[n]), end
 
     def since(self, at: SimDays) -> SimDays:
         """When the clearance in force at ``at`` took effect (the run's start at the earliest)."""
