@@ -9,7 +9,7 @@ fires when it is decided; whoever waits on the application waits on that event.
 Licences and applications belong to a *channel*: one supplier's deliveries of one material
 to one buyer. The authority treats a channel as an opaque key; what the channel means is
 :mod:`simulator.model.orders`' business. It counts each channel's applications: review terms
-may differ between a channel's first application and its repeats.
+may differ between a channel's first application and its repeats, and by where and for what the goods go.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
 from simulator.rules.values import Covers, LicenceKind
 from simulator.scenario.distributions import fixed
+from simulator.scenario.licensing import Place
 from simulator.scenario.values import Authority as AuthorityTerms
 from simulator.scenario.values import SimDays
 
@@ -76,8 +77,11 @@ class Application:
         kind: LicenceKind,
         quantity_t: float,
         repeat: bool = False,
+        place: Place | None = None,
     ) -> None:
         self.channel = channel
+        self.place = place
+        """Where and for what the goods go, as review terms are keyed (none: by item alone)."""
         self.repeat = repeat
         """Whether its channel filed an application before this one (it takes the repeat terms)."""
         self.names = names
@@ -177,12 +181,17 @@ class Authority:
         return bool(self.pending.get(channel))
 
     def apply(
-        self, channel: Hashable, names: tuple[str, str, str, str], kind: LicenceKind, quantity_t: float
+        self,
+        channel: Hashable,
+        names: tuple[str, str, str, str],
+        kind: LicenceKind,
+        quantity_t: float,
+        place: Place | None = None,
     ) -> Application:
         """File an application and start its review; one after its channel's first is a repeat."""
         filed = self.filings.get(channel, 0)
         self.filings[channel] = filed + 1
-        application = Application(self.env, channel, names, kind, quantity_t, repeat=filed > 0)
+        application = Application(self.env, channel, names, kind, quantity_t, repeat=filed > 0, place=place)
         self.pending.setdefault(channel, []).append(application)
         self.filed.append(application)
         self.env.process(review(self.env, self, application))
@@ -210,7 +219,7 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
     application (not its channel's first) takes the repeat terms, drawing the same numbers.
     """
     material, item, supplier, _ = application.names
-    terms = authority.terms.review(material, item)
+    terms = authority.terms.review(material, item, application.place)
     if application.repeat:
         terms = terms.for_repeat()
     standard = fixed(float(application.kind.standard_processing_days or 0))

@@ -12,6 +12,7 @@ shipment, or the customer, as the licence kind says), and renewing ahead of need
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Callable
 
 import simpy
@@ -21,7 +22,9 @@ from simulator.model.authority import Application, Authority, Licence
 from simulator.model.fab import Fab
 from simulator.model.supply import SupplierState, profile_timeline
 from simulator.rules.compiled import DecisionTable
+from simulator.rules.engine import group_on
 from simulator.rules.values import NONE, Clearance, Covers, LicenceKind
+from simulator.scenario.licensing import Place
 from simulator.scenario.values import Scenario, SimDays
 
 FREE = Clearance.of(NONE, None)
@@ -170,6 +173,21 @@ class Channel:
 
     def apply(self, kind: LicenceKind, quantity_t: float) -> Application:
         """File an application on this channel; its waiters are cleared again when it is decided."""
-        application = self.authority.apply(self, self.names, kind, quantity_t)
+        application = self.authority.apply(self, self.names, kind, quantity_t, self.place(self.env.now))
         application.decision.callbacks.append(self._on_decided)
         return application
+
+    def place(self, at: SimDays) -> Place:
+        """Where and for what this channel's goods go on the date of ``at``, as review terms are keyed.
+
+        The destination's group is the one the governing regime puts it in on that date (looked
+        up only where some review terms are keyed by destination).
+        """
+        material, item, _, _ = self.names
+        chipmaker = self.fab.chipmaker
+        group = None
+        table = self.supplier.table
+        if table is not None and any(t.destinations for t in self.authority.terms.items):
+            day = dt.date.fromordinal(self._start_ordinal + int(at // 1))
+            group = group_on(table.regime, chipmaker.country, day)[0].id
+        return Place(material, item, chipmaker.country, group, chipmaker.end_use)
