@@ -256,14 +256,14 @@ class ItemReview:
     """
 
     item: str
-    destinations: tuple[str, ...] = ()
-    end_use: str | None = None
     review_days: Distribution | None = None
     returned_probability: float = 0.0
     correction_days: Distribution = ZERO_DAYS
     denial_probability: float = 0.0
     repeat_review_days: Distribution | None = None
     repeat_returned_probability: float | None = None
+    destinations: tuple[str, ...] = ()
+    end_use: str | None = None
 
     def for_repeat(self) -> ItemReview:
         """The terms of a repeat application: the repeat terms where given, else the first's."""
