@@ -98,7 +98,6 @@ class SupplierState:
         self.id = supplier.id
         self.table = table
         """The compiled regime governing this supplier's exports, if any does."""
-        self.profile_code = table.profile_code(exporter_profile(supplier, table.regime)) if table else 0
         opens = scenario.day(supplier.available_from) if supplier.available_from else 0.0
         self.lines = {
             p.material: Line(
