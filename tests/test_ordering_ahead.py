@@ -78,7 +78,7 @@ def test_no_window_without_an_announcement_or_a_restriction(one_fab: tuple[Scena
 
 
 def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> None:
-    """A measure that will prohibit a source's exports opens a window, though it brings no licence shock."""
+    """A measure that will prohibit a source's exports opens a window, and the ban is the shock (day 92)."""
     scenario, regime = one_fab
     ban = Measure(
         id="resist-ban",
@@ -100,7 +100,7 @@ def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> N
     changes = RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
     setup = prepare(scenario, derive(regime, changes))
     assert setup.announcements == {("fab", "photoresist"): (80.0, 92.0)}
-    assert setup.shocks == {("fab", "photoresist"): None}
+    assert setup.shocks == {("fab", "photoresist"): 92.0}
 
 
 def test_ordering_ahead_by_hand(one_fab: tuple[Scenario, Regime]) -> None:
