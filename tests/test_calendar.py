@@ -155,7 +155,7 @@ def test_an_unknown_clock_is_reported_with_the_two_clocks(tmp_path: Path) -> Non
     """A processing_clock other than calendar or working names both."""
     text = _minimal("").replace('processing_clock = "working"', 'processing_clock = "business"')
     problems = _problems(tmp_path, text)
-    expected = "expected one of 'calendar', 'working', got 'business'"
+    expected = "expected one of 'calendar', 'working'; got 'business'"
     assert str(problems[0]) == f"licences[0].processing_clock: {expected}"
 
 

@@ -13,9 +13,10 @@ from simulator.model.capacity import Capacity
 from simulator.model.metrics import chipmaker_metrics
 from simulator.model.records import RunRecords
 from simulator.regimes.loading import load_regime
+from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario, Supplier
 from simulator.studies.parallel import executor
-from simulator.testing import scenarios
+from simulator.testing import scenarios, scoped_regimes
 
 JAPAN = load_regime("japan")
 
@@ -26,10 +27,13 @@ def _consumed(records: RunRecords, key: tuple[str, str]) -> float:
 
 
 @settings(max_examples=60, deadline=None)
-@given(scenarios())
-def test_invariants(scenario: Scenario) -> None:
-    """Mass balances, no negative stock, records in time order, one state per application, determinism."""
-    records = simulate(scenario, JAPAN)
+@given(scenarios(), scoped_regimes(JAPAN))
+def test_invariants(scenario: Scenario, regime: Regime) -> None:
+    """Mass balances, no negative stock, records in time order, one state per application, determinism.
+
+    Under Japan's regime with its individual licence covering a contract, a shipment or the customer.
+    """
+    records = simulate(scenario, regime)
     times = [s.time for s in records.shipments] + [p.time for ps in records.inventory.values() for p in ps]
     assert {type(t) for t in times} <= {float, int}  # no numpy scalar in the clock
     produced = sum(records.supplier_output_t.values())
@@ -52,7 +56,7 @@ def test_invariants(scenario: Scenario) -> None:
     for application in records.applications:
         assert application.outcome in {"approved", "denied", "pending"}
         assert (application.decided is None) == (application.outcome == "pending")
-    assert simulate(scenario, JAPAN) == records
+    assert simulate(scenario, regime) == records
 
 
 @settings(max_examples=30, deadline=None)

@@ -9,7 +9,7 @@ fires when it is decided; whoever waits on the application waits on that event.
 Licences and applications belong to a *channel*: one supplier's deliveries of one material
 to one buyer. The authority treats a channel as an opaque key; what the channel means is
 :mod:`simulator.model.orders`' business. It counts each channel's applications: review terms
-may differ between a channel's first application and its repeats.
+may differ between a channel's first application and its repeats, and by where and for what the goods go.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from simulator.model.records import LicenceApplication
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
 from simulator.rules.calendar import Calendar, working_span
-from simulator.rules.values import LicenceKind
+from simulator.rules.values import Covers, LicenceKind
 from simulator.scenario.distributions import fixed
+from simulator.scenario.licensing import Place
 from simulator.scenario.values import Authority as AuthorityTerms
 from simulator.scenario.values import SimDays
 
@@ -35,13 +36,29 @@ PENDING, APPROVED, DENIED = "pending", "approved", "denied"
 
 
 class Licence:
-    """An individual licence: one contract's quantity, to one buyer, until it expires."""
+    """An individual licence to one buyer until it expires: a quantity, one shipment, or any.
 
-    __slots__ = ("remaining_t", "valid_until")
+    A contract's licence covers its quantity; a shipment's is used up by the one shipment it
+    covers (``single_use``); a customer's covers every shipment while valid (no quantity limit).
+    """
 
-    def __init__(self, quantity_t: float, valid_until: SimDays) -> None:
+    __slots__ = ("remaining_t", "single_use", "valid_until")
+
+    def __init__(self, quantity_t: float, valid_until: SimDays, single_use: bool = False) -> None:
         self.remaining_t = quantity_t
         self.valid_until = valid_until
+        self.single_use = single_use
+
+    @classmethod
+    def of(cls, covers: Covers, quantity_t: float, valid_until: SimDays) -> Licence:
+        """The licence granted for a kind covering ``covers``, asked for ``quantity_t``.
+
+        >>> Licence.of("customer", 5.0, 30.0).remaining_t
+        inf
+        """
+        if covers == "customer":
+            return cls(math.inf, valid_until)
+        return cls(quantity_t, valid_until, single_use=covers == "shipment")
 
     def covers(self, quantity_t: float, now: SimDays) -> bool:
         """Whether the licence is valid now with ``quantity_t`` left."""
@@ -71,7 +88,7 @@ class ReviewClock:
 
 
 class Application:
-    """An application for an individual licence covering one contract on one channel.
+    """An application for an individual licence on one channel (a contract, a shipment or the customer).
 
     ``names`` are the material, item, supplier and buyer, as the record gives them.
     """
@@ -84,8 +101,11 @@ class Application:
         kind: LicenceKind,
         quantity_t: float,
         repeat: bool = False,
+        place: Place | None = None,
     ) -> None:
         self.channel = channel
+        self.place = place
+        """Where and for what the goods go, as review terms are keyed (none: by item alone)."""
         self.repeat = repeat
         """Whether its channel filed an application before this one (it takes the repeat terms)."""
         self.names = names
@@ -103,8 +123,17 @@ class Application:
         """Orders waiting on this application, in the order they began to wait."""
 
     def has_room(self, quantity_t: float) -> bool:
-        """Whether this pending application can take ``quantity_t`` more."""
-        return self.outcome == PENDING and self.quantity_t - self.committed_t >= quantity_t - EPSILON_T
+        """Whether this pending application can take ``quantity_t`` more.
+
+        One for a customer's licence takes any quantity; one for a shipment's, none beyond the
+        shipment it was filed for.
+        """
+        if self.outcome != PENDING:
+            return False
+        covers = self.kind.covers
+        if covers != "contract":
+            return covers == "customer"
+        return self.quantity_t - self.committed_t >= quantity_t - EPSILON_T
 
     def record(self) -> LicenceApplication:
         """Return the application as a record."""
@@ -148,15 +177,20 @@ class Authority:
         """How many applications each channel has filed in the run."""
 
     # ------------------------------------------------------------ licences
-    def grant(self, channel: Hashable, quantity_t: float, valid_until: SimDays) -> None:
-        """Hold a licence on ``channel``, after those already held there."""
-        self.licences.setdefault(channel, []).append(Licence(quantity_t, valid_until))
+    def grant(
+        self, channel: Hashable, quantity_t: float, valid_until: SimDays, covers: Covers = "contract"
+    ) -> None:
+        """Hold a licence on ``channel``, after those already held there (see :meth:`Licence.of`)."""
+        self.licences.setdefault(channel, []).append(Licence.of(covers, quantity_t, valid_until))
 
     def use_licence(self, channel: Hashable, quantity_t: float, now: SimDays) -> Licence | None:
-        """Draw ``quantity_t`` from a licence on ``channel`` valid ``now``; return it, or None."""
+        """Draw ``quantity_t`` from a licence on ``channel`` valid ``now``; return it, or None.
+
+        A shipment's licence is used up by the shipment, whatever it leaves over.
+        """
         for licence in self.licences.get(channel, ()):
             if licence.covers(quantity_t, now):
-                licence.remaining_t -= quantity_t
+                licence.remaining_t = 0.0 if licence.single_use else licence.remaining_t - quantity_t
                 return licence
         return None
 
@@ -174,12 +208,17 @@ class Authority:
         return bool(self.pending.get(channel))
 
     def apply(
-        self, channel: Hashable, names: tuple[str, str, str, str], kind: LicenceKind, quantity_t: float
+        self,
+        channel: Hashable,
+        names: tuple[str, str, str, str],
+        kind: LicenceKind,
+        quantity_t: float,
+        place: Place | None = None,
     ) -> Application:
         """File an application and start its review; one after its channel's first is a repeat."""
         filed = self.filings.get(channel, 0)
         self.filings[channel] = filed + 1
-        application = Application(self.env, channel, names, kind, quantity_t, repeat=filed > 0)
+        application = Application(self.env, channel, names, kind, quantity_t, repeat=filed > 0, place=place)
         self.pending.setdefault(channel, []).append(application)
         self.filed.append(application)
         self.env.process(review(self.env, self, application))
@@ -198,7 +237,8 @@ class Authority:
         application.outcome = DENIED if denied else APPROVED
         self.pending[application.channel].remove(application)
         if not denied:
-            self.grant(application.channel, application.quantity_t, now + application.kind.validity_days)
+            kind = application.kind
+            self.grant(application.channel, application.quantity_t, now + kind.validity_days, kind.covers)
         application.decision.succeed(application)
 
 
@@ -214,7 +254,7 @@ def review(env: simpy.Environment, authority: Authority, application: Applicatio
     repeat application (not its channel's first) takes the repeat terms, drawing the same numbers.
     """
     material, item, supplier, _ = application.names
-    terms = authority.terms.review(material, item)
+    terms = authority.terms.review(material, item, application.place)
     if application.repeat:
         terms = terms.for_repeat()
     standard = fixed(float(application.kind.standard_processing_days or 0))

@@ -1,14 +1,18 @@
 """A channel: one supplier's deliveries of one material to one fab, and what its orders share.
 
 Worked out on a channel's first use, so that an order's path looks nothing up by name: the
-route the rules know it by, the lane's transport times, the value of a tonne, and the
-clearance for the run of dates it last held for (the law changes only at boundaries). Its
+route the rules know it by, the supplier's exporter profiles for this buyer (they change on
+the days a licence it holds starts or stops), the lane's transport times, the value of a tonne,
+and the clearance for the run of dates it last held for (the law changes only at boundaries). Its
 licences and applications are held by the licensing authority under the channel; here are
-the supplier's rules for applying: a contract's quantity, and renewing ahead of need.
+the supplier's rules for applying: what an application covers (a contract's quantity, one
+shipment, or the customer, as the licence kind says), and renewing ahead of need.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from collections.abc import Callable
 
 import simpy
@@ -17,8 +21,11 @@ from simpy.events import Event
 from simulator.model.authority import Application, Authority, Licence
 from simulator.model.fab import Fab
 from simulator.model.stock import INFINITY
-from simulator.model.supply import SupplierState
-from simulator.rules.values import NONE, Clearance, LicenceKind
+from simulator.model.supply import SupplierState, profile_timeline
+from simulator.rules.compiled import DecisionTable
+from simulator.rules.engine import group_on
+from simulator.rules.values import NONE, Clearance, Covers, LicenceKind
+from simulator.scenario.licensing import Place
 from simulator.scenario.values import Scenario, SimDays
 
 FREE = Clearance.of(NONE, None)
@@ -66,6 +73,9 @@ class Channel:
         """Material, item, supplier and chipmaker, as an application records them."""
         table = supplier.table
         self._route = None if table is None else table.route(item, destination)
+        self._profiles = (
+            ([0], [0]) if table is None else profile_timeline(supplier.supplier, table, fab.chipmaker.id)
+        )
         self._start_ordinal = scenario.start.toordinal()
         self._span = (FREE, 0, 0)  # a clearance and the date ordinals [first, end) it holds for
         self.line = supplier.lines[material]
@@ -88,10 +98,17 @@ class Channel:
         ordinal = self._start_ordinal + int(at // 1)
         clearance, first, end = self._span
         if not first <= ordinal < end:
-            clearance, first, end = self._span = table.clearance_span(
-                self._route, ordinal, self.supplier.profile_code
-            )
+            clearance, first, end = self._span = self._clearance_span(table, self._route, ordinal)
         return clearance
+
+    def _clearance_span(self, table: DecisionTable, route: int, ordinal: int) -> tuple[Clearance, int, int]:
+        """The clearance on ``ordinal`` and the span it holds for, as long as law and licences held stand."""
+        starts, codes = self._profiles
+        n = bisect.bisect_right(starts, ordinal) - 1
+        clearance, first, end = table.clearance_span(route, ordinal, codes[n])
+        if n + 1 < len(starts):
+            end = min(end, starts[n + 1])
+        return clearance, max(first, starts[n]), end
 
     def since(self, at: SimDays) -> SimDays:
         """When the clearance in force at ``at`` took effect (the run's start at the earliest)."""
@@ -125,30 +142,60 @@ class Channel:
         if days <= 0 or self.sourcing.share(self.supplier.id) <= 0 or self.supplier.table is None:
             return
         kind = self.kind_first_needed()
-        if kind is not None:
-            self.authority.grant(self, self.expected_t(days), kind.validity_days)
+        if kind is not None:  # batch licences granted before the run: a pool, not used up at once
+            covers: Covers = "customer" if kind.covers == "customer" else "contract"
+            self.authority.grant(self, self.expected_t(days), kind.validity_days, covers)
 
     def expected_t(self, days: float) -> float:
         """Tonnes this supplier expects to ship to the fab over ``days``, at its current share."""
         return days * self.fab.planned_use(self.material) * self.sourcing.share(self.supplier.id)
 
     def join_or_apply(self, quantity_t: float, kind: LicenceKind) -> Application:
-        """Join a pending application with room for ``quantity_t``, or file one for a contract."""
+        """Join a pending application with room for ``quantity_t``, or file one.
+
+        A kind covering a contract is applied for with the order plus ``contract_days`` of the
+        buyer's expected orders; one covering a shipment, for that shipment alone and never
+        joined; one covering the customer takes every order while it is pending.
+        """
         application = self.authority.pending_with_room(self, quantity_t)
         if application is None:
-            contract = quantity_t + self.expected_t(self.supplier.supplier.contract_days)
-            application = self.apply(kind, contract)
+            shipment = kind.covers == "shipment"
+            ahead = 0.0 if shipment else self.expected_t(self.supplier.supplier.contract_days)
+            application = self.apply(kind, quantity_t + ahead)
         application.committed_t += quantity_t
         return application
 
     def renew_if_low(self, licence: Licence, kind: LicenceKind, quantity_t: float) -> None:
-        """Apply for the next contract ahead of need when ``licence`` is running low."""
+        """Apply for the next licence ahead of need when ``licence`` is running low.
+
+        A contract's runs low by quantity, a customer's by time (less than ``renew_days`` of
+        validity left); a shipment's licence is never renewed, each shipment applies for its own.
+        """
         terms = self.supplier.supplier
-        if licence.remaining_t < self.expected_t(terms.renew_days) and not self.authority.is_pending(self):
+        if kind.covers == "customer":
+            low = licence.valid_until - self.env.now < terms.renew_days
+        else:
+            low = kind.covers == "contract" and licence.remaining_t < self.expected_t(terms.renew_days)
+        if low and not self.authority.is_pending(self):
             self.apply(kind, max(quantity_t, self.expected_t(terms.contract_days)))
 
     def apply(self, kind: LicenceKind, quantity_t: float) -> Application:
         """File an application on this channel; its waiters are cleared again when it is decided."""
-        application = self.authority.apply(self, self.names, kind, quantity_t)
+        application = self.authority.apply(self, self.names, kind, quantity_t, self.place(self.env.now))
         application.decision.callbacks.append(self._on_decided)
         return application
+
+    def place(self, at: SimDays) -> Place:
+        """Where and for what this channel's goods go on the date of ``at``, as review terms are keyed.
+
+        The destination's group is the one the governing regime puts it in on that date (looked
+        up only where some review terms are keyed by destination).
+        """
+        material, item, _, _ = self.names
+        chipmaker = self.fab.chipmaker
+        group = None
+        table = self.supplier.table
+        if table is not None and any(t.destinations for t in self.authority.terms.items):
+            day = dt.date.fromordinal(self._start_ordinal + int(at // 1))
+            group = group_on(table.regime, chipmaker.country, day)[0].id
+        return Place(material, item, chipmaker.country, group, chipmaker.end_use)

@@ -1,7 +1,8 @@
 """The policy timeline: the dates the law changes, the shock each buyer meets, and re-clearing.
 
-The regimes are dated data, so the law changes only on the dates a measure starts or ends.
-On each such date within the run, orders waiting for a licence are cleared again. A buyer's
+The regimes are dated data, so the law changes only on the dates a measure starts or ends;
+a supplier's licences held from a date (``held_licences``) start and stop on dates too. On
+each such date within the run, orders waiting for a licence are cleared again. A buyer's
 *shock* for a material is the first day in the run that one of its sources needs an
 individual licence for it or may not ship it at all (a ban): the metrics count time to
 survive and to recover from there, and qualifying a substitute starts then unless the
@@ -24,15 +25,22 @@ from simulator.model.supply import exporter_profile
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.engine import announced_on, boundaries
 from simulator.rules.values import Clearance, Laws
-from simulator.scenario.values import MaterialUse, Scenario, SimDays, Supplier
+from simulator.scenario.values import Chipmaker, MaterialUse, Scenario, SimDays, Supplier
 
 Window = tuple[SimDays, SimDays]
 """An announcement window: from the day a measure is announced (the start at the earliest) to its effect."""
 
 
-def law_changes(laws: Laws) -> tuple[dt.date, ...]:
-    """Every date on which any of ``laws`` changes, in order."""
-    return tuple(sorted({day for regime in laws.regimes for day, _ in boundaries(regime)}))
+def law_changes(laws: Laws, scenario: Scenario | None = None) -> tuple[dt.date, ...]:
+    """Every date on which any of ``laws`` changes, in order; with a ``scenario``, its licences too.
+
+    The licences its suppliers hold from a date (``held_licences``) start and stop on days
+    of their own, on which waiting orders are cleared again as on a change of the law.
+    """
+    days = {day for regime in laws.regimes for day, _ in boundaries(regime)}
+    if scenario is not None:
+        days |= {day for s in scenario.suppliers for held in s.held_licences for day in held.changes()}
+    return tuple(sorted(days))
 
 
 def rule_changes(
@@ -75,7 +83,7 @@ def shock_days(
                 scenario.day(day)
                 for source in use.sources
                 for day in (scenario.start, *points)
-                if _restricted(tables, scenario.supplier(source.supplier), item, chipmaker.country, day)
+                if _restricted(tables, scenario.supplier(source.supplier), item, chipmaker, day)
             ]
             shocks[(chipmaker.id, use.material)] = min(days, default=None)
     return shocks
@@ -95,9 +103,7 @@ def shock_spans(
         for use in chipmaker.materials:
             item = scenario.material(use.material).item
             suppliers = [scenario.supplier(s.supplier) for s in use.sources]
-            bound = [
-                any(_restricted(tables, s, item, chipmaker.country, day) for s in suppliers) for day in points
-            ]
+            bound = [any(_restricted(tables, s, item, chipmaker, day) for s in suppliers) for day in points]
             spans[(chipmaker.id, use.material)] = _runs([scenario.day(d) for d in points], bound)
     return spans
 
@@ -137,7 +143,7 @@ def announcement_windows(
     windows = {}
     for chipmaker in scenario.chipmakers:
         for use in chipmaker.materials:
-            window = _window(scenario, tables, use, chipmaker.country, points)
+            window = _window(scenario, tables, use, chipmaker, points)
             if window is not None:
                 windows[(chipmaker.id, use.material)] = window
     return windows
@@ -147,14 +153,14 @@ def _window(
     scenario: Scenario,
     tables: dict[str, DecisionTable],
     use: MaterialUse,
-    country: str,
+    chipmaker: Chipmaker,
     points: list[dt.date],
 ) -> Window | None:
     item = scenario.material(use.material).item
     firsts = []
     for source in use.sources:
         supplier = scenario.supplier(source.supplier)
-        days = (d for d in (scenario.start, *points) if _restricted(tables, supplier, item, country, d))
+        days = (d for d in (scenario.start, *points) if _restricted(tables, supplier, item, chipmaker, d))
         first = next(days, None)
         firsts += [] if first is None else [(first, tables[supplier.country])]
     day = min((d for d, _ in firsts), default=scenario.start)
@@ -171,19 +177,19 @@ def _announced(table: DecisionTable, day: dt.date) -> dt.date | None:
 
 
 def _clearance(
-    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
+    tables: dict[str, DecisionTable], supplier: Supplier, item: str, buyer: Chipmaker, day: dt.date
 ) -> Clearance | None:
     table = tables.get(supplier.country)
     if table is None or not table.regime.has_item(item):
         return None
-    route = table.route(item, country)
-    profile = table.profile_code(exporter_profile(supplier, table.regime))
+    route = table.route(item, buyer.country)
+    profile = table.profile_code(exporter_profile(supplier, table.regime, buyer.id, day))
     clearance, _, _ = table.clearance_span(route, day.toordinal(), profile)
     return clearance
 
 
 def _restricted(
-    tables: dict[str, DecisionTable], supplier: Supplier, item: str, country: str, day: dt.date
+    tables: dict[str, DecisionTable], supplier: Supplier, item: str, buyer: Chipmaker, day: dt.date
 ) -> bool:
-    clearance = _clearance(tables, supplier, item, country, day)
+    clearance = _clearance(tables, supplier, item, buyer, day)
     return clearance is not None and clearance.restricted

@@ -45,7 +45,7 @@ def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
     """Work out what the replications of ``scenario`` under ``regime`` share."""
     laws = laws_of(regime)
     tables = {r.country: compile_regime(r) for r in laws.regimes}
-    changes = law_changes(laws)
+    changes = law_changes(laws, scenario)
     shocks = shock_days(scenario, tables, changes)
     spans = shock_spans(scenario, tables, changes)
     windows = announcement_windows(scenario, tables, changes)

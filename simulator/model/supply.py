@@ -5,11 +5,13 @@ while orders queue) and by its allocation rule (:mod:`simulator.model.capacity`)
 order then takes a random
 production lead time. A supplier also carries its exporter profile, coded once for
 the compiled table of the regime governing its country's exports (none for countries that
-the scenario's laws do not govern).
+the scenario's laws do not govern); the licences it holds from a date change the profile
+for the buyers they cover on the days they start and stop (:func:`profile_timeline`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from simulator.model.capacity import Capacity, Surge, quotas
@@ -108,7 +110,6 @@ class SupplierState:
         self.id = supplier.id
         self.table = table
         """The compiled regime governing this supplier's exports, if any does."""
-        self.profile_code = table.profile_code(exporter_profile(supplier, table.regime)) if table else 0
         opens = scenario.day(supplier.available_from) if supplier.available_from else 0.0
         self.lines = {
             p.material: Line(
@@ -133,7 +134,32 @@ class SupplierState:
         """Tonnes made and not yet exported."""
 
 
-def exporter_profile(supplier: Supplier, regime: Regime) -> ExporterProfile:
-    """The supplier as ``regime``, governing its exports, sees it (names were checked on loading)."""
+def exporter_profile(
+    supplier: Supplier, regime: Regime, buyer: str | None = None, on: dt.date | None = None
+) -> ExporterProfile:
+    """The supplier as ``regime``, governing its exports, sees it (names were checked on loading).
+
+    With a ``buyer`` and a day ``on``, the bulk licences it holds include those of its
+    ``held_licences`` that cover that buyer on that day.
+    """
     held = (regime.established | set(supplier.has)) - set(supplier.lacks)
-    return ExporterProfile(held, bulk_licences=frozenset(supplier.bulk_licences))
+    bulk = frozenset(supplier.bulk_licences)
+    if buyer is not None and on is not None:
+        bulk |= {h.kind for h in supplier.held_licences if h.holds(buyer, on)}
+    return ExporterProfile(held, bulk_licences=bulk)
+
+
+def profile_timeline(supplier: Supplier, table: DecisionTable, buyer: str) -> tuple[list[int], list[int]]:
+    """The supplier's profile codes for exports to ``buyer``, and the date ordinals each starts on.
+
+    The first starts before every date (ordinal 0); another may start on each day a licence
+    the supplier holds from a date starts or stops. Without held licences it is one profile.
+    """
+    days = sorted({day for held in supplier.held_licences for day in held.changes()})
+    starts, codes = [0], [table.profile_code(exporter_profile(supplier, table.regime))]
+    for day in days:
+        code = table.profile_code(exporter_profile(supplier, table.regime, buyer, day))
+        if code != codes[-1]:
+            starts.append(day.toordinal())
+            codes.append(code)
+    return starts, codes

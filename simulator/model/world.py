@@ -34,7 +34,7 @@ class Setup:
     tables: dict[str, DecisionTable]
     """The compiled regime governing exports from each country."""
     law_changes: tuple[dt.date, ...]
-    """Every date on which any of the regimes changes, in order."""
+    """Every date on which any of the regimes, or a licence a supplier holds from a date, changes."""
     shocks: dict[tuple[str, str], SimDays | None]
     """Per chipmaker and material, the first day its sources need an individual licence."""
     shock_spans: dict[tuple[str, str], tuple[tuple[SimDays, SimDays], ...]] = attrs.field(factory=dict)

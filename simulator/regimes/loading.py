@@ -125,7 +125,7 @@ def _format_exception(exc: BaseException, _: Any) -> str:
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; check the spelling against the docs"
     literal = _LITERAL.match(str(exc))
     if literal:  # cattrs says "x not in literal typing.Literal['a', 'b']"
-        return f"expected one of {literal[2]}, got {literal[1]!r}"
+        return f"expected one of {literal[2]}; got {literal[1]!r}"
     message = str(exc) or type(exc).__name__
     return message.replace("invalid value for type, ", "")
 

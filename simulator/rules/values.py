@@ -24,6 +24,9 @@ PROHIBITED = "prohibited"
 OUTCOME_WORDS = (NONE, PROHIBITED)
 """Outcomes that are not licence kinds: no licence kind may take these ids."""
 LISTED_TAG = "listed"
+Covers = Literal["contract", "shipment", "customer"]
+COVERS: tuple[Covers, ...] = ("contract", "shipment", "customer")
+"""What one licence of a kind covers: a contract's quantity, one shipment, or one customer."""
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _COUNTRY = r"^[A-Z]{2}$"
@@ -102,7 +105,12 @@ class Attribute:
 
 @frozen
 class LicenceKind:
-    """A kind of licence; one with a standard processing period is applied for per contract."""
+    """A kind of licence; one with a standard processing period is applied for and reviewed.
+
+    ``covers`` is what one licence of the kind covers: a contract's quantity (``contract``),
+    one shipment, used up by it (``shipment``: China's "one batch, one licence"), or every
+    shipment to one customer while it is valid (``customer``).
+    """
 
     id: str = field(validator=matches_re(_ID))
     rank: int
@@ -113,6 +121,7 @@ class LicenceKind:
     """The exporter attributes an exporter must hold to use it."""
     standard_processing_days: int | None = None
     clock_stops_for_returned_documents: bool = False
+    covers: Covers = field(default="contract", validator=in_(COVERS))
     citation: str = ""
     source: str = ""
     confidence: str = ""
@@ -121,7 +130,7 @@ class LicenceKind:
 
     @property
     def per_application(self) -> bool:
-        """Whether each contract needs its own application and review."""
+        """Whether each licence of the kind needs its own application and review."""
         return self.standard_processing_days is not None
 
     @property

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from simulator.errors import Problem
 from simulator.rules.exporters import attribute_problems
 from simulator.rules.values import Laws
+from simulator.scenario.licensing import ANY_ITEM
+from simulator.scenario.licensing_checks import licensing_problems, review_key
 from simulator.scenario.values import (
     Authority,
     Chipmaker,
@@ -56,7 +58,7 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
     """
     items = {i.id for r in laws.regimes for i in r.items}
     bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
-    problems = scenario_problems(scenario, items, bulk)
+    problems = scenario_problems(scenario, items, bulk) + licensing_problems(scenario, laws)
     materials = {m.id: m.item for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
         regime = laws.of(supplier.country)
@@ -294,15 +296,14 @@ def _monthly_problems(scenario: Scenario, flow: TradeFlow, path: str) -> Iterato
 
 
 def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
-    keys = [terms.item for terms in scenario.authority.items]
+    keys = [(t.item, tuple(sorted(t.destinations)), t.end_use) for t in scenario.authority.items]
     known = items | {m.id for m in scenario.materials}
     for n, key in enumerate(keys):
-        if key not in known:
-            yield Problem(f"authority.items[{n}].item", _unknown("item or material", key, known))
+        if key[0] not in known | {ANY_ITEM}:
+            yield Problem(f"authority.items[{n}].item", _unknown("item or material", key[0], known))
         elif keys.count(key) > 1 and keys.index(key) < n:
-            yield Problem(
-                f"authority.items[{n}].item", f"expected one entry per item or material; {key!r} repeats"
-            )
+            expected = f"expected one entry per item or material; {review_key(*key)} repeats"
+            yield Problem(f"authority.items[{n}].item", expected)
 
 
 def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:

@@ -1,7 +1,7 @@
 """Changing one field of a scenario by a dotted path: how variants and sweeps are written.
 
 A path names fields from the scenario down; entries of a list are picked by their identity
-(``id``, or ``material``, ``supplier`` or ``item`` where they have no id), or all of them by
+(``id``, or ``material``, ``supplier``, ``item`` or ``kind`` where they have no id), or all by
 ``*``. For example ``chipmakers.samsung.materials.photoresist.start_inventory_days`` or
 ``chipmakers.*.materials.*.start_inventory_days`` or ``authority.examiners``. Overrides
 return new values; the scenario they start from is unchanged.
@@ -19,7 +19,7 @@ import attrs
 from simulator.errors import Problem
 from simulator.scenario.values import Override, Scenario
 
-_IDENTITY = ("id", "material", "supplier", "item")
+_IDENTITY = ("id", "material", "supplier", "item", "kind")
 
 
 class OverrideError(ValueError):

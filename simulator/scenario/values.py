@@ -17,6 +17,7 @@ import attrs
 from attrs import frozen
 
 from simulator.scenario.distributions import ZERO_DAYS, Distribution, fixed
+from simulator.scenario.licensing import CIVIL, HeldLicence, Place, most_specific
 
 SimDays = float
 """Simulation time, in days since the scenario's start."""
@@ -97,14 +98,12 @@ class Supplier:
 
     ``has`` and ``lacks`` name exporter attributes of the regime governing its exports that it
     holds or not, whatever their defaults (the established exporter's, declared by the regime);
-    ``bulk_licences`` lists the bulk licences the supplier holds; ``available_from`` is when a
-    new plant or entrant can first ship; an individual-licence application covers the order
-    plus ``contract_days`` of the buyer's expected orders from this supplier.
-    ``renew_days``: when an individual licence has less than that many days of the buyer's
-    expected orders left, the supplier applies for the next contract ahead of need.
-    ``licences_at_start_days`` gives it, on the first day, an individual licence per buyer and
-    material covering that many days of expected orders (licences granted before the scenario
-    starts, valid for the licence kind's validity).
+    ``bulk_licences`` are the bulk licences held over the whole run, ``held_licences`` those
+    held from a date, maybe for named buyers; ``available_from`` is when a new plant or entrant
+    can first ship; a contract's licence application covers the order plus ``contract_days``
+    of the buyer's expected orders. ``renew_days``: an individual licence with less than that
+    many days left is renewed ahead of need. ``licences_at_start_days`` gives it, on the first
+    day, an individual licence per buyer and material for that many days of expected orders.
     """
 
     id: str
@@ -113,6 +112,7 @@ class Supplier:
     has: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
     bulk_licences: tuple[str, ...] = ()
+    held_licences: tuple[HeldLicence, ...] = ()
     available_from: dt.date | None = None
     contract_days: float = 0.0
     renew_days: float = 0.0
@@ -213,6 +213,8 @@ class Chipmaker:
     ordered from suppliers that can ship without one (none: orders wait as long as it takes)."""
     company: str = ""
     """The company this plant belongs to (blank: a company of its own, under the plant's id)."""
+    end_use: str = CIVIL
+    """Its end-use class (``civil``, ``defence``, ...), which review terms may be keyed by."""
     title: str = ""
     source: str = ""
 
@@ -243,6 +245,9 @@ class Lane:
 class ItemReview:
     """How the authority reviews applications for one item (or, by its id, one material grade).
 
+    ``item`` may be ``*`` (every item); ``destinations`` (country codes or ``group:X``) and
+    ``end_use`` narrow the entry to those destinations and buyers (none: all).
+
     Without ``review_days`` a review takes the authority's ``review_days``, and without those
     exactly the standard processing period of the licence kind applied for (90 days for
     Japan's individual licence; 5 or 15 days for Korea's). A channel's applications after its
@@ -257,6 +262,8 @@ class ItemReview:
     denial_probability: float = 0.0
     repeat_review_days: Distribution | None = None
     repeat_returned_probability: float | None = None
+    destinations: tuple[str, ...] = ()
+    end_use: str | None = None
 
     def for_repeat(self) -> ItemReview:
         """The terms of a repeat application: the repeat terms where given, else the first's."""
@@ -280,18 +287,17 @@ class Authority:
     review_days: Distribution | None = None
     items: tuple[ItemReview, ...] = ()
 
-    def review(self, material: str, item: str) -> ItemReview:
-        """Return the review terms for a material: its own, else its item's, else the defaults.
+    def review(self, material: str, item: str, place: Place | None = None) -> ItemReview:
+        """Return the review terms for an application: the most specific entry matching, else the defaults.
 
-        Terms that leave out ``review_days`` take the authority's.
+        An entry matches by its item key (``material``, its ``item`` or ``*``), end use and
+        destinations (:func:`specificity`); the first of equally specific entries wins. Terms
+        that leave out ``review_days`` take the authority's.
         """
-        for key in (material, item):
-            for terms in self.items:
-                if terms.item == key:
-                    if terms.review_days is None:
-                        return attrs.evolve(terms, review_days=self.review_days)
-                    return terms
-        return ItemReview(item=item, review_days=self.review_days)
+        best = most_specific(self.items, Place(material, item) if place is None else place)
+        if best is None:
+            return ItemReview(item=item, review_days=self.review_days)
+        return best if best.review_days is not None else attrs.evolve(best, review_days=self.review_days)
 
 
 @frozen

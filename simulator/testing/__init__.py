@@ -44,6 +44,7 @@ from simulator.rules.engine import (
 from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
 from simulator.testing.scenarios import distributions as distributions
 from simulator.testing.scenarios import scenarios as scenarios
+from simulator.testing.scenarios import scoped_regimes as scoped_regimes
 
 _YEARS_AFTER_LAST_MEASURE = 3
 _EXTRA_COUNTRIES = ("VN", "IN", "MX", "TH")

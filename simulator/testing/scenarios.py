@@ -1,5 +1,8 @@
 """Hypothesis strategies for scenarios: small random worlds under Japan's regime.
 
+Sometimes a supplier holds a licence from a date, a fab is a defence user, or review terms
+are keyed by destination group or end use, so that the model's properties cover them.
+
 Kept apart from the regime strategies of :mod:`simulator.testing` (which re-exports these) so
 that each module stays short; the model's property tests draw their scenarios from here.
 """
@@ -8,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from hypothesis import strategies as st
 
-from simulator.scenario.distributions import Distribution
+from simulator.rules.values import COVERS, Covers, Regime
+from simulator.scenario.distributions import Distribution, fixed
+from simulator.scenario.licensing import HeldLicence
 from simulator.scenario.values import (
     ALLOCATIONS,
     Authority,
@@ -61,6 +67,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             bulk_licences=tuple(draw(st.sets(st.sampled_from(["general-bulk", "specific-bulk"])))),
             contract_days=draw(st.sampled_from([0.0, 30.0, 90.0])),
             made_ahead_days=draw(st.sampled_from([None, None, 0.0, 14.0])),
+            held_licences=draw(st.sampled_from(_HELD)),
         )
         for n in range(supplier_count)
     )
@@ -69,6 +76,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     authority = Authority(
         examiners=draw(st.integers(1, 5)),
         items=(
+            *draw(st.sampled_from(_PLACED)),
             ItemReview(
                 item="photoresist",
                 review_days=draw(distributions(1.0, 120.0)),
@@ -98,6 +106,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         lanes=(Lane("JP", "KR", draw(distributions(0.0, 10.0))),),
         authority=authority,
     )
+
+
+def scoped_regimes(regime: Regime) -> st.SearchStrategy[Regime]:
+    """``regime`` with its applied-for licence kinds covering a contract, one shipment or the customer."""
+
+    def covering(covers: Covers) -> Regime:
+        kinds = tuple(attrs.evolve(k, covers=covers) if k.per_application else k for k in regime.licences)
+        return attrs.evolve(regime, licences=kinds)
+
+    return st.sampled_from(COVERS).map(covering)
 
 
 def _product(draw: st.DrawFn) -> Product:
@@ -145,6 +163,7 @@ def _fab(draw: st.DrawFn, n: int, suppliers: tuple[Supplier, ...], shares: list[
         intensity_cut=draw(st.sampled_from(_CUTS)),
         patience_days=draw(st.sampled_from([None, None, 5.0, 30.0])),
         company=draw(st.sampled_from(["", "one-company"])),
+        end_use=draw(st.sampled_from(["civil", "civil", "defence"])),
     )
 
 
@@ -154,3 +173,17 @@ _CUTS = (
     IntensityCut(0.0, 0.5, on_shock=True, max_days=20.0, output_loss_fraction=0.1),
     IntensityCut(5.0, 0.7, on_shock=True, shock_cover_days=20.0),
 )
+
+_HELD = (
+    (),
+    (),
+    (HeldLicence("specific-bulk", dt.date(2019, 8, 1)),),
+    (HeldLicence("specific-bulk", dt.date(2019, 7, 20), until=dt.date(2019, 9, 30), customers=("fab0",)),),
+)
+"""Licences held from a date (specific bulk is available for resist to Korea from 20 Dec 2019)."""
+_PLACED = (
+    (),
+    (ItemReview("photoresist", review_days=fixed(5.0), destinations=("group:B",)),),
+    (ItemReview("*", review_days=fixed(150.0), end_use="defence"),),
+)
+"""Review terms keyed by destination group or end use, ahead of the drawn item terms."""
