@@ -15,8 +15,10 @@ from typing import Literal, Protocol, TypeVar
 from attrs import field, frozen
 from attrs.validators import in_, instance_of, matches_re, optional
 
-Action = Literal["grant", "withdraw", "prohibit", "assign"]
-ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
+Action = Literal["grant", "withdraw", "prohibit", "assign", "list", "delist"]
+ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign", "list", "delist")
+LISTING_ACTIONS: tuple[Action, ...] = ("list", "delist")
+"""Actions that change an item's tags while their measure is in force (dated control lists)."""
 NONE = "none"
 PROHIBITED = "prohibited"
 OUTCOME_WORDS = (NONE, PROHIBITED)
@@ -123,10 +125,11 @@ class LicenceKind:
 
 @frozen
 class Rule:
-    """One rule: grant or withdraw licence kinds, prohibit, or assign a group.
+    """One rule: grant or withdraw licence kinds, prohibit, assign a group, list or delist.
 
     ``items`` select by id, by ``@tag`` or ``*``; ``destinations`` by country code,
-    ``group:X`` or ``*``.
+    ``group:X`` or ``*``. A ``list`` rule adds ``tags`` to the items it names by id, a
+    ``delist`` rule removes them, while its measure is in force.
     """
 
     id: str = field(validator=matches_re(_ID))
@@ -138,6 +141,7 @@ class Rule:
     licences: tuple[str, ...] = field(default=(), converter=tuple_of_str)
     group: str | None = None
     source: str = ""
+    tags: tuple[str, ...] = field(default=(), converter=tuple_of_str)
 
 
 @frozen
@@ -146,6 +150,7 @@ class Measure:
 
     ``announced`` is the day it was made public, if known (on or before ``effective``). The
     law is what is in force, so an announcement changes no decision; firms may act on it.
+    ``suspends`` names measures whose rules do not apply while this one is in force.
     """
 
     id: str = field(validator=matches_re(_ID))
@@ -158,6 +163,7 @@ class Measure:
     source: str = ""
     confidence: str = ""
     announced: dt.date | None = field(default=None, validator=optional(instance_of(dt.date)))
+    suspends: tuple[str, ...] = field(default=(), converter=tuple_of_str)
 
 
 @frozen

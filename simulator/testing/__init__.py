@@ -135,7 +135,7 @@ def never_stricter_for_more_trust(
     burdens = [
         (
             g.id,
-            outcome(regime, item, assess(regime, item, None, day, g), triggered, usable),
+            outcome(regime, assess(regime, item, None, day, g), triggered, usable),
         )
         for g in ranked_groups
     ]
@@ -151,7 +151,7 @@ def most_trusted_group_exempt_from_catch_all(regime: Regime, item: Item, day: dt
         return
     group = min(regime.groups, key=lambda g: g.rank)
     found = assess(regime, item, None, day, group)
-    result = outcome(regime, item, found, True, usable_kinds(regime, ExporterProfile()))
+    result = outcome(regime, found, True, usable_kinds(regime, ExporterProfile()))
     assert result in ("none", PROHIBITED), f"{item.id} to group {group.id} on {day} with a concern: {result}"
 
 
