@@ -108,3 +108,26 @@ def suspension_text(regime: Regime, measure: Measure, suspender: Measure) -> str
         f"Measure {measure.id} ({measure.title}), {due} from {measure.effective}, is suspended by "
         f"{suspender.id} from {suspender.effective} {stretch}; its rules do not apply."
     )
+
+
+def suspension_notes(regime: Regime, item: Item) -> list[str]:
+    """Every suspension, over the regime's span, of a measure whose rules name ``item``.
+
+    For a timeline: a suspension that held a measure back may change no decision shown, so it
+    is said apart. A rule names the item by id, by ``*`` or by a tag the item ever carries.
+    """
+    ever = _ever_tagged(regime, item)
+    return [
+        suspension_text(regime, measure, suspender)
+        for suspender in regime.measures
+        for measure in (
+            regime.measure(s) for s in suspender.suspends if any(m.id == s for m in regime.measures)
+        )
+        if _reaches(measure, ever)
+    ]
+
+
+def _ever_tagged(regime: Regime, item: Item) -> Item:
+    """``item`` with every tag some measure's ``list`` rule may give it."""
+    rules = [r for m in regime.measures for r in m.rules if r.action == "list" and item.id in r.items]
+    return attrs.evolve(item, tags=list(dict.fromkeys([*item.tags, *(t for r in rules for t in r.tags)])))
