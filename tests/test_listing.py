@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import attrs
@@ -21,7 +22,9 @@ from simulator.rules.check import check_regime
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.engine import boundaries, decide, in_force, timeline
+from simulator.rules.validate import regime_problems
 from simulator.rules.values import Application, ExporterProfile, Regime
+from simulator.testing.regimes import generated_regime
 
 FILE = Path(__file__).parent / "regimes" / "listed-later.toml"
 TEXT = FILE.read_text(encoding="utf-8")
@@ -271,3 +274,20 @@ def test_cli_bad_suspension_exits_2(tmp_path: Path) -> None:
     path.write_text(TEXT.replace('suspends = ["m57"]', 'suspends = ["m58"]'), encoding="utf-8")
     result = run("check", "--regime", path, "--item", "holmium", "--to", "US", "--on", "2025-11-08")
     failed(result, str(path), "measures[3].suspends", "'m58'")
+
+
+def test_shipped_properties_pass_on_dated_listings(regime: Regime) -> None:
+    """Every shipped property, the dated-listing one included, holds on the test regime."""
+    from simulator.testing import run_properties  # noqa: PLC0415 - Hypothesis only here
+
+    failures = [r for r in run_properties(regime, max_examples=60) if not r.passed]
+    assert failures == []
+
+
+def test_generated_regimes_list_delist_and_suspend() -> None:
+    """The generated regimes the compiled tables are held to include listings, delistings and suspensions."""
+    regimes = [generated_regime(random.Random(seed).randint, 6, 3) for seed in range(30)]
+    rules = [r for g in regimes for m in g.measures for r in m.rules]
+    assert {"list", "delist"} <= {r.action for r in rules}
+    assert any(m.suspends for g in regimes for m in g.measures)
+    assert all(regime_problems(g) == [] for g in regimes)
