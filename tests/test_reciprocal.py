@@ -8,7 +8,7 @@ import pytest
 from helpers import problem_fields
 
 from simulator.model import simulate
-from simulator.rules.values import Laws
+from simulator.rules.laws import Laws
 from simulator.scenario.loading import load_scenario
 
 RECIPROCAL = Path(__file__).parents[1] / "scenarios" / "korea-2019-reciprocal.toml"

@@ -24,7 +24,8 @@ from simulator.model.orders import OrderBook
 from simulator.model.supply import exporter_profile
 from simulator.rules.compiled import DecisionTable
 from simulator.rules.engine import announced_on, boundaries
-from simulator.rules.values import Clearance, Laws
+from simulator.rules.laws import Laws
+from simulator.rules.values import Clearance
 from simulator.scenario.values import Chipmaker, MaterialUse, Scenario, SimDays, Supplier
 
 Window = tuple[SimDays, SimDays]

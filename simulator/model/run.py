@@ -19,7 +19,8 @@ from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
 from simulator.model.world import Setup, World
 from simulator.rules.compiled import compile_regime
-from simulator.rules.values import Laws, Regime, laws_of
+from simulator.rules.laws import Laws, laws_of
+from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario
 
 

@@ -21,7 +21,7 @@ from simulator.model.policy import Window
 from simulator.model.streams import Streams
 from simulator.model.supply import SupplierState
 from simulator.rules.compiled import DecisionTable
-from simulator.rules.values import Laws
+from simulator.rules.laws import Laws
 from simulator.scenario.values import Scenario, SimDays
 
 

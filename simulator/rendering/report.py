@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.rules.check import Finding
-from simulator.rules.engine import announced_on, boundaries
+from simulator.rules.engine import announced_on, boundaries, lookup_item
+from simulator.rules.listing import suspension_notes
 from simulator.rules.periods import period_words
 from simulator.rules.values import Decision, Interval, Reason, Regime
 
@@ -81,7 +82,10 @@ def timeline_mapping(intervals: Iterable[Interval]) -> list[dict[str, Any]]:
 
 
 def timeline_text(item: str, destination: str, intervals: Iterable[Interval], regime: Regime) -> str:
-    """Return a timeline under ``regime`` as an aligned table, with when each measure was announced."""
+    """Return a timeline under ``regime`` as an aligned table, with when each measure was announced.
+
+    Below it, a note for each suspension of a measure naming the item (``regime timeline``).
+    """
     header = f"  {'from':<11} {'until':<11} {'licence':<21} {'announced':<11} measure"
     lines = [f"{item} to {destination}", header]
     for i in intervals:
@@ -92,7 +96,12 @@ def timeline_text(item: str, destination: str, intervals: Iterable[Interval], re
             f"  {i.start.isoformat():<11} {until:<11} {i.licence:<21} {announced:<11} "
             f"{i.measure or '(regime start)'}"
         )
+    lines += _wrapped_all(suspension_notes(regime, lookup_item(regime, item)), "  note: ", "        ")
     return "\n".join(lines)
+
+
+def _wrapped_all(texts: Iterable[str], first: str, rest: str) -> list[str]:
+    return [line for text in texts for line in _wrapped(text, first, rest)]
 
 
 def _announced(day: dt.date | None) -> str:

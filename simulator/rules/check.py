@@ -5,8 +5,9 @@ exporter profile, over every interval of the regime's dates, exactly one outcome
 
 * a *gap* is a case where a licence is needed but no rule gives this exporter a route;
 * an *overlap* is a pair of rules that take effect on the same day and contradict each other
-  on the same case (one grants what the other withdraws, or they assign a country to two
-  groups), so that the outcome would depend on the order they happen to be written in.
+  on the same case (one grants what the other withdraws, one lists what the other delists,
+  or they assign a country to two groups), so that the outcome would depend on the order
+  they happen to be written in.
 
 Rules on different days, or base rules, never overlap in this sense: later law prevails.
 """
@@ -26,13 +27,14 @@ from simulator.rules.engine import (
     group_on,
     named_countries,
     outcome,
-    periods,
     selects_destination,
     selects_item,
     triggers_catch_all,
     usable_kinds,
 )
 from simulator.rules.exporters import every_profile
+from simulator.rules.inforce import periods
+from simulator.rules.listing import item_on
 from simulator.rules.values import ExporterProfile, Item, Regime, Rule
 
 
@@ -83,7 +85,7 @@ def _gaps_for(regime: Regime, item: Item, country: str | None, label: str) -> It
         group = None if country else regime.group(label.removeprefix("group:"))
         found = assess(regime, item, country, day, group)
         for concern, usable, who in profiles(regime):
-            if who in reported or outcome(regime, item, found, concern, usable) != GAP:
+            if who in reported or outcome(regime, found, concern, usable) != GAP:
                 continue
             reported.add(who)
             rules = tuple(r.id for r in found.applied)
@@ -105,10 +107,19 @@ def _contradiction(regime: Regime, day: dt.date, first: Rule, second: Rule) -> I
         licences = set(first.licences) & set(second.licences)
         if licences:
             yield from _shared_cases(regime, day, first, second, f"grant and withdraw {sorted(licences)}")
+    if {first.action, second.action} == {"list", "delist"}:
+        yield from _listing_contradiction(day, first, second)
     if first.action == second.action == "assign" and first.group != second.group:
         for country in set(first.destinations) & set(second.destinations):
             message = f"{country} assigned to groups {first.group} and {second.group} on {day}"
             yield Finding("overlap", "*", country, day, (first.id, second.id), message)
+
+
+def _listing_contradiction(day: dt.date, first: Rule, second: Rule) -> Iterator[Finding]:
+    tags = sorted(set(first.tags) & set(second.tags))
+    for item_id in sorted(set(first.items) & set(second.items)) if tags else ():
+        message = f"{item_id} on {day}: rules {first.id} and {second.id} list and delist {tags}"
+        yield Finding("overlap", item_id, "*", day, (first.id, second.id), message)
 
 
 def _shared_cases(regime: Regime, day: dt.date, first: Rule, second: Rule, what: str) -> Iterator[Finding]:
@@ -123,4 +134,6 @@ def _shared_cases(regime: Regime, day: dt.date, first: Rule, second: Rule, what:
 
 def _reaches(regime: Regime, rule: Rule, item: Item, country: str | None, label: str, day: dt.date) -> bool:
     group = group_on(regime, country, day)[0] if country else regime.group(label.removeprefix("group:"))
-    return selects_item(rule.items, item) and selects_destination(rule.destinations, country, group)
+    return selects_item(rule.items, item_on(regime, item, day)) and selects_destination(
+        rule.destinations, country, group
+    )

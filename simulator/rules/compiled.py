@@ -117,7 +117,7 @@ class DecisionTable:
             found = assess(self.regime, item, None, day, group)
         else:
             found = assess(self.regime, item, slot, day)
-        state = self._state_from(item, found)
+        state = self._state_from(found.item, found)  # the item as on the day: dated listings
         return self._state_of.setdefault(state, len(self._state_of))
 
     def _state_from(self, item: Item, found: Assessment) -> State:

@@ -62,14 +62,22 @@ def _move_members(base: tuple[Membership, ...], moves: tuple[Membership, ...]) -
 
 
 def _drop_repeals(measures: tuple[Measure, ...], removed: tuple[str, ...]) -> tuple[Measure, ...]:
-    return tuple(attrs.evolve(m, repeals=[r for r in m.repeals if r not in removed]) for m in measures)
+    """Forget removed measures in the others' ``repeals`` and ``suspends``."""
+    return tuple(
+        attrs.evolve(
+            m,
+            repeals=[r for r in m.repeals if r not in removed],
+            suspends=[s for s in m.suspends if s not in removed],
+        )
+        for m in measures
+    )
 
 
 def derive(base: Regime, changes: RegimeChanges) -> Regime:
     """Return a new regime: ``base`` with ``changes`` applied.
 
     Parts with the id of a base part replace it; others are added. Removing a measure also
-    removes it from the repeals of the others.
+    removes it from the repeals and suspensions of the others.
     """
     measures = _merge(base.measures, changes.measures, changes.remove_measures)
     return attrs.evolve(

@@ -8,7 +8,9 @@ The order of rules: base rules in file order, then the rules of the measures in 
 day, by effective date and then file order. ``grant`` makes licence kinds available,
 ``withdraw`` removes them, ``prohibit`` bans the export whatever else applies, and ``assign``
 moves a country to another destination group. The decision is the least burdensome
-authorisation the exporter qualifies for.
+authorisation the exporter qualifies for. Measures in force, less those suspended, come from
+:mod:`simulator.rules.inforce`; the item is read with the tags its dated listings give it on
+the day (:mod:`simulator.rules.listing`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from collections.abc import Iterable
 import attrs
 
 from simulator.errors import RuleError, UnknownNameError
+from simulator.rules import inforce
+from simulator.rules.inforce import in_force
+from simulator.rules.listing import item_on, listing_reasons
 from simulator.rules.periods import known_period_end, period_end_words, period_words
 from simulator.rules.values import (
     NONE,
@@ -31,7 +36,6 @@ from simulator.rules.values import (
     Interval,
     Item,
     LicenceKind,
-    Measure,
     Reason,
     Regime,
     Rule,
@@ -41,25 +45,17 @@ GAP = "gap"
 """Outcome code for a listed good that no rule gives a route to (a defect of the regime)."""
 
 _DAY = dt.timedelta(days=1)
-
-
-@attrs.frozen
-class Period:
-    """When a measure is in force: from ``start`` up to, not including, ``end``."""
-
-    measure: Measure
-    start: dt.date
-    end: dt.date | None
-
-    def covers(self, day: dt.date) -> bool:
-        """Whether the measure is in force on ``day``."""
-        return self.start <= day and (self.end is None or day < self.end)
+_LICENSING = ("grant", "withdraw", "prohibit")
 
 
 @attrs.frozen
 class Assessment:
-    """What the rules say about an item and destination on a day, before the exporter."""
+    """What the rules say about an item and destination on a day, before the exporter.
 
+    ``item`` is the item as on the day: with the tags dated listings give it.
+    """
+
+    item: Item
     group: Group
     group_reason: Reason
     prohibition: Rule | None
@@ -68,38 +64,9 @@ class Assessment:
     passed_over: tuple[Rule, ...] = ()
 
 
-@functools.lru_cache(maxsize=64)
-def periods(regime: Regime) -> tuple[Period, ...]:
-    """Return every measure's period in force, in the order its rules apply."""
-    ends = {m.id: (m.until + _DAY if m.until else None) for m in regime.measures}
-    for measure in regime.measures:
-        for repealed in measure.repeals:
-            end = ends[repealed]
-            ends[repealed] = measure.effective if end is None else min(end, measure.effective)
-    ordered = sorted(enumerate(regime.measures), key=lambda im: (im[1].effective, im[0]))
-    return tuple(Period(m, m.effective, ends[m.id]) for _, m in ordered)
-
-
-def in_force(regime: Regime, day: dt.date) -> tuple[Measure, ...]:
-    """Return the measures in force on ``day``, in the order their rules apply."""
-    return tuple(p.measure for p in periods(regime) if p.covers(day))
-
-
 def boundaries(regime: Regime) -> tuple[tuple[dt.date, str | None], ...]:
-    """Return the days the law may change, each with the measure that changes it."""
-    points: dict[dt.date, str | None] = {regime.valid_from: None}
-    for period in periods(regime):
-        points.setdefault(period.start, period.measure.id)
-        if period.end is not None:
-            points.setdefault(period.end, _ender(regime, period))
-    return tuple(sorted((d, m) for d, m in points.items() if d >= regime.valid_from))
-
-
-def _ender(regime: Regime, period: Period) -> str:
-    for measure in regime.measures:
-        if period.measure.id in measure.repeals and measure.effective == period.end:
-            return measure.id
-    return period.measure.id
+    """Return the days the law may change, each with the measure that changes it (see :mod:`.inforce`)."""
+    return inforce.boundaries(regime)
 
 
 @functools.lru_cache(maxsize=64)
@@ -155,11 +122,13 @@ def assess(
         group, group_reason = group_on(regime, country or "", day)
     else:
         group_reason = Reason(f"group:{group.id}", group.title, group.citation)
+    item = item_on(regime, item, day)
     rules = (*regime.rules, *(r for m in in_force(regime, day) for r in m.rules))
-    for_item = [r for r in rules if r.action != "assign" and selects_item(r.items, item)]
+    for_item = [r for r in rules if r.action in _LICENSING and selects_item(r.items, item)]
     applied = tuple(r for r in for_item if selects_destination(r.destinations, country, group))
     passed_over = tuple(r for r in for_item if r not in applied)
-    return Assessment(group, group_reason, _prohibition(applied), _available(applied), applied, passed_over)
+    prohibition, available = _prohibition(applied), _available(applied)
+    return Assessment(item, group, group_reason, prohibition, available, applied, passed_over)
 
 
 def _prohibition(applied: Iterable[Rule]) -> Rule | None:
@@ -194,14 +163,15 @@ def triggers_catch_all(regime: Regime, exporter: ExporterProfile) -> bool:
     return catch_all is not None and catch_all.trigger in exporter.held(regime)
 
 
-def outcome(regime: Regime, item: Item, found: Assessment, triggered: bool, usable: frozenset[str]) -> str:
+def outcome(regime: Regime, found: Assessment, triggered: bool, usable: frozenset[str]) -> str:
     """Return the outcome id: ``prohibited``, ``none``, a licence kind, or :data:`GAP`.
 
-    ``triggered`` is :func:`triggers_catch_all` and ``usable`` :func:`usable_kinds` of the exporter.
+    ``triggered`` is :func:`triggers_catch_all` and ``usable`` :func:`usable_kinds` of the exporter;
+    the item is ``found.item``, as on the day assessed.
     """
     if found.prohibition is not None:
         return PROHIBITED
-    if not needs_licence(regime, item, found.group, triggered):
+    if not needs_licence(regime, found.item, found.group, triggered):
         return NONE
     routes = [k for k in ranked(regime) if k.id in found.available and k.id in usable]
     return routes[0].id if routes else GAP
@@ -250,7 +220,7 @@ def decide(regime: Regime, application: Application) -> Decision:
     found = assess(regime, item, application.destination, application.on)
     exporter = application.exporter
     triggered = triggers_catch_all(regime, exporter)
-    result = outcome(regime, item, found, triggered, usable_kinds(regime, exporter))
+    result = outcome(regime, found, triggered, usable_kinds(regime, exporter))
     if result == GAP:
         raise RuleError(_gap_message(item, application))
     kind = regime.licence(result) if result not in (NONE, PROHIBITED) else None
@@ -261,7 +231,7 @@ def decide(regime: Regime, application: Application) -> Decision:
         licence=result,
         standard_processing_days=kind.standard_processing_days if kind else None,
         validity_days=kind.validity_days if kind else None,
-        explanation=tuple(_explain(regime, item, application, found, result)),
+        explanation=tuple(_explain(regime, application, found, result)),
         regime=regime.id,
         processing_clock=kind.processing_clock if kind else "calendar",
         standard_period_ends=known_period_end(regime, kind, application.on) if kind else None,
@@ -276,14 +246,14 @@ def _gap_message(item: Item, application: Application) -> str:
     )
 
 
-def _explain(
-    regime: Regime, item: Item, application: Application, found: Assessment, result: str
-) -> list[Reason]:
+def _explain(regime: Regime, application: Application, found: Assessment, result: str) -> list[Reason]:
     destination = application.destination
     group_text = f"{destination} is in {found.group.title} on {application.on}."
     group_text += announcement_note(regime, found.group_reason.rule)
+    item = found.item
     reasons = [
         _classification(regime, item),
+        *listing_reasons(regime, item, application.on),
         Reason(found.group_reason.rule, group_text, found.group_reason.citation),
     ]
     if found.prohibition is not None:
@@ -383,7 +353,7 @@ def timeline(
     intervals: list[Interval] = []
     for day, measure in boundaries(regime):
         found = assess(regime, item, destination, day)
-        result = outcome(regime, item, found, triggered, usable)
+        result = outcome(regime, found, triggered, usable)
         if intervals and intervals[-1].licence == result:
             continue
         if intervals:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from simulator.errors import Problem
 from simulator.rules.derive import RegimeChanges
 from simulator.rules.periods import clock_problems
-from simulator.rules.values import OUTCOME_WORDS, LicenceKind, Measure, Regime, Rule
+from simulator.rules.values import LISTING_ACTIONS, OUTCOME_WORDS, LicenceKind, Measure, Regime, Rule
 
 _SPECIAL_DESTINATIONS = ("*",)
 
@@ -23,6 +23,7 @@ def regime_problems(regime: Regime) -> list[Problem]:
         *_duplicates(regime),
         *_group_problems(regime),
         *_rule_list_problems(regime, regime.rules, "rules"),
+        *_base_listing_problems(regime.rules, "rules"),
         *_measure_problems(regime, regime.measures),
         *_catch_all_problems(regime),
         *_requirement_problems(regime, regime.licences),
@@ -40,6 +41,7 @@ def derived_problems(regime: Regime, base: Regime, changes: RegimeChanges) -> li
         *_duplicates(regime),
         *_group_problems(regime),
         *_rule_list_problems(regime, changes.rules, "rules"),
+        *_base_listing_problems(changes.rules, "rules"),
         *_measure_problems(regime, changes.measures),
         *_requirement_problems(regime, changes.licences),
         *clock_problems(regime, changes.licences),
@@ -120,6 +122,7 @@ def _measure_problems(regime: Regime, measures: tuple[Measure, ...]) -> Iterator
             elif effective[repealed] >= measure.effective:
                 yield Problem(f"{path}.repeals", f"can only repeal an earlier measure; {repealed} is not")
         yield from _rule_list_problems(regime, measure.rules, f"{path}.rules")
+        yield from _suspension_problems(regime, measure, f"{path}.suspends")
 
 
 def _measure_dates(regime: Regime, measure: Measure, path: str) -> Iterator[Problem]:
@@ -137,6 +140,13 @@ def _rule_list_problems(regime: Regime, rules: tuple[Rule, ...], path: str) -> I
 
 
 def _rule_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
+    if rule.action in LISTING_ACTIONS:
+        yield from _listing_rule_problems(regime, rule, path)
+        return
+    if rule.tags:
+        yield Problem(
+            f"{path}.tags", f"only list and delist rules name tags; a {rule.action} rule names none"
+        )
     licences = {k.id for k in regime.licences}
     if rule.action in ("grant", "withdraw"):
         if not rule.licences:
@@ -172,7 +182,9 @@ def _item_selector_problems(regime: Regime, selectors: tuple[str, ...], path: st
     if not selectors:
         yield Problem(path, "expected at least one item id, @tag or *")
     ids = {i.id for i in regime.items}
-    tags = {t for i in regime.items for t in i.tags}
+    tags = {t for i in regime.items for t in i.tags} | {
+        t for r in _all_rules(regime) if r.action == "list" for t in r.tags
+    }
     for selector in selectors:
         known = selector == "*" or selector in ids or (selector[:1] == "@" and selector[1:] in tags)
         if not known:
@@ -211,3 +223,85 @@ def _attribute_problems(regime: Regime, names: tuple[str, ...], path: str) -> It
             yield Problem(
                 path, f"expected an exporter attribute declared in [[attributes]] ({listing}); got {name!r}"
             )
+
+
+# ---------------------------------------------------------------- dated listing and suspension
+
+
+def _listing_rule_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
+    """A list or delist rule names items by id and at least one tag, and nothing else."""
+    ids = {i.id for i in regime.items}
+    if not rule.items:
+        yield Problem(f"{path}.items", f"a {rule.action} rule names at least one item id")
+    for item_id in rule.items:
+        if item_id not in ids:
+            yield Problem(f"{path}.items", f"a {rule.action} rule names items by id: {_one_of(item_id, ids)}")
+    if not rule.tags:
+        yield Problem(f"{path}.tags", f"a {rule.action} rule names at least one tag (such as 'listed')")
+    for name in ("destinations", "licences"):
+        if getattr(rule, name):
+            yield Problem(
+                f"{path}.{name}", f"a {rule.action} rule names no {name}: a listing holds everywhere"
+            )
+    if rule.group is not None:
+        yield Problem(f"{path}.group", f"a {rule.action} rule names no group")
+    if rule.action == "delist":
+        yield from _delist_problems(regime, rule, path)
+
+
+def _delist_problems(regime: Regime, rule: Rule, path: str) -> Iterator[Problem]:
+    for item_id in (i for i in rule.items if regime.has_item(i)):
+        possible = {*regime.item(item_id).tags}
+        possible |= {
+            t for r in _all_rules(regime) if r.action == "list" and item_id in r.items for t in r.tags
+        }
+        for tag in rule.tags:
+            if tag not in possible:
+                yield Problem(
+                    f"{path}.tags",
+                    f"expected a tag {item_id} can carry ({', '.join(sorted(possible)) or 'none'});"
+                    f" got {tag!r}",
+                )
+
+
+def _base_listing_problems(rules: tuple[Rule, ...], path: str) -> Iterator[Problem]:
+    for n, rule in enumerate(rules):
+        if rule.action in LISTING_ACTIONS:
+            yield Problem(
+                f"{path}[{n}].action",
+                f"a {rule.action} rule belongs in a measure (it is dated);"
+                " give an item its first-day tags in [[items]]",
+            )
+
+
+def _suspension_problems(regime: Regime, measure: Measure, path: str) -> Iterator[Problem]:
+    """``suspends`` names other measures of the regime, and no chain of suspensions comes back."""
+    ids = {m.id for m in regime.measures}
+    for suspended in measure.suspends:
+        if suspended == measure.id:
+            yield Problem(path, f"a measure cannot suspend itself; got {suspended!r}")
+        elif suspended not in ids:
+            yield Problem(path, f"expected ids of measures: {_one_of(suspended, ids)}")
+    cycle = _suspension_cycle(regime, measure.id)
+    if cycle:
+        yield Problem(
+            path, f"expected no cycle of suspensions; {' -> '.join(cycle)} comes back to {measure.id}"
+        )
+
+
+def _suspension_cycle(regime: Regime, start: str) -> list[str]:
+    """The chain of suspensions from ``start`` back to it (empty if none).
+
+    A measure naming itself is reported on its own, not as a cycle.
+    """
+    suspends = {m.id: [s for s in m.suspends if s != m.id] for m in regime.measures}
+    stack, seen = [(start, [start])], set()
+    while stack:
+        current, chain = stack.pop()
+        for nxt in suspends.get(current, []):
+            if nxt == start:
+                return chain
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*chain, nxt]))
+    return []

@@ -17,8 +17,10 @@ from attrs.validators import in_, instance_of, matches_re, optional
 
 from simulator.rules.calendar import CALENDAR_CLOCK, WORKING_CLOCK, Calendar, Clock
 
-Action = Literal["grant", "withdraw", "prohibit", "assign"]
-ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign")
+Action = Literal["grant", "withdraw", "prohibit", "assign", "list", "delist"]
+ACTIONS: tuple[Action, ...] = ("grant", "withdraw", "prohibit", "assign", "list", "delist")
+LISTING_ACTIONS: tuple[Action, ...] = ("list", "delist")
+"""Actions that change an item's tags while their measure is in force (dated control lists)."""
 NONE = "none"
 PROHIBITED = "prohibited"
 OUTCOME_WORDS = (NONE, PROHIBITED)
@@ -141,10 +143,11 @@ class LicenceKind:
 
 @frozen
 class Rule:
-    """One rule: grant or withdraw licence kinds, prohibit, or assign a group.
+    """One rule: grant or withdraw licence kinds, prohibit, assign a group, list or delist.
 
     ``items`` select by id, by ``@tag`` or ``*``; ``destinations`` by country code,
-    ``group:X`` or ``*``.
+    ``group:X`` or ``*``. A ``list`` rule adds ``tags`` to the items it names by id, a
+    ``delist`` rule removes them, while its measure is in force.
     """
 
     id: str = field(validator=matches_re(_ID))
@@ -156,6 +159,7 @@ class Rule:
     licences: tuple[str, ...] = field(default=(), converter=tuple_of_str)
     group: str | None = None
     source: str = ""
+    tags: tuple[str, ...] = field(default=(), converter=tuple_of_str)
 
 
 @frozen
@@ -164,6 +168,7 @@ class Measure:
 
     ``announced`` is the day it was made public, if known (on or before ``effective``). The
     law is what is in force, so an announcement changes no decision; firms may act on it.
+    ``suspends`` names measures whose rules do not apply while this one is in force.
     """
 
     id: str = field(validator=matches_re(_ID))
@@ -176,6 +181,7 @@ class Measure:
     source: str = ""
     confidence: str = ""
     announced: dt.date | None = field(default=None, validator=optional(instance_of(dt.date)))
+    suspends: tuple[str, ...] = field(default=(), converter=tuple_of_str)
 
 
 @frozen
@@ -381,24 +387,3 @@ class Interval:
     until: dt.date | None
     licence: str
     measure: str | None
-
-
-@frozen
-class Laws:
-    """Several regimes in force at once, each governing exports from its own country."""
-
-    regimes: tuple[Regime, ...]
-
-    @property
-    def primary(self) -> Regime:
-        """The first regime: the one a scenario names as its ``regime``."""
-        return self.regimes[0]
-
-    def of(self, country: str) -> Regime | None:
-        """The regime governing exports from ``country``, if any."""
-        return next((r for r in self.regimes if r.country == country), None)
-
-
-def laws_of(law: Regime | Laws) -> Laws:
-    """Treat a single regime as the laws of one country."""
-    return law if isinstance(law, Laws) else Laws((law,))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.rules.exporters import attribute_problems
-from simulator.rules.values import Laws
+from simulator.rules.laws import Laws
 from simulator.scenario.licensing import ANY_ITEM
 from simulator.scenario.licensing_checks import licensing_problems, review_key
 from simulator.scenario.values import (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from simulator.errors import Problem
 from simulator.regimes.loading import countries
-from simulator.rules.values import Laws
+from simulator.rules.laws import Laws
 from simulator.scenario.values import Authority, Scenario, Supplier
 
 

@@ -23,7 +23,8 @@ from simulator.regimes.loading import (
     read_toml,
     structure_entries,
 )
-from simulator.rules.values import Laws, Regime, laws_of
+from simulator.rules.laws import Laws, laws_of
+from simulator.rules.values import Regime
 from simulator.scenario.check import laws_problems
 from simulator.scenario.overrides import override_all
 from simulator.scenario.values import Scenario, VariantSpec

@@ -21,7 +21,8 @@ import cattrs
 
 from simulator.regimes.loading import dump_regime
 from simulator.rules.engine import boundaries
-from simulator.rules.values import Laws, Regime, laws_of
+from simulator.rules.laws import Laws, laws_of
+from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome, executor, jobs, run_job
 from simulator.studies.stats import Running, t975

@@ -21,7 +21,8 @@ from simulator.errors import ExportsimError
 from simulator.model import prepare, replicate
 from simulator.model.metrics import flatten, replication_metrics
 from simulator.model.records import RunRecords
-from simulator.rules.values import Laws, Regime
+from simulator.rules.laws import Laws
+from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario
 
 Flat = list[tuple[tuple[str, ...], float]]

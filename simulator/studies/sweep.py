@@ -20,7 +20,8 @@ import attrs
 import numpy as np
 
 from simulator.errors import ExportsimError, InputError
-from simulator.rules.values import Laws, Regime, laws_of
+from simulator.rules.laws import Laws, laws_of
+from simulator.rules.values import Regime
 from simulator.scenario.check import laws_problems
 from simulator.scenario.overrides import override_all, parse_value
 from simulator.scenario.values import Override, Scenario

@@ -41,7 +41,18 @@ from simulator.rules.engine import (
     triggers_catch_all,
     usable_kinds,
 )
-from simulator.rules.values import PROHIBITED, Application, ExporterProfile, Group, Item, Regime
+from simulator.rules.inforce import in_force, periods
+from simulator.rules.values import (
+    LISTED_TAG,
+    LISTING_ACTIONS,
+    PROHIBITED,
+    Application,
+    ExporterProfile,
+    Group,
+    Item,
+    Regime,
+    Rule,
+)
 from simulator.testing.scenarios import distributions as distributions
 from simulator.testing.scenarios import scenarios as scenarios
 from simulator.testing.scenarios import scoped_regimes as scoped_regimes
@@ -136,7 +147,7 @@ def never_stricter_for_more_trust(
     burdens = [
         (
             g.id,
-            outcome(regime, item, assess(regime, item, None, day, g), triggered, usable),
+            outcome(regime, assess(regime, item, None, day, g), triggered, usable),
         )
         for g in ranked_groups
     ]
@@ -148,11 +159,11 @@ def never_stricter_for_more_trust(
 
 def most_trusted_group_exempt_from_catch_all(regime: Regime, item: Item, day: dt.date) -> None:
     """Off-list goods need nothing in the most trusted group (Group A), even if the catch-all is triggered."""
-    if item.listed:
-        return
     group = min(regime.groups, key=lambda g: g.rank)
     found = assess(regime, item, None, day, group)
-    result = outcome(regime, item, found, True, usable_kinds(regime, ExporterProfile()))
+    if found.item.listed:  # listed on the day
+        return
+    result = outcome(regime, found, True, usable_kinds(regime, ExporterProfile()))
     assert result in ("none", PROHIBITED), f"{item.id} to group {group.id} on {day} with a concern: {result}"
 
 
@@ -160,13 +171,38 @@ def individual_route(regime: Regime, application: Application) -> None:
     """A listed good always has a per-application (individual) route unless prohibited."""
     item = regime.item(application.item)
     found = assess(regime, item, application.destination, application.on)
-    if not item.listed or found.prohibition is not None:
+    if not found.item.listed or found.prohibition is not None:  # listed on the day
         return
     per_application = {k.id for k in regime.licences if k.per_application}
     assert found.available & per_application, (
         f"{item.id} to {application.destination} on {application.on}: no individual-licence route"
         f" (rules applied: {[r.id for r in found.applied]})"
     )
+
+
+def listed_exactly_while_listing_in_force(regime: Regime, application: Application) -> None:
+    """An item is listed on a day exactly when its first-day tags or the last listing in force say so.
+
+    The listings in force are the ``list``/``delist`` rules naming the item of the measures whose
+    period covers the day, less those suspended by a measure itself in force; the last in legal
+    order that names ``listed`` decides, else the item's first-day tags.
+    """
+    item, day = regime.item(application.item), application.on
+    covering = [p.measure for p in periods(regime) if p.covers(day)]
+    active = [m for m in covering if not any(m.id in s.suspends for s in in_force(regime, day))]
+    says = [r.action == "list" for m in active for r in m.rules if _lists_listed(r, item)]
+    expected = says[-1] if says else item.listed
+    found = assess(regime, item, application.destination, day)
+    assert found.item.listed == expected, (
+        f"{item.id} on {day}: listed {found.item.listed}, expected {expected}"
+    )
+    decision = decide(regime, application)
+    dated = any(" is listed from " in r.text for r in decision.explanation)
+    assert not dated or found.item.listed, f"{item.id} on {day}: explained as listed but is not"
+
+
+def _lists_listed(rule: Rule, item: Item) -> bool:
+    return rule.action in LISTING_ACTIONS and item.id in rule.items and LISTED_TAG in rule.tags
 
 
 def derived_without_changes_equals_base(regime: Regime, application: Application) -> None:
@@ -198,6 +234,10 @@ PROPERTIES: dict[str, tuple[Callable[..., None], Callable[[Regime], dict[str, st
         lambda r: {"item": items(r), "day": days(r)},
     ),
     "individual-route": (individual_route, lambda r: {"application": applications(r)}),
+    "listed-exactly-while-listing-in-force": (
+        listed_exactly_while_listing_in_force,
+        lambda r: {"application": applications(r)},
+    ),
     "derived-without-changes-equals-base": (
         derived_without_changes_equals_base,
         lambda r: {"application": applications(r)},

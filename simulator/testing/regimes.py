@@ -4,7 +4,9 @@ A real regime has a handful of licence kinds; one the size of the US EAR has abo
 with its own conditions on the exporter. Such regimes are drawn here: sound (they pass
 :func:`simulator.rules.validate.regime_problems`) but random, so the properties run on them are
 those any regime must have (the compiled table answers as the engine does), not those of a
-sensible law (more trust never means more burden). One builder serves both Hypothesis, which
+sensible law (more trust never means more burden). They list and delist items on dates and
+suspend measures (before or after these take effect), so that the compiled tables are held to
+the engine over dated listings too. One builder serves both Hypothesis, which
 draws each choice so that failures shrink, and the benchmark, which draws from a seeded
 :class:`random.Random`.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 from hypothesis import strategies as st
 
 from simulator.rules.values import (
@@ -36,6 +39,7 @@ _GROUPS = 4
 _TAGS = 4
 _LISTED = 6
 _MEASURES = 8
+_LATER = 3  # items declared unlisted, that listing measures may list
 _START = dt.date(2020, 1, 1)
 
 
@@ -73,7 +77,9 @@ def generated_regime(integers: Integers, kinds: int, attributes: int) -> Regime:
             _rule("individual-everywhere", "grant", ("@listed", "@catch-all"), ("*",), ("individual",)),
             *(_grant(integers, kind.id) for kind in licences[:-1]),
         ),
-        measures=_measures(integers, tuple(k.id for k in licences[:-1])),
+        measures=_suspending(
+            integers, _listing(integers, _measures(integers, tuple(k.id for k in licences[:-1])))
+        ),
         catch_all=CatchAll(("@catch-all",), names[-1], "The catch-all.", "generated"),
     )
 
@@ -94,7 +100,8 @@ def _items(integers: Integers) -> tuple[Item, ...]:
         ("listed", f"t{n % _TAGS}", f"t{integers(0, _TAGS - 1)}") for n in range(_LISTED)
     ]  # every tag used
     listed = tuple(Item(f"listed-{n}", f"Listed {n}", sorted(set(t))) for n, t in enumerate(tags))
-    return (*listed, Item("unlisted", "Unlisted goods", ("catch-all",)), Item("outside", "Outside"))
+    later = tuple(Item(f"later-{n}", f"Listed later {n}") for n in range(_LATER))
+    return (*listed, *later, Item("unlisted", "Unlisted goods", ("catch-all",)), Item("outside", "Outside"))
 
 
 def _rule(
@@ -142,3 +149,51 @@ def generated_regimes(draw: st.DrawFn, max_kinds: int = 20, max_attributes: int 
     kinds = draw(st.integers(2, max_kinds))
     attributes = draw(st.integers(1, max_attributes))
     return generated_regime(lambda low, high: draw(st.integers(low, high)), kinds, attributes)
+
+
+def _listing(integers: Integers, measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
+    """Add dated listings: a later item listed (with a tag), or a listed one delisted, some for a while."""
+    added = []
+    for n in range(_LATER):
+        effective = _START + dt.timedelta(days=integers(1, 2000))
+        until = effective + dt.timedelta(days=integers(0, 400)) if integers(0, 1) else None
+        if integers(0, 2):
+            rule = Rule(
+                f"lr{n}",
+                "list",
+                f"Rule lr{n}.",
+                "generated",
+                (f"later-{n}",),
+                tags=("listed", f"t{integers(0, _TAGS - 1)}"),
+            )
+        else:
+            rule = Rule(
+                f"lr{n}",
+                "delist",
+                f"Rule lr{n}.",
+                "generated",
+                (f"listed-{integers(0, _LISTED - 1)}",),
+                tags=("listed",),
+            )
+        added.append(Measure(f"l{n}", f"Listing {n}", effective, "generated", (rule,), until=until))
+    return (*measures, *added)
+
+
+def _suspending(integers: Integers, measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
+    """Let some measures suspend one other, earlier or later, for a while or for good; never in a cycle.
+
+    Each measure draws a rank and suspends only measures of lower rank, so no chain comes back.
+    """
+    ranks = [integers(0, 1000) for _ in measures]
+    result = []
+    for n, measure in enumerate(measures):
+        lower = [m.id for k, m in enumerate(measures) if ranks[k] < ranks[n]]
+        if lower and not integers(0, 2):
+            until = measure.until or (
+                measure.effective + dt.timedelta(days=integers(0, 600)) if integers(0, 1) else None
+            )
+            suspended = lower[integers(0, len(lower) - 1)]
+            result.append(attrs.evolve(measure, suspends=(suspended,), until=until))
+        else:
+            result.append(measure)
+    return tuple(result)
