@@ -1,59 +1,81 @@
-"""The legal timeline as a table of expected decisions (regimes/japan-decisions.toml).
+"""The legal timelines as tables of expected decisions (regimes/japan-decisions.toml, china-decisions.toml).
 
-The table was derived by hand from shared/domain.md §1.6, independently of the engine; every
-row, including both sides of each effective date, must be answered the same way by the
-reference engine and by the compiled decision table.
+Each table was derived by hand from its domain brief (shared/domain.md §1.6 for Japan,
+shared/domain-china-2025.md §1.2-2.1 for China), independently of the engine; every row,
+including both sides of each effective date, must be answered the same way by the reference
+engine and by the compiled decision table.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from typing import Any
 
 import pytest
 
-from simulator.regimes.loading import bundled_text
+from simulator.regimes.loading import bundled_text, load_regime
 from simulator.rules.compiled import compile_regime
 from simulator.rules.engine import decide
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import Application, Regime
 
-CASES: list[dict[str, Any]] = tomllib.loads(bundled_text("japan-decisions.toml"))["cases"]
+REGIMES = ("japan", "china")
+CASES: list[tuple[str, dict[str, Any]]] = [
+    (name, case)
+    for name in REGIMES
+    for case in tomllib.loads(bundled_text(f"{name}-decisions.toml"))["cases"]
+]
+FIELDS = {"item", "to", "on", "has", "lacks", "holds", "licence", "why"}
 
 
 def _application(regime: Regime, case: dict[str, Any]) -> Application:
-    exporter = exporter_of(regime, case.get("has", ()), case.get("lacks", ()))
+    holds = case.get("holds")
+    bulk = None if holds is None else frozenset(holds)
+    exporter = exporter_of(regime, case.get("has", ()), case.get("lacks", ()), bulk)
     return Application(case["item"], case["to"], case["on"], exporter)
 
 
-def _label(case: dict[str, Any]) -> str:
+def _label(name: str, case: dict[str, Any]) -> str:
     changes = [*(f"+{h}" for h in case.get("has", ())), *(f"-{h}" for h in case.get("lacks", ()))]
-    return "-".join([case["item"], case["to"], str(case["on"]), *changes])
+    if "holds" in case:
+        changes.append(f"holds[{','.join(case['holds'])}]")
+    return "-".join([name, case["item"], case["to"], str(case["on"]), *changes])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_label(c) for c in CASES])
-def test_expected_decision(japan: Regime, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("name", "case"), CASES, ids=[_label(n, c) for n, c in CASES])
+def test_expected_decision(name: str, case: dict[str, Any]) -> None:
     """Each row of the legal timeline gets its expected licence from both engines."""
-    application = _application(japan, case)
-    decision = decide(japan, application)
+    regime = load_regime(name)
+    application = _application(regime, case)
+    decision = decide(regime, application)
     assert decision.licence == case["licence"], case["why"]
-    table = compile_regime(japan)
+    table = compile_regime(regime)
     assert (
         table.licence(application.item, application.destination, application.on, application.exporter)
         == case["licence"]
     )
 
 
-def test_table_names_only_declared_attributes(japan: Regime) -> None:
-    """Every case's ``has`` and ``lacks`` name attributes japan.toml declares, and nothing else."""
-    for case in CASES:
-        assert set(case) <= {"item", "to", "on", "has", "lacks", "licence", "why"}, case
-        exporter_of(japan, case.get("has", ()), case.get("lacks", ()))
+@pytest.mark.parametrize("name", REGIMES)
+def test_table_names_only_declared_attributes(name: str) -> None:
+    """Every case's ``has`` and ``lacks`` name attributes the regime declares, and nothing else."""
+    regime = load_regime(name)
+    kinds = {k.id for k in regime.licences}
+    for regime_name, case in CASES:
+        if regime_name == name:
+            assert set(case) <= FIELDS, case
+            exporter_of(regime, case.get("has", ()), case.get("lacks", ()))
+            assert set(case.get("holds", ())) <= kinds, case
 
 
-def test_table_covers_both_sides_of_every_measure(japan: Regime) -> None:
-    """The table has a case on every measure's effective date and on the day before."""
-    covered = {c["on"] for c in CASES}
-    for measure in japan.measures:
-        day_before = measure.effective.fromordinal(measure.effective.toordinal() - 1)
+@pytest.mark.parametrize("name", REGIMES)
+def test_table_covers_both_sides_of_every_measure(name: str) -> None:
+    """The table has a case on each side of every measure's effective date, and of its ``until``."""
+    regime = load_regime(name)
+    covered = {c["on"] for n, c in CASES if n == name}
+    for measure in regime.measures:
+        day_before = measure.effective - dt.timedelta(days=1)
         assert {measure.effective, day_before} <= covered, measure.id
+        if measure.until is not None and measure.until < dt.date(2030, 1, 1):
+            assert {measure.until, measure.until + dt.timedelta(days=1)} <= covered, measure.id
