@@ -53,6 +53,11 @@ from simulator.rules.values import (
     Regime,
     Rule,
 )
+from simulator.testing.clocks import (
+    a_holiday_never_shortens_a_period,
+    covered_days,
+    working_period_ends_on_a_working_day,
+)
 from simulator.testing.scenarios import distributions as distributions
 from simulator.testing.scenarios import scenarios as scenarios
 from simulator.testing.scenarios import scoped_regimes as scoped_regimes
@@ -237,6 +242,14 @@ PROPERTIES: dict[str, tuple[Callable[..., None], Callable[[Regime], dict[str, st
     "listed-exactly-while-listing-in-force": (
         listed_exactly_while_listing_in_force,
         lambda r: {"application": applications(r)},
+    ),
+    "working-period-ends-on-a-working-day": (
+        working_period_ends_on_a_working_day,
+        lambda r: {"filed": covered_days(r), "pick": st.integers(0, 9)},
+    ),
+    "a-holiday-never-shortens-a-period": (
+        a_holiday_never_shortens_a_period,
+        lambda r: {"filed": covered_days(r), "holiday": covered_days(r), "pick": st.integers(0, 9)},
     ),
     "derived-without-changes-equals-base": (
         derived_without_changes_equals_base,

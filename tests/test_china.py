@@ -1,0 +1,96 @@
+"""China's 2025 rare-earth regime (simulator/regimes/china.toml) as a user meets it.
+
+The checks issue #12 names: a magnet needs no licence on 3 Apr 2025 and an individual one,
+reviewed in 45 working days and explained with Announcement No. 18, from 4 Apr; holmium is
+not controlled on 8 Nov 2025, its listing suspended the day before; the shipped properties
+pass on the regime; and bad regime input is reported at its field, exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import failed, run
+
+from simulator.regimes.loading import bundled_text
+
+
+def check(*args: str) -> dict:  # type: ignore[type-arg]
+    result = run("check", "--regime", "china", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_magnet_needs_no_licence_the_day_before_announcement_18() -> None:
+    """On 3 Apr 2025 nothing is listed yet."""
+    assert check("--item", "ndfeb-magnet", "--to", "US", "--on", "2025-04-03")["licence"] == "none"
+
+
+def test_from_4_april_a_magnet_needs_an_individual_licence_of_45_working_days() -> None:
+    """The text names the period on China's calendar, when it ends, and the announcement that listed it.
+
+    Filed on Friday 4 Apr 2025 (Qingming, a holiday, as are 5 and 6 Apr) the first working day
+    counted is Mon 7 Apr. The brief's oracle: 45 working days after 7 Apr (not counted) end on
+    Thu 12 Jun; counting 7 Apr as well, the 45th is Wed 11 Jun.
+    """
+    result = run("check", "--regime", "china", "--item", "ndfeb-magnet", "--to", "US", "--on", "2025-04-04")
+    text = " ".join(result.stdout.split())  # explanations wrap at 100 columns
+    assert "licence: individual" in text
+    assert "45 working days (China's calendar); filed on 2025-04-04, it ends on 2025-06-11" in text
+    assert "ndfeb-magnet is listed from 2025-04-04 by 2025-04-04-announcement-18" in text
+
+
+def test_holmium_is_not_controlled_on_8_november_2025() -> None:
+    """Announcement No. 57 was due on 8 Nov 2025; No. 70 suspended it on 7 Nov, and the text says so."""
+    data = check("--item", "holmium", "--to", "DE", "--on", "2025-11-08")
+    assert data["licence"] == "none"
+    texts = " ".join(json.dumps(data).split())
+    assert "is suspended by 2025-11-07-announcement-70 from 2025-11-07 until 2026-11-10" in texts
+
+
+def test_the_shipped_properties_pass_on_china() -> None:
+    """`regime check china --properties` runs every shipped property, the clock ones included."""
+    result = run("regime", "check", "china", "--properties")
+    assert result.exit_code == 0, result.output
+    for name in (
+        "listed-exactly-while-listing-in-force",
+        "working-period-ends-on-a-working-day",
+        "a-holiday-never-shortens-a-period",
+    ):
+        assert f"property {name}: ok" in result.stdout
+
+
+BAD = [
+    (
+        "from = 2025-04-04\nto = 2025-04-06",
+        'from = "soon"\nto = 2025-04-06',
+        "calendar.holidays[2].from",
+        "date",
+    ),
+    (
+        'suspends = ["2025-10-09-announcement-57"]',
+        'suspends = ["2025-10-09-announcement-99"]',
+        "measures[2].suspends",
+        "2025-10-09-announcement-99",
+    ),
+    (
+        'requires = ["compliance-programme"]',
+        'requires = ["compliance-program"]',
+        "licences[0].requires",
+        "compliance-programme",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "expected"), BAD, ids=["holiday", "suspends", "requires"])
+def test_bad_regime_input_is_reported_at_its_field(
+    tmp_path: Path, old: str, new: str, field: str, expected: str
+) -> None:
+    """A holiday that is not a date, a suspension of an unknown measure, an undeclared attribute."""
+    text = bundled_text("china.toml")
+    assert text.count(old) == 1
+    path = tmp_path / "china-bad.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    failed(run("regime", "check", str(path)), "china-bad.toml", field, expected)
