@@ -8,6 +8,7 @@ pass on the regime; and bad regime input is reported at its field, exit 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from helpers import failed, run
 
 from simulator.regimes.loading import bundled_text
+
+ROOT = Path(__file__).parents[1]
 
 
 def check(*args: str) -> dict:  # type: ignore[type-arg]
@@ -94,3 +97,29 @@ def test_bad_regime_input_is_reported_at_its_field(
     path = tmp_path / "china-bad.toml"
     path.write_text(text.replace(old, new), encoding="utf-8")
     failed(run("regime", "check", str(path)), "china-bad.toml", field, expected)
+
+
+def test_the_china_2025_replay_follows_the_law() -> None:
+    """In scenarios/china-2025.toml the shipments carry the licence the law gives on their day.
+
+    JL Mag ships under licences per batch until 1 Dec 2025 and under its general licence from
+    2 Dec; the other Chinese makers need a licence for every shipment from 4 Apr 2025; nothing
+    needs one before, or from outside China; and most of the defence buyer's applications are
+    refused.
+    """
+    from simulator.model import simulate  # noqa: PLC0415 - the model only for this test
+    from simulator.scenario.loading import load_scenario  # noqa: PLC0415
+
+    scenario, law = load_scenario(ROOT / "scenarios" / "china-2025.toml")
+    records = simulate(scenario, law, replication=0)
+    listed, general = scenario.day(dt.date(2025, 4, 4)), scenario.day(dt.date(2025, 12, 2))
+    for shipment in records.shipments:
+        if shipment.origin != "CN" or shipment.time < listed:
+            assert shipment.licence == "none", shipment
+        elif shipment.supplier == "jl-mag" and shipment.time >= general:
+            assert shipment.licence == "general", shipment
+        else:
+            assert shipment.licence == "individual", shipment
+    assert any(s.licence == "general" for s in records.shipments)
+    defence = [a for a in records.applications if a.chipmaker == "us-defence" and a.outcome != "pending"]
+    assert sum(a.outcome == "denied" for a in defence) > len(defence) / 2

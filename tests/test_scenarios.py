@@ -17,7 +17,13 @@ SCENARIOS = sorted((Path(__file__).parents[1] / "scenarios").glob("*.toml"))
 def test_the_library_is_complete() -> None:
     """The library holds the replay, its counterfactual, the 2023 restoration and the reciprocal case."""
     names = {p.stem for p in SCENARIOS}
-    assert {"japan-2019", "no-curbs-2019", "japan-2023-restoration", "korea-2019-reciprocal"} <= names
+    assert {
+        "japan-2019",
+        "no-curbs-2019",
+        "japan-2023-restoration",
+        "korea-2019-reciprocal",
+        "china-2025",
+    } <= names
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
