@@ -78,9 +78,8 @@ def test_no_window_without_an_announcement_or_a_restriction(one_fab: tuple[Scena
     assert prepare(attrs.evolve(scenario, suppliers=(chinese,), lanes=lanes), regime).announcements == {}
 
 
-def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> None:
-    """A measure that will prohibit a source's exports opens a window, and the ban is the fab's shock."""
-    scenario, regime = one_fab
+def _banned_from_1_september(regime: Regime) -> Regime:
+    """Japan's regime without the 2019 curbs, resist to Korea banned from 1 Sep 2019 (announced 20 Aug)."""
     ban = Measure(
         id="resist-ban",
         title="A ban on resist to Korea (what-if)",
@@ -98,8 +97,15 @@ def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> N
             ),
         ),
     )
-    changes = RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
-    setup = prepare(scenario, derive(regime, changes))
+    return derive(
+        regime, RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
+    )
+
+
+def test_a_prohibition_opens_a_window_too(one_fab: tuple[Scenario, Regime]) -> None:
+    """A measure that will prohibit a source's exports opens a window, and the ban is the fab's shock."""
+    scenario, regime = one_fab
+    setup = prepare(scenario, _banned_from_1_september(regime))
     assert setup.announcements == {("fab", "photoresist"): (80.0, 92.0)}
     assert setup.shocks == {("fab", "photoresist"): 92.0}
 
@@ -197,24 +203,7 @@ def test_a_ban_is_a_shock_for_time_to_survive(one_fab: tuple[Scenario, Regime]) 
     order is ready at 96.07, after the ban, and fails; nothing else comes.
     """
     scenario, regime = one_fab
-    ban = Measure(
-        id="resist-ban",
-        title="A ban on resist to Korea (what-if)",
-        effective=dt.date(2019, 9, 1),
-        citation="Hypothetical, for testing",
-        rules=(
-            Rule(
-                id="resist-ban-rule",
-                action="prohibit",
-                text="No resist to Korea.",
-                citation="Hypothetical",
-                items=("photoresist",),
-                destinations=("KR",),
-            ),
-        ),
-    )
-    changes = RegimeChanges(id="resist-ban", base="japan", remove_measures=(THREE_ITEMS,), measures=(ban,))
-    law = derive(regime, changes)
+    law = _banned_from_1_september(regime)
     metrics = chipmaker_metrics(simulate(scenario, law), scenario)["fab"]["photoresist"]
     assert metrics["shock_stock_days"] == pytest.approx(22.0)
     assert metrics["tts_days"] == pytest.approx(22.0)
