@@ -46,11 +46,11 @@ def _attribute_hint(exc: click.NoSuchOption) -> click.NoSuchOption:
     name = exc.option_name.removeprefix("--")
     lacks = name.startswith("no-")
     word = name.removeprefix("no-")
-    exc.message = exc.message.rstrip(".") + (
+    message = exc.message.rstrip(".") + (
         f"; exporter attributes are the regime's, named with --has NAME and --lacks NAME"
         f" (perhaps {'--lacks' if lacks else '--has'} {word}; 'exportsim regime show' lists them)"
     )
-    return exc
+    return click.NoSuchOption(exc.option_name, message, exc.possibilities, exc.ctx)
 
 
 def exporter_options(command: F) -> F:
