@@ -18,7 +18,7 @@ from simulator.rules.calendar import (
     is_working_day,
     working_days_after,
     working_days_in_year,
-    working_span,
+    working_time_span,
 )
 from simulator.rules.periods import known_period_end, period_ends, period_words
 
@@ -74,11 +74,28 @@ def test_a_period_past_the_covered_years_is_an_error_unless_weekends_only_is_ask
         working_days_in_year(CALENDAR, 2024)
 
 
-def test_working_span_interpolates_a_part_day_to_the_next_working_day() -> None:
-    """Half a working day after 3.0 whole ones from Fri 24 Jan reaches halfway to 6 Feb's end."""
-    assert working_span(CALENDAR, D(2025, 1, 24), 3.0) == 12.0
-    assert working_span(CALENDAR, D(2025, 1, 24), 3.5) == 12.5
-    assert working_span(CALENDAR, D(2025, 1, 24), 2.5) == 3.0 + 0.5 * 9
+def test_working_time_carries_the_time_of_day_over_holidays() -> None:
+    """From Fri 24 Jan 2025, 3 working days end on Wed 5 Feb at the same time of day.
+
+    They are Sun 26 Jan (a make-up working day), Mon 27 Jan and, after the Spring Festival
+    (28 Jan-4 Feb), Wed 5 Feb. From 12:00, 2.5 working days end at 00:00 on 5 Feb: half a day
+    past noon on Mon 27 Jan is midnight, and the next working day is 5 Feb.
+    """
+    start = D(2025, 1, 24)
+    assert working_time_span(CALENDAR, start, 0.0, 3.0) == 12.0
+    assert start + dt.timedelta(days=12) == working_days_after(CALENDAR, start, 3)
+    assert working_time_span(CALENDAR, start, 0.5, 3.0) == 12.0
+    assert working_time_span(CALENDAR, start, 0.5, 2.5) == 11.5
+
+
+@given(st.dates(D(2025, 1, 1), D(2026, 9, 30)), st.integers(0, 45), st.floats(0.0, 1.0))
+def test_a_split_review_takes_as_much_working_time_as_a_whole_one(
+    filed: dt.date, days: int, fraction: float
+) -> None:
+    """A review split in two parts, the second starting where the first ended, ends where the whole would."""
+    first = working_time_span(CALENDAR, filed, 0.0, days * fraction)
+    rest = working_time_span(CALENDAR, filed, first, days - days * fraction)
+    assert first + rest == pytest.approx(working_time_span(CALENDAR, filed, 0.0, days), abs=1e-9)
 
 
 def test_explanation_gives_the_clock_the_calendar_and_the_end_date() -> None:

@@ -24,7 +24,7 @@ from simulator.model.clock import CONSUMPTION_AND_ORDERS, LICENCE_DECISION, Phas
 from simulator.model.records import LicenceApplication
 from simulator.model.stock import EPSILON_T
 from simulator.model.streams import Streams
-from simulator.rules.calendar import Calendar, working_span
+from simulator.rules.calendar import Calendar, working_time_span
 from simulator.rules.values import Covers, LicenceKind
 from simulator.scenario.distributions import fixed
 from simulator.scenario.licensing import Place
@@ -68,9 +68,9 @@ class Licence:
 class ReviewClock:
     """Turns working days of review into simulation days, on the calendar of the authority's regime.
 
-    A review counts working days from the day its work starts (a day's fraction carries over, as
-    in a calendar-day review). Past the years the calendar covers it counts weekends only: a run
-    may outlast the published holiday calendars.
+    A review's working days run on a continuous axis (:func:`working_time_span`), so the parts of
+    a review split by returned documents add up to the whole. Past the years the calendar covers
+    it counts weekends only: a run may outlast the published holiday calendars.
     """
 
     __slots__ = ("calendar", "start")
@@ -83,8 +83,7 @@ class ReviewClock:
         """The simulation days from ``now`` until ``working_days`` working days have passed."""
         if self.calendar is None:
             return working_days
-        day = self.start + dt.timedelta(days=math.floor(now))
-        return working_span(self.calendar, day, working_days, strict=False)
+        return working_time_span(self.calendar, self.start, now, working_days, strict=False)
 
 
 class Application:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterator
 from typing import Literal
 
@@ -158,24 +159,30 @@ def working_days_after(calendar: Calendar, filed: dt.date, days: int, strict: bo
     return day
 
 
-def working_span(calendar: Calendar, filed: dt.date, days: float, strict: bool = False) -> float:
-    """Calendar days from ``filed`` to the end of ``days`` working days, fractions interpolated.
+def working_time_span(
+    calendar: Calendar, origin: dt.date, now: float, days: float, strict: bool = False
+) -> float:
+    """Days from ``now`` (days since ``origin``) until ``days`` working days of work are done.
 
-    A whole number of days gives the days to :func:`working_days_after`'s end date; a
-    fraction of a working day stretches over the calendar days to the next working day's end
-    (the supply model splits a review when documents are returned).
+    The time of day carries over: whole working days end at the same time of day on
+    :func:`working_days_after`'s end date (the day of ``now`` not counted), and a fraction of a
+    working day adds to the time of day, moving to the next working day past midnight. So a
+    review split into parts (documents returned) takes exactly the working time of the whole.
 
     >>> cal = Calendar(covers=(CoveredYear(2025, "c"),))
-    >>> working_span(cal, dt.date(2025, 1, 3), 1.5)  # Friday: Monday's end, then half of Tuesday
-    3.5
+    >>> friday = dt.date(2025, 1, 3)
+    >>> working_time_span(cal, friday, 0.25, 1.0)  # from 06:00 Friday to 06:00 Monday
+    3.0
+    >>> first = working_time_span(cal, friday, 0.0, 0.75)  # to 18:00 Friday
+    >>> first, first + working_time_span(cal, friday, first, 0.5)  # then on to 06:00 Monday
+    (0.75, 3.25)
     """
-    whole = int(days)
-    end = working_days_after(calendar, filed, whole, strict)
-    span = float((end - filed).days)
-    if days > whole:
-        following = working_days_after(calendar, end, 1, strict)
-        span += (days - whole) * (following - end).days
-    return span
+    day = math.floor(now)
+    position = now - day + days
+    whole = math.floor(position)
+    start = origin + dt.timedelta(days=day)
+    end = working_days_after(calendar, start, whole, strict) if whole > 0 else start
+    return (end - origin).days + (position - whole) - now
 
 
 def working_days_in_year(calendar: Calendar, year: int) -> int:
