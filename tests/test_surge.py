@@ -236,3 +236,18 @@ def test_bad_surges_are_reported_with_their_field(tmp_path: Path, table: str, fi
     """A surge with a bad value, a wrong type, a missing or unknown field is reported at that field."""
     text = ONE_FAB.replace(LEAD_TIME, f"{LEAD_TIME}\n  surge = {table}")
     assert problem_fields(tmp_path / "bad.toml", text) == [f"suppliers[0].products[0]{f}" for f in fields]
+
+
+def test_an_estimate_of_when_goods_are_made_counts_on_no_surge() -> None:
+    """A line at 1 t a day whose surge (+1 t a day) came on for a backlog that cleared on day 6.
+
+    Days 0 and 1 book 4 t each: the second finds work ahead and turns the surge on from day 1;
+    it starts when the first is done, on day 4, at 2 t a day, and is done on day 6. On day 10,
+    with nothing booked since, 10 t would take 10 days at the planned 1 t a day: made by day 20, as
+    booking them then shows. The estimate must not count on the surge that has ended.
+    """
+    line = Line(Capacity(1.0), lambda: 0.0, free_at=0.0, surge=Surge(1.0, lag_days=0.0, backlog_days=0.0))
+    line.book(0.0, 4.0)
+    line.book(1.0, 4.0)
+    assert line.made_by(10.0, 10.0) == pytest.approx(20.0)
+    assert line.book(10.0, 10.0) == pytest.approx(20.0)

@@ -54,6 +54,12 @@ class Capacity:
         """
         return self.base + sum(add * _ramped(time, start, ramp) for start, add, ramp in self.expansions)
 
+    def planned(self) -> Capacity:
+        """The same line without its surge (an estimate should not count on extra capacity)."""
+        if not self.spans:
+            return self
+        return Capacity(self.base, self.expansions)
+
     def at(self, time: float) -> float:
         """Tonnes a day at ``time``, the surge included.
 

@@ -90,10 +90,11 @@ class Line:
         >>> line.made_by(1.0, 30.0)
         8.0
         """
+        capacity = self.capacity.planned()
         if self.rule == "first-come":
-            return self.capacity.finish(max(now, self.free_at), quantity_t)
+            return capacity.finish(max(now, self.free_at), quantity_t)
         start = max(now, self.queues.get(buyer, self.opens))
-        return self.capacity.finish(start, quantity_t, self._quota(buyer, start))
+        return capacity.finish(start, quantity_t, self._quota(buyer, start))
 
     def _quota(self, buyer: str, at: SimDays) -> float:
         buys = {b: use * sourcing.share(self.supplier_id) for b, (use, sourcing, _) in self.customers.items()}
