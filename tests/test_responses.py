@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import attrs
 import pytest
@@ -21,6 +22,7 @@ from simulator.model.sourcing import Sourcing
 from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
+from simulator.scenario.loading import load_scenario
 from simulator.scenario.values import (
     Expansion,
     IntensityCut,
@@ -32,6 +34,8 @@ from simulator.scenario.values import (
     Supplier,
 )
 from tests.helpers import first_ready, short_line
+
+ROOT = Path(__file__).parents[1]
 
 
 def _two_sources(scenario: Scenario, **fab_fields: object) -> Scenario:
@@ -93,6 +97,33 @@ def test_a_short_line_is_no_sooner_than_waiting(
     else:
         assert cancelled[0].time == pytest.approx(first_cancelled)
         assert cancelled[0].quantity_t == pytest.approx(3.5)
+
+
+def test_a_line_fast_enough_for_a_part_is_judged_again_on_the_whole() -> None:
+    """Two Korean lines: one makes 0.5 t a day, the other 0.1 t a day with a long queue.
+
+    With shares 0.5 (the Japanese maker), 0.25 and 0.25 and 5 days' patience, the 3.5 t waiting
+    from 33.035 are judged on day 38.035: the slow line cannot make its 1.75 t in time, so it
+    drops out, and the faster one is judged again on all 3.5 t: 7 days at 0.5 t a day, too
+    long, so nothing moves. Only once the orders shrink to what the faster line can make in
+    5 days when idle (2.5 t) do they move.
+    """
+    scenario, regime = load_scenario(ROOT / "tests" / "scenarios" / "one-fab.toml")
+    near = Supplier("near", "KR", (Product("photoresist", 0.5, fixed(0.0)),))
+    slow = Supplier("slow", "KR", (Product("photoresist", 0.1, fixed(0.0)),))
+    fab = scenario.chipmakers[0]
+    use = attrs.evolve(
+        fab.materials[0], sources=(Source("maker", 0.5), Source("near", 0.25), Source("slow", 0.25))
+    )
+    world = attrs.evolve(
+        scenario,
+        suppliers=(*scenario.suppliers, near, slow),
+        chipmakers=(attrs.evolve(fab, materials=(use,), patience_days=5.0),),
+    )
+    cancelled = [f for f in simulate(world, regime).failed_orders if f.reason == "cancelled"]
+    assert cancelled
+    assert cancelled[0].time > 70.0
+    assert all(f.quantity_t <= 2.5 + 1e-9 for f in cancelled)
 
 
 def test_unlimited_patience_is_todays_behaviour(japan_2019: tuple[Scenario, Regime]) -> None:

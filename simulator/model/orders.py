@@ -307,7 +307,8 @@ class OrderBook:
 
         Those are the ones whose exports to it need no individual licence today and whose line
         would make their part of the quantity (by share among them) within the fab's patience:
-        a short line with a long queue is no faster than waiting for the licence.
+        a short line with a long queue is no faster than waiting for the licence. Dropping one
+        such line gives the others larger parts, so they are judged again until none drops.
         """
         now = self.env.now
         free = {}
@@ -316,14 +317,19 @@ class OrderBook:
                 channel = self.channel(fab, supplier_id, material)
                 if not channel.clearance(now).restricted:
                     free[supplier_id] = (channel, share)
-        total = sum(share for _, share in free.values())
         patience = fab.chipmaker.patience_days or 0.0
         buyer = fab.chipmaker.id
-        return {
-            supplier_id
-            for supplier_id, (channel, share) in free.items()
-            if channel.line.made_by(now, quantity_t * share / total, buyer) - now <= patience
-        }
+        while free:  # each slower line dropped gives the others more: judge them again on that
+            total = sum(share for _, share in free.values())
+            sooner = {
+                supplier_id: (channel, share)
+                for supplier_id, (channel, share) in free.items()
+                if channel.line.made_by(now, quantity_t * share / total, buyer) - now <= patience
+            }
+            if len(sooner) == len(free):
+                break
+            free = sooner
+        return set(free)
 
     def _split(
         self, fab: Fab, material: str, exclude: tuple[str, ...]
