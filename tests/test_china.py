@@ -123,3 +123,62 @@ def test_the_china_2025_replay_follows_the_law() -> None:
     assert any(s.licence == "general" for s in records.shipments)
     defence = [a for a in records.applications if a.chipmaker == "us-defence" and a.outcome != "pending"]
     assert sum(a.outcome == "denied" for a in defence) > len(defence) / 2
+
+
+def test_an_all_weekend_calendar_is_refused_at_its_field(tmp_path: Path) -> None:
+    """A calendar with no working weekday would never end a review (review finding)."""
+    text = bundled_text("china.toml").replace(
+        'weekend = ["Sat", "Sun"]', 'weekend = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]'
+    )
+    path = tmp_path / "no-work.toml"
+    path.write_text(text, encoding="utf-8")
+    failed(
+        run("regime", "check", str(path)), "no-work.toml", "calendar.weekend", "at least one working weekday"
+    )
+
+
+def test_the_last_day_of_the_calendar_as_an_until_is_open_ended(tmp_path: Path) -> None:
+    """A suspension until 9999-12-31 compiles and decides (it used to overflow a date)."""
+    text = bundled_text("china.toml").replace("until = 2026-11-10", "until = 9999-12-31")
+    path = tmp_path / "for-ever.toml"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(
+        run(
+            "check",
+            "--regime",
+            str(path),
+            "--item",
+            "holmium",
+            "--to",
+            "DE",
+            "--on",
+            "2030-01-01",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert data["licence"] == "none"
+
+
+def test_review_terms_of_every_authority_are_checked(tmp_path: Path) -> None:
+    """An unknown item in a second authority's review terms is reported at its own path."""
+    from helpers import problem_fields  # noqa: PLC0415
+
+    text = (ROOT / "scenarios" / "korea-2019-reciprocal.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        '[[authorities]]\ncountry = "KR"\nexaminers = 10',
+        '[[authorities]]\ncountry = "KR"\nexaminers = 10\n  [[authorities.items]]\n  item = "no-such-item"',
+    )
+    assert problem_fields(tmp_path / "bad.toml", text) == ["authorities[0].items[0].item"]
+
+
+def test_a_held_licence_until_the_last_day_of_the_calendar_runs(tmp_path: Path) -> None:
+    """A general licence held until 9999-12-31 is held to the end (it used to overflow a date)."""
+    text = (ROOT / "scenarios" / "china-2025.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        "start = 2025-12-02            # [V]", "start = 2025-12-02\n  until = 9999-12-31  # [V]"
+    )
+    path = tmp_path / "held.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("run", str(path), "--replications", "1", "--format", "json")
+    assert result.exit_code == 0, result.output

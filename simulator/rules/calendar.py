@@ -214,6 +214,8 @@ def _weekend_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
     for name in calendar.weekend:
         if name not in WEEKDAYS:
             yield Problem(f"{root}.weekend", f"expected weekday names ({', '.join(WEEKDAYS)}), got {name!r}")
+    if set(WEEKDAYS) <= set(calendar.weekend):
+        yield Problem(f"{root}.weekend", "expected at least one working weekday; every day is the weekend")
 
 
 def _year_problems(calendar: Calendar, root: str) -> Iterator[Problem]:

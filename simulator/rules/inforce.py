@@ -40,7 +40,7 @@ class Period:
 @functools.lru_cache(maxsize=64)
 def periods(regime: Regime) -> tuple[Period, ...]:
     """Return every measure's period, in the order its rules apply."""
-    ends = {m.id: (m.until + _DAY if m.until else None) for m in regime.measures}
+    ends = {m.id: (m.until + _DAY if m.until and m.until < dt.date.max else None) for m in regime.measures}
     for measure in regime.measures:
         for repealed in measure.repeals:
             end = ends[repealed]

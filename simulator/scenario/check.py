@@ -296,14 +296,18 @@ def _monthly_problems(scenario: Scenario, flow: TradeFlow, path: str) -> Iterato
 
 
 def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
-    keys = [(t.item, tuple(sorted(t.destinations)), t.end_use) for t in scenario.authority.items]
+    """Review terms naming no item or material, or repeating a key, in every authority."""
     known = items | {m.id for m in scenario.materials}
-    for n, key in enumerate(keys):
-        if key[0] not in known | {ANY_ITEM}:
-            yield Problem(f"authority.items[{n}].item", _unknown("item or material", key[0], known))
-        elif keys.count(key) > 1 and keys.index(key) < n:
-            expected = f"expected one entry per item or material; {review_key(*key)} repeats"
-            yield Problem(f"authority.items[{n}].item", expected)
+    places = [("authority", scenario.authority)]
+    places += [(f"authorities[{k}]", a) for k, a in enumerate(scenario.authorities)]
+    for path, authority in places:
+        keys = [(t.item, tuple(sorted(t.destinations)), t.end_use) for t in authority.items]
+        for n, key in enumerate(keys):
+            if key[0] not in known | {ANY_ITEM}:
+                yield Problem(f"{path}.items[{n}].item", _unknown("item or material", key[0], known))
+            elif keys.count(key) > 1 and keys.index(key) < n:
+                expected = f"expected one entry per item or material; {review_key(*key)} repeats"
+                yield Problem(f"{path}.items[{n}].item", expected)
 
 
 def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:

@@ -52,7 +52,7 @@ class HeldLicence:
         """The days on which holding it starts or stops (the day after ``until``)."""
         if not self.enabled:
             return ()
-        ends = () if self.until is None else (self.until + dt.timedelta(days=1),)
+        ends = () if self.until is None or self.until == dt.date.max else (self.until + dt.timedelta(days=1),)
         return (self.start, *ends)
 
 
