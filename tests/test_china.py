@@ -139,6 +139,7 @@ def test_an_all_weekend_calendar_is_refused_at_its_field(tmp_path: Path) -> None
 
 def test_the_last_day_of_the_calendar_as_an_until_is_open_ended(tmp_path: Path) -> None:
     """A suspension until 9999-12-31 compiles and decides (it used to overflow a date)."""
+    assert bundled_text("china.toml").count("until = 2026-11-10") == 1
     text = bundled_text("china.toml").replace("until = 2026-11-10", "until = 9999-12-31")
     path = tmp_path / "for-ever.toml"
     path.write_text(text, encoding="utf-8")
