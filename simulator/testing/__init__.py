@@ -80,14 +80,15 @@ def exporters(regime: Regime | None = None) -> st.SearchStrategy[ExporterProfile
     """Exporter profiles: the established exporter, or any combination of the regime's attributes.
 
     With a regime, the exporter holds any subset of the attributes it declares (or its
-    defaults), and may hold only some of its bulk licences (any subset, as the supply model's
+    defaults; all and none come up often, so that every trigger and requirement is met), and may hold only some of its bulk licences (any subset, as the supply model's
     suppliers do), or name none held (all it qualifies for). Without one, only the established
     exporter of whichever regime reads the profile.
     """
     if regime is None:
         return st.just(ExporterProfile())
     names = sorted(a.id for a in regime.attributes)
-    held = st.none() | st.frozensets(st.sampled_from(names)) if names else st.none()
+    extremes = st.sampled_from([frozenset(), frozenset(names)])  # all or none: each rule's trigger met
+    held = st.none() | extremes | st.frozensets(st.sampled_from(names)) if names else st.none()
     bulk = sorted(k.id for k in regime.licences if not k.per_application)
     licences = st.none() | st.frozensets(st.sampled_from(bulk)) if bulk else st.none()
     return st.builds(ExporterProfile, attributes=held, bulk_licences=licences)
