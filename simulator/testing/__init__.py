@@ -80,9 +80,10 @@ def exporters(regime: Regime | None = None) -> st.SearchStrategy[ExporterProfile
     """Exporter profiles: the established exporter, or any combination of the regime's attributes.
 
     With a regime, the exporter holds any subset of the attributes it declares (or its
-    defaults; all and none come up often, so that every trigger and requirement is met), and may hold only some of its bulk licences (any subset, as the supply model's
-    suppliers do), or name none held (all it qualifies for). Without one, only the established
-    exporter of whichever regime reads the profile.
+    defaults; all and none come up often, so that every trigger and requirement is met), and
+    may hold only some of its bulk licences (any subset, as the supply model's suppliers do),
+    or name none held (all it qualifies for). Without one, only the established exporter of
+    whichever regime reads the profile.
     """
     if regime is None:
         return st.just(ExporterProfile())
