@@ -27,6 +27,8 @@ CALENDAR_CLOCK: Clock = "calendar"
 WORKING_CLOCK: Clock = "working"
 
 _DAY = dt.timedelta(days=1)
+_ROUNDING = 1e-9
+"""Working time within this of a whole day counts as the whole day (float sums of parts)."""
 
 
 @frozen
@@ -179,10 +181,10 @@ def working_time_span(
     """
     day = math.floor(now)
     position = now - day + days
-    whole = math.floor(position)
+    whole = math.floor(position + _ROUNDING)  # 0.86 + 3.14 may come out a hair under 4
     start = origin + dt.timedelta(days=day)
     end = working_days_after(calendar, start, whole, strict) if whole > 0 else start
-    return (end - origin).days + (position - whole) - now
+    return (end - origin).days + max(0.0, position - whole) - now
 
 
 def working_days_in_year(calendar: Calendar, year: int) -> int:
