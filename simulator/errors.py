@@ -13,6 +13,11 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+MAX_ECHO = 80
+"""Characters of a user's value echoed back in a message; longer ones end in an ellipsis."""
+MAX_MESSAGE = 1000
+"""Characters of one problem's message: a safety net for values echoed whole."""
+
 
 class ExportsimError(Exception):
     """Base of every error exportsim raises on purpose."""
@@ -26,7 +31,8 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.expected}" if self.field else self.expected
+        expected = clip(self.expected, MAX_MESSAGE)
+        return f"{clip(self.field, MAX_MESSAGE // 5)}: {expected}" if self.field else expected
 
 
 class InputError(ExportsimError):
@@ -45,6 +51,7 @@ class UnknownNameError(ExportsimError, LookupError):
     def __init__(self, kind: str, name: str, known: Iterable[str], *, matched: bool = False) -> None:
         self.kind = kind
         self.name = name
+        name = clip(name)
         self.suggestions = tuple(known) if matched else tuple(close_matches(name, known))
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"unknown {kind} {name!r}{hint}")
@@ -63,3 +70,12 @@ def close_matches(name: str, known: Iterable[str], n: int = 3) -> list[str]:
     by_lower = {k.lower(): k for k in known}
     found = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.6)
     return [by_lower[f] for f in found]
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """Return ``text`` cut to ``limit`` characters, ending in an ellipsis when cut.
+
+    >>> clip("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,11 +10,11 @@ Nothing a user supplies is evaluated, executed or unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib.resources
 import re
-import tomllib
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -26,7 +26,14 @@ import tomli_w
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from simulator.errors import InputError, Problem, UnknownNameError, close_matches
+from simulator.errors import InputError, Problem, UnknownNameError, clip
+from simulator.regimes import reading
+
+# Re-exported (the explicit "as" for mypy's strict re-export rule): the loaders' public API.
+from simulator.regimes.countries import countries as countries  # noqa: PLC0414
+from simulator.regimes.countries import lookup_country as lookup_country  # noqa: PLC0414
+from simulator.regimes.reading import parse_toml as parse_toml  # noqa: PLC0414
+from simulator.regimes.reading import read_toml as read_toml  # noqa: PLC0414
 from simulator.rules.calendar import Holiday
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
@@ -52,19 +59,20 @@ def _strict(kind: Callable[[Any], Any], name: str) -> Callable[[Any, Any], Any]:
 
 
 def _describe(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"[:60]
+    return clip(f"{type(value).__name__} {value!r}")
 
 
 def _structure_date(value: Any, _: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError(f"expected a date (YYYY-MM-DD), got the date-time {value}")
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date):
+        problem = reading.date_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
 
 
@@ -125,9 +133,31 @@ def _format_exception(exc: BaseException, _: Any) -> str:
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; check the spelling against the docs"
     literal = _LITERAL.match(str(exc))
     if literal:  # cattrs says "x not in literal typing.Literal['a', 'b']"
-        return f"expected one of {literal[2]}; got {literal[1]!r}"
+        return f"expected one of {literal[2]}; got {clip(repr(literal[1]))}"
+    if len(exc.args) == 4 and isinstance(exc.args[0], str) and isinstance(exc.args[1], attrs.Attribute):
+        field = exc.args[1].name  # carried to _problem, which adds it to the field path
+        return f"{_FIELD_MARK}{field}{_FIELD_MARK}{_validator_message(exc.args[0], exc.args[2], exc.args[3])}"
     message = str(exc) or type(exc).__name__
     return message.replace("invalid value for type, ", "")
+
+
+def _validator_message(message: str, expected: Any, got: Any) -> str:
+    """An attrs validator's error ("'id' must match regex ...") as "expected ...; got ..."."""
+    if isinstance(expected, re.Pattern):
+        wanted = _PATTERNS.get(expected.pattern, f"a value matching {expected.pattern}")
+    elif isinstance(expected, type):
+        wanted = f"a {expected.__name__}"
+    elif isinstance(expected, tuple | list | frozenset | set):
+        wanted = f"one of {', '.join(map(repr, expected))}"
+    else:
+        return clip(message, 200)
+    return f"expected {wanted}; got {clip(repr(got))}"
+
+
+_PATTERNS = {
+    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens (e.g. 'japan-2019')",
+    r"^[A-Z]{2}$": "a two-letter country code in capitals (e.g. 'JP')",
+}
 
 
 def structure(data: Mapping[str, Any], cls: type[T], source: str, root: str = "") -> T:
@@ -224,31 +254,18 @@ def _entry_fields(cls: type) -> dict[str, type]:
 def _problem(line: str, root: str) -> Problem:
     message, _, path = line.rpartition(" @ ")
     path = path.removeprefix("$").removeprefix(".")
+    if message.startswith(_FIELD_MARK):  # an attrs validator's field, below the class cattrs names
+        field, _, message = message.removeprefix(_FIELD_MARK).partition(_FIELD_MARK)
+        path = f"{path}.{field}" if path else field
     path = _HOLIDAY_FIELD.sub(lambda m: f"{m[1]}.{_HOLIDAY_NAMES[m[2]]}", path)
     return Problem(".".join(p for p in (root, path) if p).replace(".[", "["), message)
 
 
+_FIELD_MARK = "\0"
 _LITERAL = re.compile(r"^(.*) not in literal typing\.Literal\[(.*)\]$")
 _HOLIDAY_FIELD = re.compile(r"(holidays\[\d+\])\.(start|end)$")
 _HOLIDAY_NAMES = {"start": "from", "end": "to"}
 """A holiday's fields as files name them (see :func:`_register_holiday`)."""
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning any failure into an :class:`InputError` naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(str(path), [Problem("", f"cannot read the file ({exc.strerror})")]) from None
-    return parse_toml(text, str(path))
-
-
-def parse_toml(text: str, source: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error names the source and the line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, [Problem("", f"not valid TOML: {exc}")]) from None
 
 
 # ---------------------------------------------------------------- regimes
@@ -286,7 +303,7 @@ def _load_regime(ref: str | Path, seen: tuple[str, ...]) -> Regime:
     if text in bundled_regimes():
         return _bundled_regime(text)
     path = Path(ref)
-    if not path.is_file():
+    if not reading.is_file(path):
         raise UnknownNameError("regime (name or file)", text, bundled_regimes())
     return parse_regime(read_toml(path), str(path), (*seen, str(path.resolve())))
 
@@ -329,16 +346,26 @@ def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) ->
     changes, shape = structure_entries(flat, RegimeChanges, source, root=_HEADER_TABLE)
     base_ref = _beside(source, changes.base)
     base_path = Path(base_ref)
-    key = str(base_path.resolve()) if base_path.is_file() else base_ref
+    key = str(base_path.resolve()) if reading.is_file(base_path) else base_ref
     if key in seen:
         raise InputError(
-            source, [*shape, Problem("regime.base", f"derivation cycle through {changes.base!r}")]
+            source, [*shape, Problem("regime.base", f"derivation cycle through {clip(repr(changes.base))}")]
         )
+    if len(seen) > reading.MAX_DERIVATION_DEPTH:
+        expected = f"expected at most {reading.MAX_DERIVATION_DEPTH} bases in a chain of derived regimes"
+        raise InputError(source, [*shape, Problem("regime.base", expected)])
     try:
         base = _load_regime(base_ref, seen)
     except UnknownNameError as exc:
         raise InputError(source, [*shape, Problem("regime.base", str(exc))]) from None
-    regime = derive(base, changes)
+    except InputError as exc:  # name the file and field that pointed to the broken base too
+        raise InputError(f"{exc.source} (the base named by {source}, regime.base)", exc.problems) from None
+    try:
+        regime = derive(base, changes)
+    except ValueError as exc:  # the derived id fails the regime's validator
+        raise InputError(
+            source, [*shape, _problem(f"{_format_exception(exc, None)} @ $", _HEADER_TABLE)]
+        ) from None
     raise_if_any(source, shape, derived_problems(regime, base, changes), dropped_ids(flat, shape))
     return regime
 
@@ -351,7 +378,7 @@ def _beside(source: str, ref: str) -> str:
     if ref in bundled_regimes():
         return ref
     beside = Path(source).parent / ref
-    return str(beside) if beside.is_file() else ref
+    return str(beside) if reading.is_file(beside) else ref
 
 
 def dump_regime(regime: Regime) -> str:
@@ -367,27 +394,3 @@ def _drop_none(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_drop_none(v) for v in value]
     return value
-
-
-@functools.lru_cache(maxsize=1)
-def countries() -> dict[str, str]:
-    """Return ISO 3166-1 alpha-2 codes mapped to short country names."""
-    text = (
-        importlib.resources.files("simulator").joinpath("data").joinpath("countries.toml").read_text("utf-8")
-    )
-    return dict(tomllib.loads(text)["countries"])
-
-
-def lookup_country(code: str) -> str:
-    """Return ``code`` upper-cased if it is an ISO country code, else raise with close matches."""
-    upper = code.upper()
-    known = countries()
-    if upper not in known:
-        by_name = {f"{c} ({name})": name for c, name in known.items()}
-        matches = close_matches(code, [*known, *by_name.values()])
-        hints = [
-            f"{c} ({known[c]})" if c in known else next(k for k, v in by_name.items() if v == c)
-            for c in matches
-        ]
-        raise UnknownNameError("country code", code, hints, matched=True)
-    return upper

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from simulator.errors import InputError, Problem, UnknownNameError
+from simulator.errors import InputError, Problem, UnknownNameError, clip
 from simulator.regimes.loading import (
     bundled_regimes,
     countries,
@@ -23,6 +23,7 @@ from simulator.regimes.loading import (
     read_toml,
     structure_entries,
 )
+from simulator.regimes.reading import MAX_DERIVATION_DEPTH, is_file
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
 from simulator.scenario.check import laws_problems
@@ -101,13 +102,21 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if base is None:
         return flat
     base_path = path.parent / str(base)
+    if not is_file(base_path):
+        expected = f"expected a scenario file; {clip(str(base_path))} does not exist"
+        raise InputError(str(path), [Problem("scenario.base", expected)])
     if base_path.resolve() in seen or base_path.resolve() == path.resolve():
-        raise InputError(str(path), [Problem("scenario.base", f"derivation cycle through {base!r}")])
-    if not base_path.is_file():
         raise InputError(
-            str(path), [Problem("scenario.base", f"expected a scenario file; {base_path} does not exist")]
+            str(path), [Problem("scenario.base", f"derivation cycle through {clip(repr(base))}")]
         )
-    return {**_scenario_data(base_path, (*seen, path.resolve())), **flat}
+    if len(seen) >= MAX_DERIVATION_DEPTH:
+        expected = f"expected at most {MAX_DERIVATION_DEPTH} bases in a chain of derived scenarios"
+        raise InputError(str(path), [Problem("scenario.base", expected)])
+    try:
+        base_data = _scenario_data(base_path, (*seen, path.resolve()))
+    except InputError as exc:  # name the file and field that pointed to the broken base too
+        raise InputError(f"{exc.source} (the base named by {path}, scenario.base)", exc.problems) from None
+    return {**base_data, **flat}
 
 
 def _regimes_resolved(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -136,9 +145,9 @@ def _regimes_resolved(data: dict[str, Any], path: Path) -> dict[str, Any]:
 
 def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
     """Load a bundled regime by name, or a regime file beside the scenario (never elsewhere)."""
-    if ref not in bundled_regimes() and not (folder / ref).is_file():
+    if ref not in bundled_regimes() and not is_file(folder / ref):
         expected = f"expected a bundled regime ({', '.join(bundled_regimes())}) or a file beside the scenario"
-        return None, [Problem("scenario.regime", f"{expected}; got {ref!r}")]
+        return None, [Problem("scenario.regime", f"{expected}; got {clip(repr(ref))}")]
     try:
         return load_regime(ref if ref in bundled_regimes() else folder / ref), []
     except (UnknownNameError, InputError) as exc:
@@ -215,4 +224,4 @@ def _resolve_beside(path: Path, ref: str) -> str:
     Absolute, so that resolving it again beside another file leaves it unchanged.
     """
     beside = path.parent / ref
-    return str(beside.resolve()) if ref not in bundled_regimes() and beside.is_file() else ref
+    return str(beside.resolve()) if ref not in bundled_regimes() and is_file(beside) else ref

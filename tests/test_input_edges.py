@@ -1,0 +1,146 @@
+"""Hostile and careless input files: each is a clear error (exit 2, file, field, expected), never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import failed, run
+
+ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
+DERIVED = '[regime]\nid = "{id}"\nbase = "{base}"\n'
+
+
+def _scenario(tmp_path: Path, old: str = "", new: str = "", name: str = "s.toml") -> Path:
+    """Write the one-fab scenario with ``old`` replaced by ``new`` (which must be there)."""
+    assert old in ONE_FAB
+    path = tmp_path / name
+    path.write_text(ONE_FAB.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    """Latin-1 bytes in a regime file name the file and say UTF-8 was expected."""
+    path = tmp_path / "latin.toml"
+    path.write_bytes('[regime]\nid = "caf\xe9"\n'.encode("latin-1"))
+    failed(run("regime", "show", path), str(path), "expected UTF-8")
+
+
+@pytest.mark.parametrize("opening", ["[", "{a = "])
+def test_deeply_nested_arrays_are_refused(tmp_path: Path, opening: str) -> None:
+    """Arrays or inline tables nested a thousand deep hit the nesting limit, not the stack."""
+    closing = "]" if opening == "[" else "}"
+    path = tmp_path / "deep.toml"
+    path.write_text(f"x = {opening * 1000}1{closing * 1000}\n", encoding="utf-8")
+    failed(run("regime", "show", path), str(path), "nested at most 32 deep")
+
+
+def test_a_moderately_nested_array_hits_the_nesting_limit_too(tmp_path: Path) -> None:
+    """Forty levels parse but are refused: the limit is the loader's, not the parser's stack."""
+    path = tmp_path / "deep.toml"
+    path.write_text(f"x = {'[' * 40}1{']' * 40}\n", encoding="utf-8")
+    failed(run("regime", "show", path), "nested at most 32 deep")
+
+
+def test_a_chain_of_derived_regimes_hundreds_deep_is_refused(tmp_path: Path) -> None:
+    """Two hundred regimes each derived from the next stop at the derivation depth limit."""
+    for n in range(200):
+        base = "japan" if n == 199 else f"r{n + 1}.toml"
+        (tmp_path / f"r{n}.toml").write_text(DERIVED.format(id=f"r{n}", base=base), encoding="utf-8")
+    failed(run("regime", "show", tmp_path / "r0.toml"), "regime.base", "at most 32 bases")
+
+
+def test_a_chain_of_scenario_bases_hundreds_deep_is_refused(tmp_path: Path) -> None:
+    """Two hundred scenarios each amending the next stop at the derivation depth limit."""
+    _scenario(tmp_path, name="s200.toml")
+    for n in range(200):
+        text = f'[scenario]\nid = "s{n}"\nbase = "s{n + 1}.toml"\n'
+        (tmp_path / f"s{n}.toml").write_text(text, encoding="utf-8")
+    failed(run("validate", tmp_path / "s0.toml"), "scenario.base", "at most 32 bases")
+
+
+def test_a_derived_regime_with_an_invalid_id_is_refused(tmp_path: Path) -> None:
+    """A derived id that is not lower-case letters, digits and hyphens is reported at regime.id."""
+    path = tmp_path / "bad-id.toml"
+    path.write_text(DERIVED.format(id="Not An Id", base="japan"), encoding="utf-8")
+    failed(run("regime", "show", path), str(path), "regime.id: expected an id of lower-case letters")
+
+
+def test_attrs_validator_errors_read_as_expected(tmp_path: Path) -> None:
+    """A measure id failing its validator says what was expected, not attrs' Attribute(...) repr."""
+    path = tmp_path / "bad-measure.toml"
+    text = DERIVED.format(id="x", base="japan")
+    text += '[[measures]]\nid = "Bad Id"\neffective = 2019-08-28\ntitle = "t"\ncitation = "c"\n'
+    path.write_text(text, encoding="utf-8")
+    result = run("regime", "show", path)
+    failed(result, "measures[0].id: expected an id of lower-case letters")
+    assert "Attribute(" not in result.stderr
+
+
+@pytest.mark.parametrize("where", ["regime", "base"])
+def test_a_name_over_255_bytes_is_unknown_not_an_os_error(tmp_path: Path, where: str) -> None:
+    """A regime or scenario base named by 300 characters is an unknown name, clipped in the message."""
+    long = "x" * 300
+    if where == "regime":
+        result = run("regime", "show", long)
+    else:
+        path = _scenario(tmp_path, 'id = "one-fab"\n', f'id = "one-fab"\nbase = "{long}"\n')
+        result = run("validate", path)
+    failed(result, "xxxxxxxxxx…")
+    assert long not in result.stderr
+
+
+def test_an_error_in_a_base_regime_names_the_derived_file_too(tmp_path: Path) -> None:
+    """A broken base is reported in its own file, and as the base named by the derived file."""
+    base = tmp_path / "base.toml"
+    base.write_text("[regime]\nid = 3\n", encoding="utf-8")
+    derived = tmp_path / "derived.toml"
+    derived.write_text(DERIVED.format(id="derived", base="base.toml"), encoding="utf-8")
+    failed(run("regime", "show", derived), str(base), f"the base named by {derived}, regime.base")
+
+
+def test_an_error_in_a_base_scenario_names_the_derived_file_too(tmp_path: Path) -> None:
+    """A base scenario that is not valid TOML is reported with the file and field that named it."""
+    (tmp_path / "base.toml").write_text("[scenario\n", encoding="utf-8")
+    path = tmp_path / "derived.toml"
+    path.write_text('[scenario]\nid = "d"\nbase = "base.toml"\n', encoding="utf-8")
+    failed(run("validate", path), "base.toml", f"the base named by {path}, scenario.base")
+
+
+def test_a_huge_bad_value_is_echoed_clipped(tmp_path: Path) -> None:
+    """A 100 KB string where a number belongs is echoed in at most 80 characters, with an ellipsis."""
+    path = _scenario(tmp_path, "examiners = 50", f'examiners = "{"9" * 100_000}"')
+    result = run("validate", path)
+    failed(result, "authority.examiners: expected an integer", "…")
+    assert len(result.stderr) < 1000
+
+
+def test_an_impossible_date_says_so(tmp_path: Path) -> None:
+    """February 30th is reported as not a valid date, with its line."""
+    path = _scenario(tmp_path, "end = 2019-12-31", "end = 2019-02-30")
+    failed(run("validate", path), str(path), "line 5: 2019-02-30 is not a valid date")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("end = 2019-12-31", "end = 9999-12-31", "scenario.end"),
+        ("start = 2019-06-01", "start = 1066-10-14", "scenario.start"),
+    ],
+)
+def test_scenario_dates_outside_the_supported_years_are_refused(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    """A scenario date outside the years 1900-2200 is refused at its field."""
+    path = _scenario(tmp_path, old, new)
+    failed(run("validate", path), f"{field}: expected a date in the years 1900 to 2200")
+
+
+def test_an_open_ended_measure_written_as_9999_is_refused(tmp_path: Path) -> None:
+    """``until = 9999-12-31`` is refused with the supported range: open-ended measures leave it out."""
+    path = tmp_path / "far.toml"
+    text = DERIVED.format(id="x", base="japan")
+    text += '[[measures]]\nid = "m"\neffective = 2019-08-28\nuntil = 9999-12-31\ntitle = "t"\n'
+    path.write_text(text + 'citation = "c"\n', encoding="utf-8")
+    failed(run("regime", "show", path), "measures[0].until: expected a date in the years 1900 to 2200")
