@@ -1,4 +1,4 @@
-"""Hostile and careless input files: each is a clear error (exit 2, file, field, expected), never a traceback."""
+"""Hostile and careless input: each is a clear error (exit 2, file, field, expected), never a traceback."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.scenario.loading import load_scenario
+from simulator.scenario.overrides import OverrideError, override
 from tests.helpers import failed, run
 
 ONE_FAB = (Path(__file__).parent / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
@@ -144,3 +146,73 @@ def test_an_open_ended_measure_written_as_9999_is_refused(tmp_path: Path) -> Non
     text += '[[measures]]\nid = "m"\neffective = 2019-08-28\nuntil = 9999-12-31\ntitle = "t"\n'
     path.write_text(text + 'citation = "c"\n', encoding="utf-8")
     failed(run("regime", "show", path), "measures[0].until: expected a date in the years 1900 to 2200")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize(
+    ("old", "field"),
+    [
+        ("value = 5.0", "suppliers[0].products[0].lead_time_days.value"),
+        ("value = 2.0", "lanes[0].days.value"),
+        ("review_period_days = 7.0", "chipmakers[0].review_period_days"),
+        ("capacity_t_per_day = 100.0", "suppliers[0].products[0].capacity_t_per_day"),
+        ("start_inventory_days = 30.0", "chipmakers[0].materials[0].start_inventory_days"),
+        ("value = 90.0", "authority.review_days.value"),
+    ],
+)
+def test_nan_and_infinity_are_refused_for_periods_and_quantities(
+    tmp_path: Path, old: str, field: str, value: str
+) -> None:
+    """TOML's nan and inf are refused wherever a period or quantity is read, at the field's path."""
+    name = old.partition(" =")[0]
+    path = _scenario(tmp_path, old, f"{name} = {value}")
+    failed(run("validate", path), f"{field}: expected a finite number")
+
+
+def test_a_vanishing_review_period_is_refused(tmp_path: Path) -> None:
+    """``review_period_days = 1e-300`` would never end a run; it is refused below 0.01 days."""
+    path = _scenario(tmp_path, "review_period_days = 7.0", "review_period_days = 1e-300")
+    failed(
+        run("validate", path), "chipmakers[0].review_period_days: expected a finite number of days >= 0.01"
+    )
+
+
+def test_a_horizon_over_200_years_is_refused(tmp_path: Path) -> None:
+    """A scenario from 1950 to 2200 spans more than the 200 years a run may cover."""
+    path = _scenario(tmp_path, "start = 2019-06-01\nend = 2019-12-31", "start = 1950-01-01\nend = 2200-12-31")
+    failed(run("validate", path), "scenario.end: expected at most 73050 days after start")
+
+
+def test_the_same_supplier_twice_in_sources_is_refused(tmp_path: Path) -> None:
+    """Two sources naming one supplier would split orders other than the file says; refused."""
+    sources = 'sources = [{ supplier = "maker", share = 0.7 }, { supplier = "maker", share = 0.3 }]'
+    path = _scenario(tmp_path, 'sources = [{ supplier = "maker", share = 1.0 }]', sources)
+    failed(run("validate", path), "chipmakers[0].materials[0].sources: expected one entry per supplier")
+
+
+@pytest.mark.parametrize(
+    ("names", "bad"), [(("a", "a"), "'a' is repeated"), (("base",), "'base' is reserved")]
+)
+def test_variant_names_are_unique_and_not_base(tmp_path: Path, names: tuple[str, ...], bad: str) -> None:
+    """Two variants of one name, or one named ``base``, are refused at ``variants``."""
+    variants = "".join(
+        f'\n[[variants]]\nname = "{n}"\nset = {{ "authority.examiners" = 5 }}\n' for n in names
+    )
+    path = _scenario(tmp_path)
+    path.write_text(ONE_FAB + variants, encoding="utf-8")
+    failed(run("validate", path), "variants: expected unique variant names", bad)
+
+
+def test_a_fraction_for_an_integer_field_is_refused_through_set(tmp_path: Path) -> None:
+    """``authority.examiners = 5.5`` in a variant's ``set`` is refused as the file refuses it."""
+    path = _scenario(tmp_path)
+    path.write_text(ONE_FAB + '\n[[variants]]\nname = "v"\nset = { "authority.examiners" = 5.5 }\n', "utf-8")
+    failed(run("validate", path), "variants[0].set.authority.examiners", "expected an integer, got 5.5")
+
+
+def test_override_refuses_a_fraction_for_an_integer_field(tmp_path: Path) -> None:
+    """The Python ``override()`` refuses 5.5 examiners but takes 5.0 as 5."""
+    scenario, _ = load_scenario(_scenario(tmp_path))
+    with pytest.raises(OverrideError, match=r"expected an integer, got 5\.5"):
+        override(scenario, "authority.examiners", 5.5)
+    assert override(scenario, "authority.examiners", 5.0).authority.examiners == 5

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import functools
 import importlib.resources
+import math
 import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -53,6 +54,8 @@ def _strict(kind: Callable[[Any], Any], name: str) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if type(value) is not kind and not (kind is float and type(value) is int):
             raise ValueError(f"expected {name}, got {_describe(value)}")
+        if kind is float and not math.isfinite(value):  # TOML's nan and inf are no period or quantity
+            raise ValueError(f"expected a finite number, got {value}")
         return kind(value)
 
     return structure

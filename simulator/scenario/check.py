@@ -28,6 +28,10 @@ from simulator.scenario.values import (
 )
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MIN_REVIEW_PERIOD_DAYS = 0.01
+"""A fab reviews its stock at most a hundred times a day (a shorter period would never end a run)."""
+MAX_HORIZON_DAYS = 73_050.0
+"""The longest scenario, in days: 200 years."""
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
@@ -95,6 +99,9 @@ def _attribute_problems(laws: Laws, supplier: Supplier, n: int) -> list[Problem]
 def _period_problems(scenario: Scenario) -> Iterator[Problem]:
     if scenario.end < scenario.start:
         yield Problem("scenario.end", f"expected a date on or after start ({scenario.start})")
+    elif scenario.horizon_days > MAX_HORIZON_DAYS:
+        expected = f"expected at most {MAX_HORIZON_DAYS:g} days after start (about 200 years)"
+        yield Problem("scenario.end", f"{expected}; the scenario spans {scenario.horizon_days:g}")
     if scenario.replications < 1:
         yield Problem("scenario.replications", "expected a whole number >= 1")
     if scenario.seed < 0:
@@ -147,7 +154,7 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
             path = f"suppliers[{n}].products[{k}]"
             if product.material not in materials:
                 yield Problem(f"{path}.material", _unknown("material", product.material, materials))
-            if product.capacity_t_per_day <= 0:
+            if not 0 < product.capacity_t_per_day < math.inf:  # written so that NaN fails too
                 yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0")
             for e, expansion in enumerate(product.expansions):
                 if not expansion.capacity_t_per_day > 0:
@@ -177,8 +184,9 @@ def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
         yield from _non_negative(
             chipmaker, path, "output_units_per_day", "value_usd_per_unit", "cover_target_days"
         )
-        if chipmaker.review_period_days <= 0:
-            yield Problem(f"{path}.review_period_days", "expected a number > 0")
+        if not MIN_REVIEW_PERIOD_DAYS <= chipmaker.review_period_days < math.inf:  # NaN fails too
+            expected = f"expected a finite number of days >= {MIN_REVIEW_PERIOD_DAYS}"
+            yield Problem(f"{path}.review_period_days", f"{expected}, got {chipmaker.review_period_days}")
         if chipmaker.patience_days is not None and not chipmaker.patience_days > 0:
             yield Problem(f"{path}.patience_days", "expected a number of days > 0")
         for k, use in enumerate(chipmaker.materials):
@@ -226,6 +234,7 @@ def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[P
     yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days", "weight_return_days")
     if not 0 <= use.licence_weight <= 1:
         yield Problem(f"{path}.licence_weight", "expected a weight in [0, 1]")
+    yield from _duplicates([s.supplier for s in use.sources], f"{path}.sources", "supplier")
     for k, source in enumerate(use.sources):
         if use.material not in makers.get(source.supplier, set()):
             yield Problem(
@@ -350,8 +359,8 @@ def _makers(scenario: Scenario) -> dict[str, set[str]]:
 def _non_negative(value: object, path: str, *names: str) -> Iterator[Problem]:
     for name in names:
         number = getattr(value, name)
-        if number is not None and not number >= 0:  # written so that NaN fails too
-            yield Problem(f"{path}.{name}", f"expected a number >= 0, got {number}")
+        if number is not None and not 0 <= number < math.inf:  # written so that NaN fails too
+            yield Problem(f"{path}.{name}", f"expected a finite number >= 0, got {number}")
 
 
 def _unknown(kind: str, name: str, known: set[str]) -> str:

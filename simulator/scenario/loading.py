@@ -174,6 +174,12 @@ def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
         ids = [entry.id for entry in getattr(scenario, table)]
         for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
             yield Problem(table, f"expected unique ids; {duplicate!r} appears {ids.count(duplicate)} times")
+    names = [variant.name for variant in scenario.variants]
+    for duplicate in sorted({name for name in names if names.count(name) > 1} | ({"base"} & set(names))):
+        expected = "expected unique variant names other than 'base' (the file's own scenario)"
+        yield Problem(
+            "variants", f"{expected}; {duplicate!r} is {'reserved' if duplicate == 'base' else 'repeated'}"
+        )
 
 
 def load_variants(path: str | Path, names: tuple[str, ...]) -> list[tuple[str, Scenario, Regime | Laws]]:

@@ -94,8 +94,10 @@ def _convert(old: Any, new: Override, path: str) -> Override:
     if isinstance(old, bool) or isinstance(new, bool):
         if isinstance(old, bool) and isinstance(new, bool):
             return new
+    elif isinstance(old, int) and isinstance(new, int | float) and not float(new).is_integer():
+        raise OverrideError(f"{path!r}: expected an integer, got {new!r}")  # as files refuse 5.5
     elif isinstance(old, int | float) and isinstance(new, int | float) and math.isfinite(new):
-        return type(old)(new) if isinstance(old, float) or float(new).is_integer() else new
+        return type(old)(new)
     elif old is None and isinstance(new, int | float):
         return float(new)
     elif isinstance(old, str) and isinstance(new, str):
