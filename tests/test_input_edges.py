@@ -128,6 +128,7 @@ def test_an_impossible_date_says_so(tmp_path: Path) -> None:
     ("old", "new", "field"),
     [
         ("end = 2019-12-31", "end = 9999-12-31", "scenario.end"),
+        ("end = 2019-12-31", "end = 2400-01-01", "scenario.end"),
         ("start = 2019-06-01", "start = 1066-10-14", "scenario.start"),
     ],
 )
@@ -139,11 +140,11 @@ def test_scenario_dates_outside_the_supported_years_are_refused(
     failed(run("validate", path), f"{field}: expected a date in the years 1900 to 2200")
 
 
-def test_an_open_ended_measure_written_as_9999_is_refused(tmp_path: Path) -> None:
-    """``until = 9999-12-31`` is refused with the supported range: open-ended measures leave it out."""
+def test_a_measure_until_far_in_the_future_is_refused(tmp_path: Path) -> None:
+    """``until = 9998-12-31`` is refused; only the calendar's last day stands for open-ended."""
     path = tmp_path / "far.toml"
     text = DERIVED.format(id="x", base="japan")
-    text += '[[measures]]\nid = "m"\neffective = 2019-08-28\nuntil = 9999-12-31\ntitle = "t"\n'
+    text += '[[measures]]\nid = "m"\neffective = 2019-08-28\nuntil = 9998-12-31\ntitle = "t"\n'
     path.write_text(text + 'citation = "c"\n', encoding="utf-8")
     failed(run("regime", "show", path), "measures[0].until: expected a date in the years 1900 to 2200")
 

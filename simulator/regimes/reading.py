@@ -22,8 +22,9 @@ MAX_NESTING = 32
 MAX_DERIVATION_DEPTH = 32
 """A regime or scenario derived through more bases than this is refused."""
 FIRST_YEAR, LAST_YEAR = 1900, 2200
-"""Dates in files lie in these years (inclusive): a measure open-ended in time leaves ``until``
-out rather than writing 9999-12-31, which the engine's date arithmetic cannot go past."""
+"""Dates in files lie in these years (inclusive), or are the calendar's last day, 9999-12-31,
+which an ``until`` may give to mean open-ended (the same as leaving it out; the engine treats it
+so). Scenario periods are checked against the years alone (:mod:`simulator.scenario.check`)."""
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -31,12 +32,13 @@ _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def date_problem(date: dt.date) -> str | None:
     """Why ``date`` is out of the supported range, or None when it is in it.
 
-    >>> date_problem(dt.date(9999, 12, 31))
-    'expected a date in the years 1900 to 2200, got 9999-12-31'
+    >>> date_problem(dt.date(9998, 12, 31))
+    'expected a date in the years 1900 to 2200 (or 9999-12-31, open-ended), got 9998-12-31'
     """
-    if FIRST_YEAR <= date.year <= LAST_YEAR:
+    if FIRST_YEAR <= date.year <= LAST_YEAR or date == dt.date.max:
         return None
-    return f"expected a date in the years {FIRST_YEAR} to {LAST_YEAR}, got {date.isoformat()}"
+    expected = f"expected a date in the years {FIRST_YEAR} to {LAST_YEAR} (or 9999-12-31, open-ended)"
+    return f"{expected}, got {date.isoformat()}"
 
 
 def nesting(value: Any, limit: int = MAX_NESTING) -> int:

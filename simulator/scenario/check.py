@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from simulator.errors import Problem
+from simulator.regimes.reading import FIRST_YEAR, LAST_YEAR
 from simulator.rules.exporters import attribute_problems
 from simulator.rules.laws import Laws
 from simulator.scenario.licensing import ANY_ITEM
@@ -97,6 +98,11 @@ def _attribute_problems(laws: Laws, supplier: Supplier, n: int) -> list[Problem]
 
 
 def _period_problems(scenario: Scenario) -> Iterator[Problem]:
+    for name in ("start", "end"):
+        date = getattr(scenario, name)
+        if not FIRST_YEAR <= date.year <= LAST_YEAR:  # a period has no open end
+            expected = f"expected a date in the years {FIRST_YEAR} to {LAST_YEAR}, got {date}"
+            yield Problem(f"scenario.{name}", expected)
     if scenario.end < scenario.start:
         yield Problem("scenario.end", f"expected a date on or after start ({scenario.start})")
     elif scenario.horizon_days > MAX_HORIZON_DAYS:
