@@ -9,7 +9,9 @@ problems at once rather than the first one found.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -79,3 +81,22 @@ def clip(text: str, limit: int = MAX_ECHO) -> str:
     'xxxxxxxxx…'
     """
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def validator_message(message: str, expected: Any, got: Any) -> str:
+    """An attrs validator's error ("'id' must match regex ...") as "expected ...; got ..."."""
+    if isinstance(expected, re.Pattern):
+        wanted = _ID_PATTERNS.get(expected.pattern, f"a value matching {expected.pattern}")
+    elif isinstance(expected, type):
+        wanted = f"a {expected.__name__}"
+    elif isinstance(expected, tuple | list | frozenset | set):
+        wanted = f"one of {', '.join(map(repr, expected))}"
+    else:
+        return clip(message, 200)
+    return f"expected {wanted}; got {clip(repr(got))}"
+
+
+_ID_PATTERNS = {
+    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens (e.g. 'japan-2019')",
+    r"^[A-Z]{2}$": "a two-letter country code in capitals (e.g. 'JP')",
+}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
+from simulator.regimes.loading import bundled_text, dump_regime, load_regime
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.overrides import OverrideError, override
 from tests.helpers import failed, run
@@ -217,3 +220,85 @@ def test_override_refuses_a_fraction_for_an_integer_field(tmp_path: Path) -> Non
     with pytest.raises(OverrideError, match=r"expected an integer, got 5\.5"):
         override(scenario, "authority.examiners", 5.5)
     assert override(scenario, "authority.examiners", 5.0).authority.examiners == 5
+
+
+KOREA_LICENCE = "\n".join(
+    line
+    for line in bundled_text("korea.toml").split("[[licences]]")[1].splitlines()
+    if line and not line.startswith("#")
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "validity_days = 365",
+            "validity_days = -1",
+            "licences[0].validity_days: expected a whole number >= 1",
+        ),
+        (
+            "validity_days = 365",
+            "validity_days = 0",
+            "licences[0].validity_days: expected a whole number >= 1",
+        ),
+        (
+            "standard_processing_days = 5",
+            "standard_processing_days = -1",
+            "licences[0].standard_processing_days: expected a whole number >= 0",
+        ),
+    ],
+)
+def test_licence_days_out_of_range_are_refused(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    """A licence valid 0 or -1 days, or processed in -1 days, is refused at its field."""
+    assert old in KOREA_LICENCE
+    path = tmp_path / "licence.toml"
+    text = DERIVED.format(id="x", base="korea") + "[[licences]]\n" + KOREA_LICENCE.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    failed(run("regime", "show", path), expected)
+
+
+def test_two_measures_of_one_id_in_a_derived_file_are_refused(tmp_path: Path) -> None:
+    """Two measures sharing an id would silently keep the last; the derived file is refused."""
+    measure = '[[measures]]\nid = "m"\neffective = 2019-08-28\ntitle = "t"\ncitation = "c"\n'
+    path = tmp_path / "twice.toml"
+    path.write_text(DERIVED.format(id="x", base="japan") + measure + measure, encoding="utf-8")
+    failed(run("regime", "show", path), "measures: expected unique values, 'm' appears 2 times")
+
+
+def test_reviewed_through_before_valid_from_is_refused(tmp_path: Path) -> None:
+    """A regime reviewed through a date before it starts is refused at regime.reviewed_through."""
+    japan = load_regime("japan")
+    path = tmp_path / "early.toml"
+    path.write_text(dump_regime(attrs.evolve(japan, reviewed_through=dt.date(2000, 1, 1))), encoding="utf-8")
+    failed(run("regime", "show", path), "regime.reviewed_through: expected a date on or after valid_from")
+
+
+@pytest.mark.parametrize("code", ["XX", "QQ", "\uff2a\uff30"])
+def test_regime_country_codes_must_be_iso_countries(tmp_path: Path, code: str) -> None:
+    """A member code of the right shape that is no ISO 3166-1 alpha-2 country is refused."""
+    path = tmp_path / "members.toml"
+    text = DERIVED.format(id="x", base="japan") + f'[[members]]\ngroup = "A"\ncountries = ["{code}"]\n'
+    path.write_text(text, encoding="utf-8")
+    failed(
+        run("regime", "show", path),
+        f"members[0].countries: expected an ISO 3166-1 alpha-2 country code; {code!r}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("authorities", "expected"),
+    [
+        (("JP", "JP"), "authorities[1].country: expected one authority per country; JP repeats"),
+        (("DE",), "authorities[0].country: expected a country a supplier exports from (JP); got 'DE'"),
+        (("QQ",), "authorities[0].country: expected an ISO 3166 alpha-2 country code; got 'QQ'"),
+    ],
+)
+def test_authorities_name_one_exporting_country_each(
+    tmp_path: Path, authorities: tuple[str, ...], expected: str
+) -> None:
+    """Two authorities for one country, one for a country no supplier is in, or a non-country, are refused."""
+    tables = "".join(f'\n[[authorities]]\ncountry = "{c}"\nexaminers = 5\n' for c in authorities)
+    path = _scenario(tmp_path)
+    path.write_text(ONE_FAB + tables, encoding="utf-8")
+    failed(run("validate", path), expected)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import tomllib
+from collections.abc import Iterator
 
-from simulator.errors import UnknownNameError, close_matches
+from simulator.errors import Problem, UnknownNameError, close_matches
+from simulator.rules.derive import RegimeChanges
+from simulator.rules.values import Regime
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,3 +39,25 @@ def lookup_country(code: str) -> str:
         ]
         raise UnknownNameError("country code", code, hints, matched=True)
     return upper
+
+
+def regime_country_problems(regime: Regime | RegimeChanges) -> Iterator[Problem]:
+    """Country codes of the right shape that are not ISO 3166-1 alpha-2 countries.
+
+    In a whole regime, or in what a derived regime's file adds (at that file's field paths).
+    """
+    known = countries()
+    located = [("regime.country", regime.country)] if isinstance(regime, Regime) else []
+    located += [(f"members[{n}].countries", c) for n, m in enumerate(regime.members) for c in m.countries]
+    rules = [(f"rules[{n}]", r) for n, r in enumerate(regime.rules)]
+    rules += [
+        (f"measures[{n}].rules[{k}]", r) for n, m in enumerate(regime.measures) for k, r in enumerate(m.rules)
+    ]
+    located += [(f"{path}.destinations", d) for path, r in rules for d in r.destinations if _shaped(d)]
+    for field, code in located:
+        if code not in known:
+            yield Problem(field, f"expected an ISO 3166-1 alpha-2 country code; {code!r} is none")
+
+
+def _shaped(selector: str) -> bool:
+    return len(selector) == 2 and selector.isalpha() and selector.isupper()

@@ -27,12 +27,13 @@ import tomli_w
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from simulator.errors import InputError, Problem, UnknownNameError, clip
+from simulator.errors import InputError, Problem, UnknownNameError, clip, validator_message
 from simulator.regimes import reading
 
 # Re-exported (the explicit "as" for mypy's strict re-export rule): the loaders' public API.
 from simulator.regimes.countries import countries as countries  # noqa: PLC0414
 from simulator.regimes.countries import lookup_country as lookup_country  # noqa: PLC0414
+from simulator.regimes.countries import regime_country_problems
 from simulator.regimes.reading import parse_toml as parse_toml  # noqa: PLC0414
 from simulator.regimes.reading import read_toml as read_toml  # noqa: PLC0414
 from simulator.rules.calendar import Holiday
@@ -139,28 +140,9 @@ def _format_exception(exc: BaseException, _: Any) -> str:
         return f"expected one of {literal[2]}; got {clip(repr(literal[1]))}"
     if len(exc.args) == 4 and isinstance(exc.args[0], str) and isinstance(exc.args[1], attrs.Attribute):
         field = exc.args[1].name  # carried to _problem, which adds it to the field path
-        return f"{_FIELD_MARK}{field}{_FIELD_MARK}{_validator_message(exc.args[0], exc.args[2], exc.args[3])}"
+        return f"{_FIELD_MARK}{field}{_FIELD_MARK}{validator_message(exc.args[0], exc.args[2], exc.args[3])}"
     message = str(exc) or type(exc).__name__
     return message.replace("invalid value for type, ", "")
-
-
-def _validator_message(message: str, expected: Any, got: Any) -> str:
-    """An attrs validator's error ("'id' must match regex ...") as "expected ...; got ..."."""
-    if isinstance(expected, re.Pattern):
-        wanted = _PATTERNS.get(expected.pattern, f"a value matching {expected.pattern}")
-    elif isinstance(expected, type):
-        wanted = f"a {expected.__name__}"
-    elif isinstance(expected, tuple | list | frozenset | set):
-        wanted = f"one of {', '.join(map(repr, expected))}"
-    else:
-        return clip(message, 200)
-    return f"expected {wanted}; got {clip(repr(got))}"
-
-
-_PATTERNS = {
-    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens (e.g. 'japan-2019')",
-    r"^[A-Z]{2}$": "a two-letter country code in capitals (e.g. 'JP')",
-}
 
 
 def structure(data: Mapping[str, Any], cls: type[T], source: str, root: str = "") -> T:
@@ -320,7 +302,8 @@ def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = 
     if "base" in header:
         return _derived_regime(flat, source, _seen)
     regime, problems = structure_entries(flat, Regime, source, root=_HEADER_TABLE)
-    raise_if_any(source, problems, regime_problems(regime), dropped_ids(flat, problems))
+    meaning = [*regime_problems(regime), *regime_country_problems(regime)]
+    raise_if_any(source, problems, meaning, dropped_ids(flat, problems))
     return regime
 
 
@@ -369,7 +352,8 @@ def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) ->
         raise InputError(
             source, [*shape, _problem(f"{_format_exception(exc, None)} @ $", _HEADER_TABLE)]
         ) from None
-    raise_if_any(source, shape, derived_problems(regime, base, changes), dropped_ids(flat, shape))
+    meaning = [*derived_problems(regime, base, changes), *regime_country_problems(changes)]
+    raise_if_any(source, shape, meaning, dropped_ids(flat, shape))
     return regime
 
 

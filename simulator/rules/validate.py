@@ -28,6 +28,8 @@ def regime_problems(regime: Regime) -> list[Problem]:
         *_catch_all_problems(regime),
         *_requirement_problems(regime, regime.licences),
         *clock_problems(regime, regime.licences),
+        *_licence_day_problems(regime.licences),
+        *_span_problems(regime),
     ]
 
 
@@ -45,7 +47,37 @@ def derived_problems(regime: Regime, base: Regime, changes: RegimeChanges) -> li
         *_measure_problems(regime, changes.measures),
         *_requirement_problems(regime, changes.licences),
         *clock_problems(regime, changes.licences),
+        *_licence_day_problems(changes.licences),
+        *_changes_duplicates(changes),
     ]
+
+
+def _changes_duplicates(changes: RegimeChanges) -> Iterator[Problem]:
+    """Two parts of one id in a derived file: the merge would keep only the last, silently."""
+    for name in ("measures", "rules", "licences", "attributes", "groups", "items"):
+        ids = [part.id for part in getattr(changes, name)]
+        for value, count in Counter(ids).items():
+            if count > 1:
+                yield Problem(name, f"expected unique values, {value!r} appears {count} times")
+
+
+def _licence_day_problems(licences: tuple[LicenceKind, ...]) -> Iterator[Problem]:
+    for n, kind in enumerate(licences):
+        if not kind.validity_days >= 1:
+            yield Problem(
+                f"licences[{n}].validity_days", f"expected a whole number >= 1, got {kind.validity_days}"
+            )
+        days = kind.standard_processing_days
+        if days is not None and not days >= 0:
+            yield Problem(
+                f"licences[{n}].standard_processing_days", f"expected a whole number >= 0, got {days}"
+            )
+
+
+def _span_problems(regime: Regime) -> Iterator[Problem]:
+    if regime.reviewed_through is not None and regime.reviewed_through < regime.valid_from:
+        expected = f"expected a date on or after valid_from ({regime.valid_from})"
+        yield Problem("regime.reviewed_through", f"{expected}, got {regime.reviewed_through}")
 
 
 def _removal_problems(base: Regime, changes: RegimeChanges) -> Iterator[Problem]:

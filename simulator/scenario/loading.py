@@ -163,10 +163,26 @@ def _country_problems(scenario: Scenario) -> Iterator[Problem]:
         *((f"lanes[{n}].destination", lane.destination) for n, lane in enumerate(scenario.lanes)),
         *((f"trade_flows[{n}].origin", f.origin) for n, f in enumerate(scenario.trade_flows)),
         *((f"trade_flows[{n}].destination", f.destination) for n, f in enumerate(scenario.trade_flows)),
+        *((f"authorities[{n}].country", a.country) for n, a in enumerate(scenario.authorities)),
     ]
     for field, code in located:
         if code not in known:
-            yield Problem(field, f"expected an ISO 3166 alpha-2 country code; got {code!r}")
+            yield Problem(field, f"expected an ISO 3166 alpha-2 country code; got {clip(repr(code))}")
+    yield from _authority_countries(scenario)
+
+
+def _authority_countries(scenario: Scenario) -> Iterator[Problem]:
+    """One ``[[authorities]]`` per country, and only for a country some supplier exports from."""
+    named = [a.country for a in scenario.authorities]
+    exporting = {s.country for s in scenario.suppliers}
+    for n, country in enumerate(named):
+        if named.index(country) < n:
+            yield Problem(
+                f"authorities[{n}].country", f"expected one authority per country; {country} repeats"
+            )
+        elif country in countries() and country not in exporting:
+            expected = f"expected a country a supplier exports from ({', '.join(sorted(exporting))})"
+            yield Problem(f"authorities[{n}].country", f"{expected}; got {country!r}")
 
 
 def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
