@@ -8,6 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from simulator.model import clock, simulate
 from simulator.regimes.loading import bundled_text, dump_regime, load_regime
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.overrides import OverrideError, override
@@ -302,3 +303,18 @@ def test_authorities_name_one_exporting_country_each(
     path = _scenario(tmp_path)
     path.write_text(ONE_FAB + tables, encoding="utf-8")
     failed(run("validate", path), expected)
+
+
+def test_a_huge_output_rate_stops_at_the_events_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fabs making 1e30 units a day (the stock timer re-arms at one instant) stop with a clear error."""
+    monkeypatch.setattr(clock, "MAX_EVENTS", 50_000)
+    scenario, regime = load_scenario(Path(__file__).parents[1] / "scenarios" / "japan-2019.toml")
+    fabs = tuple(attrs.evolve(c, output_units_per_day=1e30) for c in scenario.chipmakers)
+    with pytest.raises(clock.EventLimitError, match=r"after 50,000 events, more than a replication may take"):
+        simulate(attrs.evolve(scenario, chipmakers=fabs), regime)
+
+
+def test_the_events_limit_counts_every_event(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A sound run that needs more events than the limit stops too, through the CLI with exit 2."""
+    monkeypatch.setattr(clock, "MAX_EVENTS", 10)
+    failed(run("run", _scenario(tmp_path), "--replications", "1"), "after 10 events")

@@ -60,13 +60,25 @@ class Phased(Timeout):
             self.callbacks.append(then)
 
 
+class EventLimitError(ExportsimError):
+    """A replication processed more events than any sound scenario needs: it would not end."""
+
+
+MAX_EVENTS = 5_000_000
+"""Events one replication may process. The bundled scenarios take about 10,000 and five million
+take about a minute; a run that needs more (a review period of a split second, an output so
+large that the stock timer re-arms at the same instant) stops with :class:`EventLimitError`
+rather than hanging."""
+
+
 class ModelEnvironment(simpy.Environment):
     """A SimPy environment that schedules phased timeouts in their phase and counts events."""
 
-    def __init__(self) -> None:
+    def __init__(self, events_limit: int | None = None) -> None:
         super().__init__()
         self.events_processed = 0
         """Events processed so far (the one that ends a run included)."""
+        self.events_limit = MAX_EVENTS if events_limit is None else events_limit
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: SimDays = 0) -> None:
         """Schedule ``event`` (a :class:`Phased` in its phase); raise on a negative or NaN delay."""
@@ -75,7 +87,12 @@ class ModelEnvironment(simpy.Environment):
         simpy.Environment.schedule(self, event, getattr(event, "phase", priority), delay)
 
     def step(self) -> None:
-        """Process the next event, counting it."""
+        """Process the next event, counting it; raise past the events limit."""
+        if self.events_processed >= self.events_limit:
+            raise EventLimitError(
+                f"stopped on day {self.now:g} after {self.events_limit:,} events, more than a replication "
+                "may take: check for a very short review_period_days or a huge rate or quantity"
+            )
         self.events_processed += 1
         simpy.Environment.step(self)
 
