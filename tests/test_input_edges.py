@@ -8,9 +8,10 @@ from pathlib import Path
 import attrs
 import pytest
 
+from simulator.errors import InputError
 from simulator.model import clock, simulate
 from simulator.regimes.loading import bundled_text, dump_regime, load_regime
-from simulator.scenario.loading import load_scenario
+from simulator.scenario.loading import check_scenario, load_scenario
 from simulator.scenario.overrides import OverrideError, override
 from tests.helpers import failed, run
 
@@ -318,3 +319,12 @@ def test_the_events_limit_counts_every_event(monkeypatch: pytest.MonkeyPatch, tm
     """A sound run that needs more events than the limit stops too, through the CLI with exit 2."""
     monkeypatch.setattr(clock, "MAX_EVENTS", 10)
     failed(run("run", _scenario(tmp_path), "--replications", "1"), "after 10 events")
+
+
+def test_a_scenario_built_in_python_gets_the_files_check(tmp_path: Path) -> None:
+    """``check_scenario`` refuses a NaN review period set in Python with the file's message and path."""
+    scenario, regime = load_scenario(_scenario(tmp_path))
+    check_scenario(scenario, regime)
+    fab = attrs.evolve(scenario.chipmakers[0], review_period_days=float("nan"))
+    with pytest.raises(InputError, match=r"chipmakers\[0\]\.review_period_days: expected a finite number"):
+        check_scenario(attrs.evolve(scenario, chipmakers=(fab,)), regime)

@@ -56,6 +56,25 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     return scenario, _single_or_laws(laws)
 
 
+def check_scenario(scenario: Scenario, regime: Regime | Laws) -> None:
+    """Check a scenario built in Python as a file is checked: the same rules, paths and messages.
+
+    :mod:`simulator.scenario.check` is the one shared check; :func:`load_scenario` applies it to
+    files, and this applies it to values built or changed in Python (``attrs.evolve``,
+    :func:`~simulator.scenario.overrides.override`) before they are simulated.
+
+    Raises:
+        InputError: every problem, with its field path, under the source ``scenario 'ID'``.
+    """
+    problems = [
+        *_country_problems(scenario),
+        *_duplicate_ids(scenario),
+        *laws_problems(scenario, laws_of(regime)),
+    ]
+    if problems:
+        raise InputError(f"scenario {clip(repr(scenario.id))}", problems)
+
+
 def _dropped(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
     """The ids of the entries left out for problems of form, and the trade codes of such materials.
 
