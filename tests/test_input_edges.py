@@ -328,3 +328,39 @@ def test_a_scenario_built_in_python_gets_the_files_check(tmp_path: Path) -> None
     fab = attrs.evolve(scenario.chipmakers[0], review_period_days=float("nan"))
     with pytest.raises(InputError, match=r"chipmakers\[0\]\.review_period_days: expected a finite number"):
         check_scenario(attrs.evolve(scenario, chipmakers=(fab,)), regime)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'lead_time_days = { dist = "fixed", value = 5.0 }',
+            "lead_time_days = 3",
+            "suppliers[0].products[0].lead_time_days: expected a table, got an integer",
+        ),
+        (
+            'lead_time_days = { dist = "fixed", value = 5.0 }',
+            'lead_time_days = { dist = "fixed", value = 5.0 }\n  surge = "yes"',
+            "suppliers[0].products[0].surge: expected a table, got a string",
+        ),
+        (
+            "review_period_days = 7.0",
+            "review_period_days = 7.0\nintensity_cut = 3",
+            "chipmakers[0].intensity_cut: expected a table, got an integer",
+        ),
+        ("examiners = 50", "examiners = 50\nitems = 3", "authority.items: expected an array, got an integer"),
+    ],
+)
+def test_a_scalar_where_a_table_belongs_says_a_table_was_expected(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """``surge = "yes"``, ``intensity_cut = 3`` or ``lead_time_days = 3`` say a table was expected."""
+    failed(run("validate", _scenario(tmp_path, old, new)), expected)
+
+
+def test_an_unknown_distribution_lists_the_known_ones(tmp_path: Path) -> None:
+    """``dist = "normal"`` in a scenario reads "expected one of ...", not cattrs' Literal repr."""
+    path = _scenario(tmp_path, 'dist = "fixed", value = 90.0', 'dist = "normal", value = 90.0')
+    result = run("validate", path)
+    failed(result, "authority.review_days.dist: expected one of 'fixed', 'uniform'", "got 'normal'")
+    assert "typing.Literal" not in result.stderr

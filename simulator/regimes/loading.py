@@ -142,7 +142,16 @@ def _format_exception(exc: BaseException, _: Any) -> str:
         field = exc.args[1].name  # carried to _problem, which adds it to the field path
         return f"{_FIELD_MARK}{field}{_FIELD_MARK}{validator_message(exc.args[0], exc.args[2], exc.args[3])}"
     message = str(exc) or type(exc).__name__
+    for pattern, expected in _NOT_A_TABLE:  # a scalar where cattrs wanted a mapping or a list
+        found = pattern.fullmatch(message)
+        if found and isinstance(exc, TypeError | AttributeError):
+            return f"{expected}, got {_article(found[1])}"
     return message.replace("invalid value for type, ", "")
+
+
+def _article(kind: str) -> str:
+    names = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}
+    return names.get(kind, f"a {kind}")
 
 
 def structure(data: Mapping[str, Any], cls: type[T], source: str, root: str = "") -> T:
@@ -247,6 +256,11 @@ def _problem(line: str, root: str) -> Problem:
 
 
 _FIELD_MARK = "\0"
+_NOT_A_TABLE = (
+    (re.compile(r"argument of type '(\w+)' is not iterable"), "expected a table"),
+    (re.compile(r"'(\w+)' object has no attribute 'keys'"), "expected a table"),
+    (re.compile(r"'(\w+)' object is not iterable"), "expected an array"),
+)
 _LITERAL = re.compile(r"^(.*) not in literal typing\.Literal\[(.*)\]$")
 _HOLIDAY_FIELD = re.compile(r"(holidays\[\d+\])\.(start|end)$")
 _HOLIDAY_NAMES = {"start": "from", "end": "to"}
