@@ -364,3 +364,9 @@ def test_an_unknown_distribution_lists_the_known_ones(tmp_path: Path) -> None:
     result = run("validate", path)
     failed(result, "authority.review_days.dist: expected one of 'fixed', 'uniform'", "got 'normal'")
     assert "typing.Literal" not in result.stderr
+
+
+def test_a_fraction_for_an_integer_field_is_refused_through_the_command_line(tmp_path: Path) -> None:
+    """``sweep --set authority.examiners=5.5`` is refused with exit 2, as the file refuses 5.5."""
+    result = run("sweep", _scenario(tmp_path), "--set", "authority.examiners=5.5", "--quiet")
+    failed(result, "authority.examiners", "expected an integer, got 5.5")
