@@ -29,6 +29,8 @@ _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 
 
 def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Plan:
+    if options["scheduler"] is not None and options["executor_kind"] != "dask":
+        raise ExportsimError("--scheduler needs --executor dask (the local executor takes --workers)")
     return Plan(
         replications=count or scenario.replications,
         precision=options["precision"],
