@@ -6,11 +6,13 @@ and what was expected, and no traceback.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from helpers import failed, run
 
+from simulator.cli import study
 from simulator.model import prepare, replicate
 from simulator.model.metrics import PLANT_METRICS, replication_metrics
 from simulator.scenario.loading import load_scenario
@@ -77,3 +79,61 @@ def test_an_impossible_check_date_is_called_so(on: str, expected: str) -> None:
 def test_a_calendar_date_is_checked() -> None:
     """``check --on 2019-02-28`` decides as before."""
     assert run("check", "--item", "photoresist", "--to", "KR", "--on", "2019-02-28").exit_code == 0
+
+
+# ---------------------------------------------------------------- --out, published whole
+
+
+def no_chipmakers(tmp_path: Path) -> Path:
+    """one-fab.toml without its chipmaker: a world of a supplier and a lane."""
+    text = ONE_FAB.read_text(encoding="utf-8")
+    path = tmp_path / "no-chipmakers.toml"
+    path.write_text(text[: text.index("[[chipmakers]]")] + text[text.index("[[lanes]]") :], encoding="utf-8")
+    return path
+
+
+def test_a_scenario_without_chipmakers_reports_cleanly(tmp_path: Path) -> None:
+    """A run of a world without chipmakers prints its tables and publishes its folder, exit 0."""
+    result = run("run", no_chipmakers(tmp_path), "--replications", "2", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "licensing" in result.stdout
+    assert (tmp_path / "out" / "summary.json").is_file()
+
+
+def test_a_run_failing_after_simulating_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the report fails, neither the --out folder nor a staging folder is left behind."""
+
+    def broken_report(summary: object) -> str:
+        raise RuntimeError("report failed")
+
+    monkeypatch.setattr(study.report, "run_text", broken_report)
+    result = run("run", ONE_FAB, "--replications", "2", "--out", tmp_path / "out")
+    assert isinstance(result.exception, RuntimeError)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_run_replaces_the_folder_as_a_whole(tmp_path: Path) -> None:
+    """Re-running ``run --out DIR`` leaves only the new run's files, not an earlier run's extras."""
+    out = tmp_path / "out"
+    assert run("run", ONE_FAB, "--replications", "1", "--out", out).exit_code == 0
+    (out / "stale-inventory.png").write_bytes(b"old picture")
+    assert run("run", ONE_FAB, "--replications", "2", "--out", out).exit_code == 0
+    assert not (out / "stale-inventory.png").exists()
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["replications"] == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path) -> None:
+    """``--out`` naming a folder that holds files but no run's summary exits 2 and keeps them."""
+    (tmp_path / "thesis.tex").write_text("precious", encoding="utf-8")
+    failed(run("run", ONE_FAB, "--replications", "1", "--out", tmp_path), "--out", "summary.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]
+
+
+def test_a_plot_of_a_world_without_chipmakers_is_refused(tmp_path: Path) -> None:
+    """``--plot`` for a scenario without chipmakers exits 2 before simulating, naming the option."""
+    result = run("run", no_chipmakers(tmp_path), "--plot", tmp_path / "fan.png", "--out", tmp_path / "o")
+    failed(result, "--plot", "no chipmakers")
+    assert [p.name for p in tmp_path.iterdir()] == ["no-chipmakers.toml"]

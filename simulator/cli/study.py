@@ -66,23 +66,26 @@ def run_command(
     if plot_file:
         plots.check_format(plot_file)
     scenario, law = load_scenario(scenario_path)
+    if plot_file and not scenario.chipmakers:
+        raise ExportsimError(f"--plot {plot_file}: {scenario_path} has no chipmakers, so no stock to draw")
     seed = scenario.seed if seed is None else seed
     plan = attrs.evolve(_plan(scenario, count, options), keep_records=bool(out or plot_file))
     writer = RunWriter(out, scenario) if out else None
     fans = FanCollector() if plot_file else None
-    try:
+    try:  # the folder is published last, once the report and the plot have succeeded
         with progress(options["quiet"], scenario.id) as on_progress:
             hook = _hooks(writer, fans)
             summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
+        text = dump_json(summary) if fmt == "json" else report.run_text(summary)
+        if fans and plot_file:
+            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
+        if writer:
+            writer.publish(summary)
     except BaseException:
         if writer:
             writer.discard()
         raise
-    if writer:
-        writer.publish(summary)
-    if fans and plot_file:
-        plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
-    click.echo(dump_json(summary) if fmt == "json" else report.run_text(summary))
+    click.echo(text)
 
 
 def _hooks(writer: RunWriter | None, fans: FanCollector | None) -> Callable[[Outcome], None] | None:

@@ -195,15 +195,16 @@ def run_text(summary: Mapping[str, Any]) -> str:
         f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
         "",
     ]
-    plant = max([13, *(len(c) + 2 for c in summary["chipmakers"])])
+    chipmakers = summary.get("chipmakers", {})  # a scenario may have no chipmakers
+    plant = max([13, *(len(c) + 2 for c in chipmakers)])
     key = plant + 28
     lines.append(f"{'chipmaker':<{plant}}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS))
-    for chipmaker, materials in summary["chipmakers"].items():
+    for chipmaker, materials in chipmakers.items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
             lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
     lines += ["", f"{'responses':<{key}}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
-    for chipmaker, materials in summary["chipmakers"].items():
+    for chipmaker, materials in chipmakers.items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RESPONSE_METRICS)
             lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
@@ -215,7 +216,7 @@ def run_text(summary: Mapping[str, Any]) -> str:
     for supplier, metrics in summary.get("suppliers", {}).items():
         lines.append(f"{supplier:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _SUPPLIER_METRICS))
     lines += ["", f"{'licensing':<{key}}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
-    for material, metrics in summary["licensing"].items():
+    for material, metrics in summary.get("licensing", {}).items():
         lines.append(f"{material:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
     lines += [
         "",
@@ -255,7 +256,7 @@ def comparison_text(data: Mapping[str, Any]) -> str:
     ]
     header = f"{'chipmaker':<13}{'material':<28}{'metric':<26}" + "".join(f"{n[:24]:>26}" for n in names)
     lines.append(header)
-    base = data["variants"][names[0]]["chipmakers"]
+    base = data["variants"][names[0]].get("chipmakers", {})
     for chipmaker, materials in base.items():
         for material in materials:
             for metric in (*_RUN_METRICS, "tts_lt_ttr"):
