@@ -137,3 +137,60 @@ def test_a_plot_of_a_world_without_chipmakers_is_refused(tmp_path: Path) -> None
     result = run("run", no_chipmakers(tmp_path), "--plot", tmp_path / "fan.png", "--out", tmp_path / "o")
     failed(result, "--plot", "no chipmakers")
     assert [p.name for p in tmp_path.iterdir()] == ["no-chipmakers.toml"]
+
+
+# ---------------------------------------------------------------- --precision, never silent
+
+
+def noisy(tmp_path: Path) -> Path:
+    """one-fab.toml with random lead and review times, so its intervals have width."""
+    text = ONE_FAB.read_text(encoding="utf-8")
+    for fixed, random in (
+        ("value = 5.0", "low = 5.0, mode = 30.0, high = 80.0"),
+        ("value = 90.0", "low = 30.0, mode = 90.0, high = 200.0"),
+    ):
+        old = f'{{ dist = "fixed", {fixed} }}'
+        assert old in text, old
+        text = text.replace(old, f'{{ dist = "triangular", {random} }}', 1)
+    path = tmp_path / "noisy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_met_precision_target_is_reported_in_json_and_table() -> None:
+    """``--precision`` reports the target, that it was met, the half-widths and the replications."""
+    result = run("run", ONE_FAB, "--precision", "0.05", "--format", "json")
+    assert result.exit_code == 0, result.output
+    precision = json.loads(result.stdout)["precision"]
+    assert (precision["target"], precision["met"], precision["replications"]) == (0.05, True, 10)
+    widths = precision["half_widths"]["chipmakers/fab/photoresist/stockout_days"]
+    assert widths == {"half_width": 0.0, "relative_half_width": 0.0}
+    table = run("run", ONE_FAB, "--precision", "0.05").stdout
+    assert "precision: target ±5% met after 10 replication(s)" in table
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_a_precision_target_missed_at_the_cap_exits_3_and_says_so(tmp_path: Path, command: str) -> None:
+    """Stopped by ``--max-replications`` short of the target: exit 3, the half-widths reached, a line."""
+    args = (command, noisy(tmp_path), "--precision", "0.001", "--max-replications", "4")
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 3, result.output
+    precision = json.loads(result.stdout)["precision"]
+    assert (precision["met"], precision["replications"], precision["max_replications"]) == (False, 4, 4)
+    assert all(w["relative_half_width"] > 0.001 for w in precision["half_widths"].values())
+    assert "NOT met: stopped at --max-replications 4" in result.stderr
+    table = run(*args)
+    assert table.exit_code == 3
+    assert "precision: target ±0.1% NOT met" in table.stdout
+
+
+def test_replications_with_precision_is_the_first_batch() -> None:
+    """``--replications 3 --precision`` starts with 3 replications (and stops there when precise)."""
+    result = run("run", ONE_FAB, "--replications", "3", "--precision", "0.05", "--format", "json")
+    assert json.loads(result.stdout)["replications"] == 3
+
+
+def test_a_first_batch_over_the_cap_is_refused() -> None:
+    """``--replications`` above ``--max-replications`` with ``--precision`` exits 2 naming both."""
+    result = run("run", ONE_FAB, "--replications", "50", "--precision", "0.05", "--max-replications", "20")
+    failed(result, "--replications 50", "--max-replications 20")

@@ -31,10 +31,17 @@ _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Plan:
     if options["scheduler"] is not None and options["executor_kind"] != "dask":
         raise ExportsimError("--scheduler needs --executor dask (the local executor takes --workers)")
+    cap = options["max_replications"]
+    if options["precision"] is not None and count is not None and count > cap:
+        raise ExportsimError(
+            f"--replications {count} with --precision is the first batch:"
+            f" expected at most --max-replications {cap}"
+        )
     return Plan(
         replications=count or scenario.replications,
         precision=options["precision"],
-        max_replications=options["max_replications"],
+        max_replications=cap,
+        first_batch=count,
         workers=options["workers"],
         executor=options["executor_kind"],
         scheduler=options["scheduler"],
@@ -86,6 +93,19 @@ def run_command(
             writer.discard()
         raise
     click.echo(text)
+    _exit_unless_precise(summary)
+
+
+PRECISION_NOT_MET = 3
+"""The exit code of a ``--precision`` study stopped by ``--max-replications`` before its target."""
+
+
+def _exit_unless_precise(data: dict[str, Any]) -> None:
+    """Say so on stderr and exit 3 when ``--max-replications`` stopped a study short of its target."""
+    precision = data.get("precision")
+    if precision and not precision["met"]:
+        click.echo(report.precision_line(precision), err=True)
+        raise click.exceptions.Exit(PRECISION_NOT_MET)
 
 
 def _hooks(writer: RunWriter | None, fans: FanCollector | None) -> Callable[[Outcome], None] | None:
@@ -144,9 +164,10 @@ def compare(
     variants = _variants(scenario_paths, names)
     first = variants[0].scenario
     seed = first.seed if seed is None else seed
+    plan = _plan(first, count, options)
     with progress(options["quiet"], "compare") as on_progress:
-        result = study(variants, seed, _plan(first, count, options), on_progress=on_progress)
-    data = comparison(result)
+        result = study(variants, seed, plan, on_progress=on_progress)
+    data = comparison(result, plan)
     if plot_file:
         plots.comparison_bars(data, plot_file)
     if fmt == "json":
@@ -155,6 +176,7 @@ def compare(
         click.echo(write_comparison_csv(data), nl=False)
     else:
         click.echo(report.comparison_text(data))
+    _exit_unless_precise(data)
 
 
 def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:

@@ -7,6 +7,7 @@ files, so the CLI stays a thin shell around them and tests can read what a user 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -193,6 +194,7 @@ def run_text(summary: Mapping[str, Any]) -> str:
     """Return a run's summary as readable tables: means with 95% intervals."""
     lines = [
         f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
+        *([precision_line(summary["precision"])] if "precision" in summary else []),
         "",
     ]
     chipmakers = summary.get("chipmakers", {})  # a scenario may have no chipmakers
@@ -226,6 +228,27 @@ def run_text(summary: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def precision_line(precision: Mapping[str, Any]) -> str:
+    """One line on a ``--precision`` target: met or not, the widest half-width, the replications.
+
+    >>> widths = {"a": {"half_width": 2.0, "relative_half_width": 0.25}}
+    >>> precision_line({"target": 0.05, "met": False, "max_replications": 4, "half_widths": widths})
+    'precision: target ±5% NOT met: stopped at --max-replications 4; widest half-width ±25.0% (a)'
+    """
+    widths = precision["half_widths"]
+    relative = {k: v["relative_half_width"] for k, v in widths.items()}
+    widest = max(relative, key=lambda k: math.inf if relative[k] is None else relative[k], default=None)
+    reach = "" if widest is None else f"; widest half-width {_percent(relative[widest])} ({widest})"
+    target = f"precision: target ±{precision['target'] * 100:g}%"
+    if precision["met"]:
+        return f"{target} met after {precision['replications']} replication(s){reach}"
+    return f"{target} NOT met: stopped at --max-replications {precision['max_replications']}{reach}"
+
+
+def _percent(fraction: float | None) -> str:
+    return "unbounded (mean 0)" if fraction is None else f"±{fraction:.1%}"
+
+
 def _scaled(stats: Mapping[str, Any], factor: float) -> dict[str, Any]:
     """A metric's mean and interval in another unit (US dollars to millions)."""
     if stats["mean"] is None:
@@ -252,6 +275,7 @@ def comparison_text(data: Mapping[str, Any]) -> str:
     lines = [
         f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']}; "
         f"differences from {data['baseline']!r} (paired, common random numbers)",
+        *([precision_line(data["precision"])] if "precision" in data else []),
         "",
     ]
     header = f"{'chipmaker':<13}{'material':<28}{'metric':<26}" + "".join(f"{n[:24]:>26}" for n in names)
