@@ -194,3 +194,45 @@ def test_a_first_batch_over_the_cap_is_refused() -> None:
     """``--replications`` above ``--max-replications`` with ``--precision`` exits 2 naming both."""
     result = run("run", ONE_FAB, "--replications", "50", "--precision", "0.05", "--max-replications", "20")
     failed(result, "--replications 50", "--max-replications 20")
+
+
+# ---------------------------------------------------------------- compare: one world, or unpaired
+
+
+def other_world(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """one-fab.toml as 'other-world', with each (old, new) edit of its [scenario] table."""
+    text = ONE_FAB.read_text(encoding="utf-8").replace('id = "one-fab"', 'id = "other-world"', 1)
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "other-world.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_compare_refuses_to_pair_other_worlds(tmp_path: Path) -> None:
+    """Files with another start and seed exit 2 naming the fields and ``--unpaired``, not "paired" figures."""
+    other = other_world(tmp_path, ("start = 2019-06-01", "start = 2019-07-01"), ("seed = 1", "seed = 2"))
+    result = run("compare", ONE_FAB, other, "--replications", "2")
+    failed(result, "'other-world'", "start 2019-07-01, not 2019-06-01", "seed 2, not 1", "--unpaired")
+
+
+def test_compare_unpaired_uses_welch_intervals_and_says_so(tmp_path: Path) -> None:
+    """With ``--unpaired`` the differences' ci95 is Welch's, the JSON says unpaired, and so does the table."""
+    other = other_world(tmp_path, ("end = 2019-12-31", "end = 2019-11-30"))
+    args = ("compare", ONE_FAB, other, "--replications", "3", "--unpaired")
+    data = json.loads(run(*args, "--format", "json").stdout)
+    assert data["paired"] is False
+    stats = data["differences"]["other-world"]["chipmakers"]["fab"]["photoresist"]["stockout_days"]
+    assert stats["ci95"] == stats["unpaired_ci95"]
+    assert "paired_ci95" in stats
+    assert "(unpaired: Welch's intervals)" in run(*args).stdout
+
+
+def test_a_given_seed_is_shared_so_only_the_horizon_must_match(tmp_path: Path) -> None:
+    """Files differing only in seed pair under ``--seed``, since every variant then draws from it."""
+    other = other_world(tmp_path, ("seed = 1", "seed = 2"))
+    failed(run("compare", ONE_FAB, other, "--replications", "2"), "seed 2, not 1")
+    result = run("compare", ONE_FAB, other, "--replications", "2", "--seed", "5", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paired"] is True

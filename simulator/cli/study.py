@@ -21,7 +21,7 @@ from simulator.rendering.output import (
 )
 from simulator.scenario.loading import load_scenario, load_variants
 from simulator.scenario.values import Scenario
-from simulator.studies.experiments import Plan, Variant, comparison, run, study
+from simulator.studies.experiments import Plan, Variant, comparison, run, study, world_differences
 from simulator.studies.parallel import Outcome
 from simulator.studies.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
 
@@ -143,10 +143,16 @@ def validate(scenario_path: Path) -> None:
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
 @plot_option("Also draw stock-out days by variant with CIs (.png or .svg).")
+@click.option(
+    "--unpaired",
+    is_flag=True,
+    help="Compare variants of different worlds (horizon, warm-up, seed) with unpaired (Welch) intervals.",
+)
 def compare(
     scenario_paths: tuple[Path, ...],
     names: tuple[str, ...],
     seed: int | None,
+    unpaired: bool,
     count: int | None,
     fmt: str,
     plot_file: Path | None,
@@ -163,11 +169,12 @@ def compare(
         plots.check_format(plot_file)
     variants = _variants(scenario_paths, names)
     first = variants[0].scenario
+    paired = _one_world(variants, seed, unpaired)
     seed = first.seed if seed is None else seed
     plan = _plan(first, count, options)
     with progress(options["quiet"], "compare") as on_progress:
         result = study(variants, seed, plan, on_progress=on_progress)
-    data = comparison(result, plan)
+    data = comparison(result, plan, paired)
     if plot_file:
         plots.comparison_bars(data, plot_file)
     if fmt == "json":
@@ -177,6 +184,21 @@ def compare(
     else:
         click.echo(report.comparison_text(data))
     _exit_unless_precise(data)
+
+
+def _one_world(variants: list[Variant], seed: int | None, unpaired: bool) -> bool:
+    """Whether to pair the variants: refuse other worlds unless ``--unpaired`` (a given --seed is shared)."""
+    first = variants[0]
+    for variant in variants[1:]:
+        other = variant.scenario if seed is None else attrs.evolve(variant.scenario, seed=first.scenario.seed)
+        differences = world_differences(first.scenario, other)
+        if differences and not unpaired:
+            raise ExportsimError(
+                f"compare: {variant.name!r} describes another world than {first.name!r}"
+                f" ({'; '.join(differences)}); expected variants of one world to pair,"
+                " or give --unpaired to compare them unpaired"
+            )
+    return not unpaired
 
 
 def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:

@@ -272,9 +272,13 @@ def _number(value: float) -> str:
 def comparison_text(data: Mapping[str, Any]) -> str:
     """A comparison as tables: each variant's headline means, then paired differences."""
     names = list(data["variants"])
+    pairing = "paired" if data.get("paired", True) else "unpaired"
     lines = [
         f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']}; "
-        f"differences from {data['baseline']!r} (paired, common random numbers)",
+        f"differences from {data['baseline']!r} "
+        + (
+            "(paired, common random numbers)" if data.get("paired", True) else "(unpaired: Welch's intervals)"
+        ),
         *([precision_line(data["precision"])] if "precision" in data else []),
         "",
     ]
@@ -290,7 +294,7 @@ def comparison_text(data: Mapping[str, Any]) -> str:
                 )
     lines += [
         "",
-        "cells: mean [95% CI]; for variants after the first, the paired difference from the first",
+        f"cells: mean [95% CI]; for variants after the first, the {pairing} difference from the first",
         "* marks a difference whose 95% interval excludes zero",
     ]
     return "\n".join(lines)

@@ -252,21 +252,43 @@ def measures_within(scenario: Scenario, regime: Regime | Laws) -> list[dict[str,
     ]
 
 
-def comparison(result: Study, plan: Plan | None = None) -> dict[str, Any]:
-    """The JSON-ready result of ``exportsim compare``: summaries and paired differences.
+_WORLD = ("start", "end", "warm_up_days", "seed")
+"""What variants must share to be paired: the horizon, the measured window and the seed."""
 
-    With the study's ``plan``, a precision target's outcome too (:func:`precision_summary`).
+
+def world_differences(first: Scenario, other: Scenario) -> list[str]:
+    """How ``other`` describes another world than ``first``, e.g. ``["start 2019-06-01, not 2019-01-01"]``.
+
+    Empty when their replications can be paired (the same horizon, warm-up and seed).
+    """
+    return [
+        f"{field} {getattr(other, field)}, not {getattr(first, field)}"
+        for field in _WORLD
+        if getattr(other, field) != getattr(first, field)
+    ]
+
+
+def comparison(result: Study, plan: Plan | None = None, paired: bool = True) -> dict[str, Any]:
+    """The JSON-ready result of ``exportsim compare``: summaries and differences.
+
+    Args:
+        result: the study.
+        plan: its plan; with a precision target, its outcome too (:func:`precision_summary`).
+        paired: False for variants of different worlds: each difference's ``ci95`` and
+            ``excludes_zero`` are then Welch's unpaired ones (``paired_ci95`` keeps the other).
     """
     names = [v.name for v in result.variants]
     precision = precision_summary(result, plan) if plan else None
+    differences = {
+        name: _differences(diff, result.summaries[0], own)
+        for name, diff, own in zip(names[1:], result.differences, result.summaries[1:], strict=True)
+    }
     return {
         **({"precision": precision} if precision else {}),
         "variants": {name: acc.summary() for name, acc in zip(names, result.summaries, strict=True)},
-        "differences": {
-            name: _differences(diff, result.summaries[0], own)
-            for name, diff, own in zip(names[1:], result.differences, result.summaries[1:], strict=True)
-        },
+        "differences": differences if paired else _unpaired_tree(differences),
         "baseline": names[0],
+        "paired": paired,
         "seed": result.seed,
         "replications": result.count,
         "provenance": provenance(result),
@@ -282,6 +304,17 @@ def _differences(diff: Accumulator, first: Accumulator, own: Accumulator) -> dic
         summary["unpaired_ci95"] = _unpaired(first.values.get(path), own.values.get(path))
         flat[path] = summary
     return _nest(flat)
+
+
+def _unpaired_tree(tree: dict[str, Any]) -> dict[str, Any]:
+    """Differences with Welch's interval as their ``ci95``, for variants that cannot be paired."""
+    if "unpaired_ci95" not in tree:
+        return {
+            key: _unpaired_tree(value) if isinstance(value, dict) else value for key, value in tree.items()
+        }
+    ci = tree["unpaired_ci95"]
+    excludes = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))
+    return {**tree, "paired_ci95": tree["ci95"], "ci95": ci, "excludes_zero": excludes}
 
 
 def _unpaired(first: Running | None, other: Running | None) -> list[float] | None:
