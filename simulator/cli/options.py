@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from simulator.cli.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, handled_signals
 from simulator.errors import ExportsimError
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
@@ -31,13 +32,20 @@ class Group(click.Group):
     """A click group that turns the project's errors into plain messages and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; report a user's error without a traceback."""
+        """Run the command; report a user's error without a traceback, an interruption in one line."""
         try:
-            return super().invoke(ctx)
+            with handled_signals():
+                return super().invoke(ctx)
         except ExportsimError as exc:
             raise UserError(str(exc)) from None
         except click.NoSuchOption as exc:
             raise _attribute_hint(exc) from None
+        except Terminated:
+            click.echo("exportsim: terminated (SIGTERM); nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_TERMINATED) from None
+        except KeyboardInterrupt:
+            click.echo("exportsim: interrupted (SIGINT); nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _attribute_hint(exc: click.NoSuchOption) -> click.NoSuchOption:
