@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import attrs
@@ -116,13 +116,15 @@ def executor(workers: int = 1, kind: str = "local", scheduler: str | None = None
         with _dask_client(scheduler) as client:
             yield lambda fn, items: (f.result() for f in client.map(fn, items, pure=False))
     elif workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        pool = multiprocessing.Pool(workers, initializer=_start_worker)
         try:
-            yield pool.map
+            yield pool.imap
         except BaseException:
-            _stop(pool)
+            pool.terminate()  # at once (failed or interrupted): no waiting for running jobs
+            pool.join()
             raise
-        pool.shutdown()
+        pool.close()
+        pool.join()
     else:
         yield map
 
@@ -136,13 +138,6 @@ def _start_worker() -> None:
     tune_collector_for_studies()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """End a pool at once (the study failed or was interrupted): no waiting for running jobs."""
-    for process in list(pool._processes.values()):  # private, but the pool offers no terminate()
-        process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
