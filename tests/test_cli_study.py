@@ -165,7 +165,15 @@ def test_compare_json_has_the_documented_shape() -> None:
             "json",
         ).stdout
     )
-    assert list(data) == ["variants", "differences", "baseline", "seed", "replications", "provenance"]
+    assert list(data) == [
+        "variants",
+        "differences",
+        "baseline",
+        "paired",
+        "seed",
+        "replications",
+        "provenance",
+    ]
     assert (data["baseline"], data["seed"], data["replications"]) == ("base", 4, 3)
     provenance = data["provenance"]
     assert set(provenance) == {"exportsim", "scenarios", "regimes", "seed", "replications", "created"}

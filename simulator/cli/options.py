@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -12,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from simulator.cli.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, handled_signals
 from simulator.errors import ExportsimError
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
@@ -29,13 +32,20 @@ class Group(click.Group):
     """A click group that turns the project's errors into plain messages and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; report a user's error without a traceback."""
+        """Run the command; report a user's error without a traceback, an interruption in one line."""
         try:
-            return super().invoke(ctx)
+            with handled_signals():
+                return super().invoke(ctx)
         except ExportsimError as exc:
             raise UserError(str(exc)) from None
         except click.NoSuchOption as exc:
             raise _attribute_hint(exc) from None
+        except Terminated:
+            click.echo("exportsim: terminated (SIGTERM); nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_TERMINATED) from None
+        except KeyboardInterrupt:
+            click.echo("exportsim: interrupted (SIGINT); nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _attribute_hint(exc: click.NoSuchOption) -> click.NoSuchOption:
@@ -51,6 +61,31 @@ def _attribute_hint(exc: click.NoSuchOption) -> click.NoSuchOption:
         f" (perhaps {'--lacks' if lacks else '--has'} {word}; 'exportsim regime show' lists them)"
     )
     return click.NoSuchOption(exc.option_name, message, exc.possibilities, exc.ctx)
+
+
+MAX_SEED = 2**63 - 1
+"""The largest seed a study takes (numpy's ``SeedSequence`` takes any integer from 0)."""
+
+
+class CalendarDate(click.ParamType[dt.date]):
+    """A date written YYYY-MM-DD that is a day of the calendar (not 2019-02-30)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        """``value`` as a date; a wrong form or an impossible day fails naming the option."""
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        if _DATE.fullmatch(text) is None:
+            self.fail(f"{text!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text} is not a valid calendar date ({exc})", param, ctx)
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def exporter_options(command: F) -> F:
@@ -114,7 +149,11 @@ def profile(regime: Regime, has: Sequence[str], lacks: Sequence[str]) -> Exporte
 def study_options(command: F) -> F:
     """Add the replication, parallelism and progress options of ``run``, ``compare`` and ``sweep``."""
     options = [
-        click.option("--seed", type=int, help="Random seed (default: the scenario's)."),
+        click.option(
+            "--seed",
+            type=click.IntRange(0, MAX_SEED),
+            help="Random seed, 0 to 2**63-1 (default: the scenario's).",
+        ),
         click.option(
             "--replications", "count", type=click.IntRange(1), help="Replications (default: the scenario's)."
         ),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from simulator.cli.options import Group, dump_json, exporter_options, profile
+from simulator.cli.options import CalendarDate, Group, dump_json, exporter_options, profile
 from simulator.regimes.loading import dump_regime, load_regime, lookup_country
 from simulator.rendering import report
 from simulator.rules.check import check_regime
@@ -17,12 +17,12 @@ from simulator.rules.values import Application, Regime
 @click.command()
 @click.option("--item", required=True, help="Control-list item id, or 'unlisted' for the catch-all.")
 @click.option("--to", "destination", required=True, help="Destination, ISO 3166 alpha-2 code.")
-@click.option("--on", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Export date, YYYY-MM-DD.")
+@click.option("--on", "on", required=True, type=CalendarDate(), help="Export date, YYYY-MM-DD.")
 @exporter_options
 def check(
     item: str,
     destination: str,
-    on: dt.datetime,
+    on: dt.date,
     has: tuple[str, ...],
     lacks: tuple[str, ...],
     regime_ref: str,
@@ -33,7 +33,7 @@ def check(
     application = Application(
         item=lookup_item(regime, item).id,
         destination=lookup_country(destination),
-        on=on.date(),
+        on=on,
         exporter=profile(regime, has, lacks),
     )
     decision = decide(regime, application)

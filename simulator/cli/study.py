@@ -21,7 +21,7 @@ from simulator.rendering.output import (
 )
 from simulator.scenario.loading import load_scenario, load_variants
 from simulator.scenario.values import Scenario
-from simulator.studies.experiments import Plan, Variant, comparison, run, study
+from simulator.studies.experiments import Plan, Variant, comparison, run, study, world_differences
 from simulator.studies.parallel import Outcome
 from simulator.studies.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
 
@@ -29,10 +29,19 @@ _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 
 
 def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Plan:
+    if options["scheduler"] is not None and options["executor_kind"] != "dask":
+        raise ExportsimError("--scheduler needs --executor dask (the local executor takes --workers)")
+    cap = options["max_replications"]
+    if options["precision"] is not None and count is not None and count > cap:
+        raise ExportsimError(
+            f"--replications {count} with --precision is the first batch:"
+            f" expected at most --max-replications {cap}"
+        )
     return Plan(
         replications=count or scenario.replications,
         precision=options["precision"],
-        max_replications=options["max_replications"],
+        max_replications=cap,
+        first_batch=count,
         workers=options["workers"],
         executor=options["executor_kind"],
         scheduler=options["scheduler"],
@@ -64,23 +73,39 @@ def run_command(
     if plot_file:
         plots.check_format(plot_file)
     scenario, law = load_scenario(scenario_path)
+    if plot_file and not scenario.chipmakers:
+        raise ExportsimError(f"--plot {plot_file}: {scenario_path} has no chipmakers, so no stock to draw")
     seed = scenario.seed if seed is None else seed
     plan = attrs.evolve(_plan(scenario, count, options), keep_records=bool(out or plot_file))
     writer = RunWriter(out, scenario) if out else None
     fans = FanCollector() if plot_file else None
-    try:
+    try:  # the folder is published last, once the report and the plot have succeeded
         with progress(options["quiet"], scenario.id) as on_progress:
             hook = _hooks(writer, fans)
             summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
+        text = dump_json(summary) if fmt == "json" else report.run_text(summary)
+        if fans and plot_file:
+            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
+        if writer:
+            writer.publish(summary)
     except BaseException:
         if writer:
             writer.discard()
         raise
-    if writer:
-        writer.publish(summary)
-    if fans and plot_file:
-        plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
-    click.echo(dump_json(summary) if fmt == "json" else report.run_text(summary))
+    click.echo(text)
+    _exit_unless_precise(summary)
+
+
+PRECISION_NOT_MET = 3
+"""The exit code of a ``--precision`` study stopped by ``--max-replications`` before its target."""
+
+
+def _exit_unless_precise(data: dict[str, Any]) -> None:
+    """Say so on stderr and exit 3 when ``--max-replications`` stopped a study short of its target."""
+    precision = data.get("precision")
+    if precision and not precision["met"]:
+        click.echo(report.precision_line(precision), err=True)
+        raise click.exceptions.Exit(PRECISION_NOT_MET)
 
 
 def _hooks(writer: RunWriter | None, fans: FanCollector | None) -> Callable[[Outcome], None] | None:
@@ -118,10 +143,16 @@ def validate(scenario_path: Path) -> None:
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
 @plot_option("Also draw stock-out days by variant with CIs (.png or .svg).")
+@click.option(
+    "--unpaired",
+    is_flag=True,
+    help="Compare variants of different worlds (horizon, warm-up, seed) with unpaired (Welch) intervals.",
+)
 def compare(
     scenario_paths: tuple[Path, ...],
     names: tuple[str, ...],
     seed: int | None,
+    unpaired: bool,
     count: int | None,
     fmt: str,
     plot_file: Path | None,
@@ -138,10 +169,12 @@ def compare(
         plots.check_format(plot_file)
     variants = _variants(scenario_paths, names)
     first = variants[0].scenario
+    paired = _one_world(variants, seed, unpaired)
     seed = first.seed if seed is None else seed
+    plan = _plan(first, count, options)
     with progress(options["quiet"], "compare") as on_progress:
-        result = study(variants, seed, _plan(first, count, options), on_progress=on_progress)
-    data = comparison(result)
+        result = study(variants, seed, plan, on_progress=on_progress)
+    data = comparison(result, plan, paired)
     if plot_file:
         plots.comparison_bars(data, plot_file)
     if fmt == "json":
@@ -150,6 +183,22 @@ def compare(
         click.echo(write_comparison_csv(data), nl=False)
     else:
         click.echo(report.comparison_text(data))
+    _exit_unless_precise(data)
+
+
+def _one_world(variants: list[Variant], seed: int | None, unpaired: bool) -> bool:
+    """Whether to pair the variants: refuse other worlds unless ``--unpaired`` (a given --seed is shared)."""
+    first = variants[0]
+    for variant in variants[1:]:
+        other = variant.scenario if seed is None else attrs.evolve(variant.scenario, seed=first.scenario.seed)
+        differences = world_differences(first.scenario, other)
+        if differences and not unpaired:
+            raise ExportsimError(
+                f"compare: {variant.name!r} describes another world than {first.name!r}"
+                f" ({'; '.join(differences)}); expected variants of one world to pair,"
+                " or give --unpaired to compare them unpaired"
+            )
+    return not unpaired
 
 
 def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:

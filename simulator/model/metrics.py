@@ -97,6 +97,13 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
     return dict(result)
 
 
+PLANT_METRICS = (
+    "stockout_days", "conservation_days", "resourced_t", "production_loss_fraction",
+    "production_loss_usd", "tts_days", "ttr_days", "tts_lt_ttr", "shock_stock_days", "order_up_to_days",
+)  # fmt: skip
+"""The metrics of each chipmaker and material, in the order :func:`chipmaker_metrics` gives them."""
+
+
 def _planned_use_and_target(chipmaker: Chipmaker, material: str) -> tuple[float, float]:
     """Tonnes a day of planned use, and the order-up-to target in days of it."""
     use = chipmaker.use_of(material)

@@ -1,7 +1,9 @@
 """Writing run outputs to a folder: CSV series and records, and the JSON summary.
 
-Files are first written to a temporary folder beside the target and moved into place only
-when all are complete, so an interrupted or failed run leaves nothing half-written.
+Files are first written to a temporary staging folder beside the target, which replaces the
+target as a whole by renames only when the caller publishes (everything succeeded), so a
+failed or interrupted run leaves nothing half-written and a new run no stale files of an old
+one. A target that holds anything but a previous run's output is refused, never replaced.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.errors import ExportsimError
 from simulator.model.customs import month_labels
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
@@ -50,6 +53,7 @@ class RunWriter:
         days = int(scenario.horizon_days)
         self._months = month_labels(scenario.start, days)
         self._dates = [scenario.date(d).isoformat() for d in range(days)]
+        _check_replaceable(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         self._files = {
@@ -131,13 +135,17 @@ class RunWriter:
             )
 
     def publish(self, summary: dict[str, Any]) -> None:
-        """Write the summary and move every file into the target folder."""
+        """Write the summary, then put the staging folder in the target's place, as a whole."""
         self._close()
         (self._staging / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        self.folder.mkdir(exist_ok=True)
-        for path in self._staging.iterdir():
-            path.replace(self.folder / path.name)
-        self._staging.rmdir()
+        _check_replaceable(self.folder)
+        if not self.folder.exists():
+            self._staging.rename(self.folder)
+            return
+        retired = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}-old-", dir=self.folder.parent))
+        self.folder.rename(retired / self.folder.name)
+        self._staging.rename(self.folder)
+        shutil.rmtree(retired, ignore_errors=True)
 
     def discard(self) -> None:
         """Remove everything written so far (the run failed)."""
@@ -147,6 +155,19 @@ class RunWriter:
     def _close(self) -> None:
         for handle in self._files.values():
             handle.close()
+
+
+def _check_replaceable(folder: Path) -> None:
+    """Refuse a target folder that holds anything but a previous run's output (or nothing).
+
+    Raises:
+        ExportsimError: naming the folder and what it would have to be.
+    """
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "summary.json").is_file():
+        raise ExportsimError(
+            f"--out {folder}: holds files that are not a run's output (no summary.json);"
+            " expected a new or empty folder, or one an earlier 'exportsim run --out' wrote"
+        )
 
 
 def write_comparison_csv(data: dict[str, Any]) -> str:

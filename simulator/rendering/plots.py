@@ -102,7 +102,7 @@ def comparison_bars(data: dict[str, Any], path: Path, metric: str = "stockout_da
     """Each variant's mean of ``metric`` per chipmaker and material, with 95% intervals."""
     check_format(path)
     names = list(data["variants"])
-    base = data["variants"][names[0]]["chipmakers"]
+    base = data["variants"][names[0]].get("chipmakers", {})
     keys = [(c, m) for c, materials in base.items() for m in materials]
     figure, ax = plt.subplots(figsize=(max(8, 0.9 * len(keys) * len(names) / 2), 4.5))
     width = 0.8 / len(names)

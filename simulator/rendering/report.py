@@ -7,6 +7,7 @@ files, so the CLI stays a thin shell around them and tests can read what a user 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -193,17 +194,19 @@ def run_text(summary: Mapping[str, Any]) -> str:
     """Return a run's summary as readable tables: means with 95% intervals."""
     lines = [
         f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
+        *([precision_line(summary["precision"])] if "precision" in summary else []),
         "",
     ]
-    plant = max([13, *(len(c) + 2 for c in summary["chipmakers"])])
+    chipmakers = summary.get("chipmakers", {})  # a scenario may have no chipmakers
+    plant = max([13, *(len(c) + 2 for c in chipmakers)])
     key = plant + 28
     lines.append(f"{'chipmaker':<{plant}}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS))
-    for chipmaker, materials in summary["chipmakers"].items():
+    for chipmaker, materials in chipmakers.items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
             lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
     lines += ["", f"{'responses':<{key}}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
-    for chipmaker, materials in summary["chipmakers"].items():
+    for chipmaker, materials in chipmakers.items():
         for material, metrics in materials.items():
             cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RESPONSE_METRICS)
             lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
@@ -215,7 +218,7 @@ def run_text(summary: Mapping[str, Any]) -> str:
     for supplier, metrics in summary.get("suppliers", {}).items():
         lines.append(f"{supplier:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _SUPPLIER_METRICS))
     lines += ["", f"{'licensing':<{key}}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
-    for material, metrics in summary["licensing"].items():
+    for material, metrics in summary.get("licensing", {}).items():
         lines.append(f"{material:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
     lines += [
         "",
@@ -223,6 +226,27 @@ def run_text(summary: Mapping[str, Any]) -> str:
         "value, for a company); time to survive is censored at the horizon",
     ]
     return "\n".join(lines)
+
+
+def precision_line(precision: Mapping[str, Any]) -> str:
+    """One line on a ``--precision`` target: met or not, the widest half-width, the replications.
+
+    >>> widths = {"a": {"half_width": 2.0, "relative_half_width": 0.25}}
+    >>> precision_line({"target": 0.05, "met": False, "max_replications": 4, "half_widths": widths})
+    'precision: target ±5% NOT met: stopped at --max-replications 4; widest half-width ±25.0% (a)'
+    """
+    widths = precision["half_widths"]
+    relative = {k: v["relative_half_width"] for k, v in widths.items()}
+    widest = max(relative, key=lambda k: math.inf if relative[k] is None else relative[k], default=None)
+    reach = "" if widest is None else f"; widest half-width {_percent(relative[widest])} ({widest})"
+    target = f"precision: target ±{precision['target'] * 100:g}%"
+    if precision["met"]:
+        return f"{target} met after {precision['replications']} replication(s){reach}"
+    return f"{target} NOT met: stopped at --max-replications {precision['max_replications']}{reach}"
+
+
+def _percent(fraction: float | None) -> str:
+    return "unbounded (mean 0)" if fraction is None else f"±{fraction:.1%}"
 
 
 def _scaled(stats: Mapping[str, Any], factor: float) -> dict[str, Any]:
@@ -248,14 +272,19 @@ def _number(value: float) -> str:
 def comparison_text(data: Mapping[str, Any]) -> str:
     """A comparison as tables: each variant's headline means, then paired differences."""
     names = list(data["variants"])
+    pairing = "paired" if data.get("paired", True) else "unpaired"
     lines = [
         f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']}; "
-        f"differences from {data['baseline']!r} (paired, common random numbers)",
+        f"differences from {data['baseline']!r} "
+        + (
+            "(paired, common random numbers)" if data.get("paired", True) else "(unpaired: Welch's intervals)"
+        ),
+        *([precision_line(data["precision"])] if "precision" in data else []),
         "",
     ]
     header = f"{'chipmaker':<13}{'material':<28}{'metric':<26}" + "".join(f"{n[:24]:>26}" for n in names)
     lines.append(header)
-    base = data["variants"][names[0]]["chipmakers"]
+    base = data["variants"][names[0]].get("chipmakers", {})
     for chipmaker, materials in base.items():
         for material in materials:
             for metric in (*_RUN_METRICS, "tts_lt_ttr"):
@@ -265,7 +294,7 @@ def comparison_text(data: Mapping[str, Any]) -> str:
                 )
     lines += [
         "",
-        "cells: mean [95% CI]; for variants after the first, the paired difference from the first",
+        f"cells: mean [95% CI]; for variants after the first, the {pairing} difference from the first",
         "* marks a difference whose 95% interval excludes zero",
     ]
     return "\n".join(lines)

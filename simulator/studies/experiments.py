@@ -48,12 +48,15 @@ class Plan:
 
     With ``precision`` set, replications are added until the 95% half-width of every headline
     metric (stock-out days and production loss per chipmaker and material) is within that
-    fraction of its mean, up to ``max_replications``.
+    fraction of its mean, up to ``max_replications``. The first batch is ``first_batch`` when
+    given (``exportsim run --replications N --precision X``), else max(10, 4 x workers); either is
+    cut to ``max_replications``. ``replications`` is then unused.
     """
 
     replications: int = 20
     precision: float | None = None
     max_replications: int = 10_000
+    first_batch: int | None = None
     workers: int = 1
     executor: str = "local"
     scheduler: str | None = None
@@ -178,7 +181,36 @@ def study(
 def _first_batch(plan: Plan) -> int:
     if plan.precision is None:
         return plan.replications
-    return min(plan.max_replications, max(10, 4 * plan.workers))
+    return min(plan.max_replications, plan.first_batch or max(10, 4 * plan.workers))
+
+
+def precision_summary(result: Study, plan: Plan) -> dict[str, Any] | None:
+    """Whether a ``--precision`` study met its target: the half-widths reached, the replications used.
+
+    Each headline metric's ``relative_half_width`` is its 95% half-width over its mean's size
+    (None when the mean is 0 and the half-width is not). None without a precision target.
+    """
+    if plan.precision is None:
+        return None
+    widths: dict[str, dict[str, float | None]] = {}
+    for variant, accumulator in zip(result.variants, result.summaries, strict=True):
+        for path, running in sorted(accumulator.values.items()):
+            if path[-1] in _HEADLINE:
+                key = "/".join(path) if len(result.variants) == 1 else f"{variant.name}:{'/'.join(path)}"
+                widths[key] = {"half_width": running.half_width, "relative_half_width": _relative(running)}
+    return {
+        "target": plan.precision,
+        "met": result.precise(plan.precision),
+        "replications": result.count,
+        "max_replications": plan.max_replications,
+        "half_widths": widths,
+    }
+
+
+def _relative(running: Running) -> float | None:
+    if running.half_width == 0:
+        return 0.0
+    return running.half_width / abs(running.mean) if running.mean != 0 else None
 
 
 def _next_target(result: Study, plan: Plan) -> int:
@@ -200,8 +232,10 @@ def run(scenario: Scenario, regime: Regime | Laws, plan: Plan, seed: int, **hook
     result = study([variant], seed, attrs.evolve(plan, customs=True), **hooks)
     head = {"scenario": scenario.id, "seed": seed, "replications": result.count}
     summary = result.summaries[0].summary()
+    precision = precision_summary(result, plan)
     return {
         **head,
+        **({"precision": precision} if precision else {}),
         **summary,
         "measures": measures_within(scenario, regime),
         "provenance": provenance(result),
@@ -218,16 +252,43 @@ def measures_within(scenario: Scenario, regime: Regime | Laws) -> list[dict[str,
     ]
 
 
-def comparison(result: Study) -> dict[str, Any]:
-    """The JSON-ready result of ``exportsim compare``: summaries and paired differences."""
+_WORLD = ("start", "end", "warm_up_days", "seed")
+"""What variants must share to be paired: the horizon, the measured window and the seed."""
+
+
+def world_differences(first: Scenario, other: Scenario) -> list[str]:
+    """How ``other`` describes another world than ``first``, e.g. ``["start 2019-06-01, not 2019-01-01"]``.
+
+    Empty when their replications can be paired (the same horizon, warm-up and seed).
+    """
+    return [
+        f"{field} {getattr(other, field)}, not {getattr(first, field)}"
+        for field in _WORLD
+        if getattr(other, field) != getattr(first, field)
+    ]
+
+
+def comparison(result: Study, plan: Plan | None = None, paired: bool = True) -> dict[str, Any]:
+    """The JSON-ready result of ``exportsim compare``: summaries and differences.
+
+    Args:
+        result: the study.
+        plan: its plan; with a precision target, its outcome too (:func:`precision_summary`).
+        paired: False for variants of different worlds: each difference's ``ci95`` and
+            ``excludes_zero`` are then Welch's unpaired ones (``paired_ci95`` keeps the other).
+    """
     names = [v.name for v in result.variants]
+    precision = precision_summary(result, plan) if plan else None
+    differences = {
+        name: _differences(diff, result.summaries[0], own)
+        for name, diff, own in zip(names[1:], result.differences, result.summaries[1:], strict=True)
+    }
     return {
+        **({"precision": precision} if precision else {}),
         "variants": {name: acc.summary() for name, acc in zip(names, result.summaries, strict=True)},
-        "differences": {
-            name: _differences(diff, result.summaries[0], own)
-            for name, diff, own in zip(names[1:], result.differences, result.summaries[1:], strict=True)
-        },
+        "differences": differences if paired else _unpaired_tree(differences),
         "baseline": names[0],
+        "paired": paired,
         "seed": result.seed,
         "replications": result.count,
         "provenance": provenance(result),
@@ -243,6 +304,17 @@ def _differences(diff: Accumulator, first: Accumulator, own: Accumulator) -> dic
         summary["unpaired_ci95"] = _unpaired(first.values.get(path), own.values.get(path))
         flat[path] = summary
     return _nest(flat)
+
+
+def _unpaired_tree(tree: dict[str, Any]) -> dict[str, Any]:
+    """Differences with Welch's interval as their ``ci95``, for variants that cannot be paired."""
+    if "unpaired_ci95" not in tree:
+        return {
+            key: _unpaired_tree(value) if isinstance(value, dict) else value for key, value in tree.items()
+        }
+    ci = tree["unpaired_ci95"]
+    excludes = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))
+    return {**tree, "paired_ci95": tree["ci95"], "ci95": ci, "excludes_zero": excludes}
 
 
 def _unpaired(first: Running | None, other: Running | None) -> list[float] | None:

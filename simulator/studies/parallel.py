@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
+import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import attrs
@@ -115,10 +116,28 @@ def executor(workers: int = 1, kind: str = "local", scheduler: str | None = None
         with _dask_client(scheduler) as client:
             yield lambda fn, items: (f.result() for f in client.map(fn, items, pure=False))
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=tune_collector_for_studies) as pool:
-            yield pool.map
+        pool = multiprocessing.Pool(workers, initializer=_start_worker)
+        try:
+            yield pool.imap
+        except BaseException:
+            pool.terminate()  # at once (failed or interrupted): no waiting for running jobs
+            pool.join()
+            raise
+        pool.close()
+        pool.join()
     else:
         yield map
+
+
+def _start_worker() -> None:
+    """Set up a pool's worker process: the study collector, and the caller's to interrupt.
+
+    Ctrl-C reaches every process of the terminal's group; a worker ignores it (its parent
+    stops it), and ends at SIGTERM without running any handler it inherited.
+    """
+    tune_collector_for_studies()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from simulator.errors import ExportsimError, InputError
+from simulator.model.metrics import PLANT_METRICS
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
 from simulator.scenario.check import laws_problems
@@ -135,6 +136,9 @@ class Condition:
             )
             raise ExportsimError(f"--find {text!r}: {expected}")
         aggregate, metric, op, value = match.groups()
+        if metric not in PLANT_METRICS:
+            names = ", ".join(PLANT_METRICS)
+            raise ExportsimError(f"--find {text!r}: no metric {metric!r}; expected one of {names}")
         return cls(aggregate, metric, op, float(value))
 
     def measure(self, outcome: Outcome) -> float:

@@ -1,0 +1,54 @@
+"""Interruptions of a command: SIGINT (Ctrl-C) and SIGTERM stop it cleanly, promptly.
+
+Only the command line installs signal handlers, and only while a command runs: library calls
+never change a process's signal handling. SIGTERM is raised in the main thread as
+:class:`Terminated`, a kind of ``KeyboardInterrupt``, so every ``finally`` and ``except
+BaseException`` (a run's staging folder, a pool's workers) cleans up as for Ctrl-C. The first
+signal ignores any further one, so that a second cannot cut the cleanup short.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+EXIT_INTERRUPTED = 130
+"""The exit code after SIGINT (128 + 2), as shells report a process Ctrl-C stopped."""
+EXIT_TERMINATED = 143
+"""The exit code after SIGTERM (128 + 15)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the command stops as for Ctrl-C, with its own exit code."""
+
+
+@contextmanager
+def handled_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into ``KeyboardInterrupt`` and :class:`Terminated` while in the block.
+
+    The previous handlers come back afterwards. A signal the process was started ignoring (as
+    under ``nohup``) stays ignored; outside the main thread (where Python allows no handlers)
+    the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[signal.Signals, Any] = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signals = [s for s, handler in previous.items() if handler is not signal.SIG_IGN]  # nohup's stay ignored
+
+    def interrupt(signum: int, _: FrameType | None) -> None:
+        for s in signals:
+            signal.signal(s, signal.SIG_IGN)
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    for s in signals:
+        signal.signal(s, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -1,0 +1,102 @@
+"""Interrupting ``exportsim run --out`` by SIGINT or SIGTERM, serially and with workers.
+
+Each case starts the real program in its own process group, waits until the run has begun
+writing (its hidden staging folder exists), sends the signal and checks what is left: one line
+on stderr, exit 130 or 143, and no folder at all, staging or target. The pool's part (workers
+that leave Ctrl-C to their parent and are stopped at once) is pinned on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.studies.parallel import executor
+
+ROOT = Path(__file__).resolve().parents[1]
+JAPAN = ROOT / "scenarios" / "japan-2019.toml"
+PROGRAM = "from simulator.cli import entry; entry()"
+
+pytestmark = pytest.mark.skipif(
+    os.name != "posix" or not hasattr(signal, "SIGTERM"), reason="needs POSIX signals and process groups"
+)
+
+
+def started(folder: Path, *options: str) -> subprocess.Popen[str]:
+    """Start a long ``run --out folder/out`` and return once it is simulating."""
+    command = [sys.executable, "-c", PROGRAM, "run", str(JAPAN), "--replications", "2000", "--quiet"]
+    process = subprocess.Popen(
+        [*command, "--out", str(folder / "out"), *options],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(folder.iterdir()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the replications
+    return process
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        pytest.param(signal.SIGINT, 130, "exportsim: interrupted (SIGINT); nothing was written", id="SIGINT"),
+        pytest.param(
+            signal.SIGTERM, 143, "exportsim: terminated (SIGTERM); nothing was written", id="SIGTERM"
+        ),
+    ],
+)
+def test_a_signal_stops_the_run_leaving_nothing(
+    tmp_path: Path, signum: signal.Signals, code: int, line: str, workers: str
+) -> None:
+    """A signal to the program's process group stops it with one line and its exit code, and no folder."""
+    process = started(tmp_path, "--workers", workers)
+    os.killpg(process.pid, signum)  # as a terminal's Ctrl-C reaches every process of the group
+    stdout, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stderr.splitlines(), stdout) == (code, [line], "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _finish_later(marker: str) -> None:
+    time.sleep(3)
+    Path(marker).touch()
+
+
+def _handlers(_: object) -> tuple[object, object]:
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+
+def test_a_failing_study_stops_its_pool_without_waiting_for_running_jobs(tmp_path: Path) -> None:
+    """An exception while jobs run ends the workers at once: a job that would finish later never does."""
+    marker = tmp_path / "finished"
+
+    def fail_while_running() -> None:
+        with executor(workers=2) as mapper:
+            mapper(_finish_later, [str(marker)])  # type: ignore[arg-type]
+            time.sleep(0.5)  # the job is running
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        fail_while_running()
+    time.sleep(3.5)
+    assert not marker.exists()
+
+
+def test_pool_workers_leave_ctrl_c_to_their_parent() -> None:
+    """A worker ignores SIGINT (its parent stops it) and dies at SIGTERM, whatever it inherited."""
+    with executor(workers=2) as mapper:
+        found = set(mapper(_handlers, [1, 2, 3, 4]))  # type: ignore[arg-type]
+    assert found == {(signal.SIG_IGN, signal.SIG_DFL)}
