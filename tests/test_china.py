@@ -183,3 +183,44 @@ def test_a_held_licence_until_the_last_day_of_the_calendar_runs(tmp_path: Path) 
     path.write_text(text, encoding="utf-8")
     result = run("run", str(path), "--replications", "1", "--format", "json")
     assert result.exit_code == 0, result.output
+
+
+GAP_REGIME = """
+[regime]
+id = "resist-gap"
+base = "japan"
+title = "Japan's regime with no licence at all for resist to Korea from 1 Aug 2019 (a broken what-if)"
+citation = "Test"
+
+[[measures]]
+id = "2019-08-01-no-individual-resist"
+title = "Individual licences for resist to Korea withdrawn"
+effective = 2019-08-01
+citation = "Test"
+  [[measures.rules]]
+  id = "no-individual-resist"
+  action = "withdraw"
+  licences = ["individual"]
+  items = ["photoresist"]
+  destinations = ["KR"]
+  text = "No individual licence for resist to Korea."
+  citation = "Test"
+"""
+
+
+def test_validate_names_the_route_a_regime_leaves_without_authorisation(tmp_path: Path) -> None:
+    """From 1 Aug 2019 resist to Korea has no route: validate names it at the source.
+
+    Bulk licences are withdrawn on 4 Jul and individual ones on 1 Aug; validate names the item,
+    supplier, destination and day, instead of the run stopping midway with a route number.
+    """
+    (tmp_path / "gap.toml").write_text(GAP_REGIME, encoding="utf-8")
+    text = (ROOT / "tests" / "scenarios" / "one-fab.toml").read_text(encoding="utf-8")
+    assert text.count('regime = "japan"') == 1
+    path = tmp_path / "one-fab-gap.toml"
+    path.write_text(text.replace('regime = "japan"', 'regime = "gap.toml"'), encoding="utf-8")
+    failed(
+        run("validate", str(path)),
+        "chipmakers[0].materials[0].sources[0]",
+        "regime 'resist-gap' gives none for photoresist from maker (JP) to KR on 2019-08-01",
+    )

@@ -1,4 +1,8 @@
-"""Checks of the licensing terms a scenario adds: held licences, and review terms by place.
+"""Checks of the licensing terms a scenario adds: held licences, review terms by place, and routes.
+
+A route is a supplier's exports of a material's item to a buyer's country. Each must have an
+authorisation under the regime governing the supplier on every day of the run the law can
+change, or the run would stop midway; the check names the item, supplier, destination and day.
 
 Apart from :mod:`simulator.scenario.check` so that each module stays short; it is called from
 there, and reports problems with their field paths in the same way.
@@ -6,11 +10,15 @@ there, and reports problems with their field paths in the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from simulator.errors import Problem
+from simulator.errors import Problem, RuleError
 from simulator.regimes.loading import countries
+from simulator.rules.compiled import compile_regime
+from simulator.rules.engine import boundaries
 from simulator.rules.laws import Laws
+from simulator.rules.values import ExporterProfile, Regime
 from simulator.scenario.values import Authority, Scenario, Supplier
 
 
@@ -24,7 +32,57 @@ def licensing_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
     authorities += [(f"authorities[{k}]", a) for k, a in enumerate(scenario.authorities)]
     for path, authority in authorities:
         problems += _review_key_problems(laws, authority, path)
-    return problems
+    return problems + list(_route_problems(scenario, laws))
+
+
+def _route_problems(scenario: Scenario, laws: Laws) -> Iterator[Problem]:
+    """A problem for each source (or qualified substitute) the regime leaves without a route on some day."""
+    materials = {m.id: m.item for m in scenario.materials}
+    suppliers = {s.id: s for s in scenario.suppliers}
+    for n, chipmaker in enumerate(scenario.chipmakers):
+        for m, use in enumerate(chipmaker.materials):
+            ways = [(f"materials[{m}].sources[{k}]", s.supplier) for k, s in enumerate(use.sources)]
+            ways += [
+                (f"qualifications[{q}]", t.supplier)
+                for q, t in enumerate(chipmaker.qualifications)
+                if t.material == use.material and t.enabled
+            ]
+            for where, supplier_id in ways:
+                item, supplier = materials.get(use.material), suppliers.get(supplier_id)
+                regime = laws.of(supplier.country) if supplier is not None else None
+                if (
+                    item is None
+                    or supplier is None
+                    or regime is None
+                    or item not in {i.id for i in regime.items}
+                ):
+                    continue  # unknown names are reported elsewhere; other trade needs nothing
+                day = _day_without_route(scenario, regime, item, supplier, chipmaker.country)
+                if day is not None:
+                    yield Problem(
+                        f"chipmakers[{n}].{where}",
+                        f"expected an authorisation route: regime {regime.id!r} gives none for {item} from "
+                        f"{supplier.id} ({supplier.country}) to {chipmaker.country} on {day}",
+                    )
+
+
+def _day_without_route(
+    scenario: Scenario, regime: Regime, item: str, supplier: Supplier, destination: str
+) -> dt.date | None:
+    """The first day of the run (start or a day the law changes) with no route, if any."""
+    table = compile_regime(regime)
+    exporter = ExporterProfile(
+        (regime.established | set(supplier.has)) - set(supplier.lacks), frozenset(supplier.bulk_licences)
+    )
+    days = [scenario.start, *(d for d, _ in boundaries(regime) if scenario.start < d <= scenario.end)]
+    for day in days:
+        if day < regime.valid_from:
+            continue
+        try:
+            table.licence(item, destination, day, exporter)
+        except RuleError:
+            return day
+    return None
 
 
 def _held_problems(scenario: Scenario, laws: Laws, supplier: Supplier, n: int) -> Iterator[Problem]:
