@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from scipy.stats import t as student_t
 
 from simulator.errors import ExportsimError
 from simulator.model import simulate
@@ -234,7 +235,8 @@ def test_precise_compares_half_width_with_target_times_mean(one_fab: tuple[Scena
     path = ("chipmakers", "fab", "photoresist", "stockout_days")
     for value in (10.0, 12.0, 14.0):
         result.summaries[0].add([(path, value)])
-    half = 4.303 * 2.0 / math.sqrt(3)  # Student's t for 2 degrees of freedom; sd 2 of 3 values
+    t2 = 0.95 / math.sqrt(2 * 0.975 * 0.025)  # Student's t quantile in closed form for 2 degrees of freedom
+    half = t2 * 2.0 / math.sqrt(3)  # sd 2 of 3 values
     assert result.count == 3
     assert result.precise(half / 12.0 + 1e-9)
     assert not result.precise(half / 12.0 - 1e-9)
@@ -253,7 +255,8 @@ def test_running_keeps_a_bounded_reservoir_and_exact_moments() -> None:
     assert running.count == len(values)
     assert running.mean == pytest.approx(float(np.mean(values)), rel=1e-12)
     assert running.variance == pytest.approx(float(np.var(values, ddof=1)), rel=1e-9)
-    assert running.half_width == pytest.approx(1.96 * float(np.std(values, ddof=1)) / math.sqrt(len(values)))
+    t = float(student_t.ppf(0.975, len(values) - 1))  # scipy.stats, beside the model's scipy.special
+    assert running.half_width == pytest.approx(t * float(np.std(values, ddof=1)) / math.sqrt(len(values)))
 
 
 def test_reservoir_is_a_uniform_sample_of_all_values() -> None:

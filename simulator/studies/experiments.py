@@ -327,7 +327,7 @@ def _unpaired(first: Running | None, other: Running | None) -> list[float] | Non
     if se == 0:
         return [centre, centre]
     dof = (a + b) ** 2 / (a**2 / (first.count - 1) + b**2 / (other.count - 1))  # Welch-Satterthwaite
-    half = t975(max(1, math.floor(dof))) * se
+    half = t975(max(1.0, dof)) * se
     return [centre - half, centre + half]
 
 

@@ -4,36 +4,33 @@ Means and variances are accumulated by Welford's method; percentiles come from a
 reservoir sample of at most :data:`RESERVOIR` values (exact up to that many replications).
 The reservoir's random choices come from a generator seeded by the metric's name, so the
 same values added in the same order give the same summary, however they were computed.
-The confidence interval is Student's t on the replication means. NaN values (a metric that
+The confidence interval is Student's t on the replication means, with its exact quantile
+(scipy) at every sample size. NaN values (a metric that
 does not apply in a replication, such as time to survive without a shock) are left out.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 
 import numpy as np
+from scipy.special import stdtrit
 
 RESERVOIR = 4096
-
-# Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond.
-_T975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
 
 Summary = dict[str, float | list[float] | None]
 
 
-def t975(dof: int) -> float:
-    """Student's t quantile for a two-sided 95% interval.
+@functools.lru_cache(maxsize=1024)
+def t975(dof: float) -> float:
+    """Student's t quantile for a two-sided 95% interval, exact at every sample size.
 
-    >>> t975(9)
-    2.262
+    >>> round(t975(9), 4), round(t975(39), 4), round(t975(10_000), 4)
+    (2.2622, 2.0227, 1.9602)
     """
-    return _T975[dof - 1] if dof <= len(_T975) else 1.96
+    return float(stdtrit(dof, 0.975))
 
 
 class Running:
