@@ -8,11 +8,13 @@ that leave Ctrl-C to their parent and are stopped at once) is pinned on its own.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,30 @@ def test_pool_workers_leave_ctrl_c_to_their_parent() -> None:
     with executor(workers=2) as mapper:
         found = set(mapper(_handlers, [1, 2, 3, 4]))  # type: ignore[arg-type]
     assert found == {(signal.SIG_IGN, signal.SIG_DFL)}
+
+
+def test_an_interrupt_lost_in_a_finaliser_is_raised_at_the_next_safe_point(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C landing in a generator's finaliser is lost to Python; the next batch's progress raises it.
+
+    The lost exception's "Exception ignored" report is silenced too, so the command prints only
+    its own one line.
+    """
+    from simulator.cli.interrupts import handled_signals  # noqa: PLC0415
+    from simulator.cli.options import progress  # noqa: PLC0415
+
+    def closing() -> Iterator[None]:
+        try:
+            yield
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)  # arrives while the collector closes the generator
+
+    with handled_signals(), progress(True, "test") as on_progress:
+        generator = closing()
+        next(generator)
+        del generator  # the finaliser runs: its KeyboardInterrupt is lost, as Python ignores it
+        gc.collect()
+        with pytest.raises(KeyboardInterrupt):
+            on_progress(1, 2)
+    assert "Exception ignored" not in capsys.readouterr().err

@@ -14,7 +14,13 @@ from typing import Any, TypeVar
 
 import click
 
-from simulator.cli.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, handled_signals
+from simulator.cli.interrupts import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+    handled_signals,
+    raise_if_pending,
+)
 from simulator.errors import ExportsimError
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
@@ -194,7 +200,7 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
     The bar appears only on a terminal, without --quiet, once the work has taken a second.
     """
     if quiet or not sys.stderr.isatty():
-        yield lambda *_: None
+        yield lambda *_: raise_if_pending()
         return
     from rich.console import Console  # noqa: PLC0415 - only needed on a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
@@ -205,6 +211,7 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
     started = time.monotonic()
 
     def update(done: int, planned: int) -> None:
+        raise_if_pending()  # a safe point: an interrupt lost in a finaliser is raised here
         if not bar.live.is_started and time.monotonic() - started > 1.0:
             bar.start()
         bar.update(task, completed=done, total=planned)
