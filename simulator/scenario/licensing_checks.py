@@ -17,8 +17,9 @@ from simulator.errors import Problem, RuleError
 from simulator.regimes.loading import countries
 from simulator.rules.compiled import compile_regime
 from simulator.rules.engine import boundaries
+from simulator.rules.exporters import exporter_of
 from simulator.rules.laws import Laws
-from simulator.rules.values import ExporterProfile, Regime
+from simulator.rules.values import Regime
 from simulator.scenario.values import Authority, Scenario, Supplier
 
 
@@ -71,9 +72,9 @@ def _day_without_route(
 ) -> dt.date | None:
     """The first day of the run (start or a day the law changes) with no route, if any."""
     table = compile_regime(regime)
-    exporter = ExporterProfile(
-        (regime.established | set(supplier.has)) - set(supplier.lacks), frozenset(supplier.bulk_licences)
-    )
+    if not {*supplier.has, *supplier.lacks} <= {a.id for a in regime.attributes}:
+        return None  # unknown attribute names are reported at their own fields
+    exporter = exporter_of(regime, supplier.has, supplier.lacks, frozenset(supplier.bulk_licences))
     days = [scenario.start, *(d for d, _ in boundaries(regime) if scenario.start < d <= scenario.end)]
     for day in days:
         if day < regime.valid_from:
