@@ -8,7 +8,9 @@ problem of a file at once, and no traceback.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +29,11 @@ HEADERS = {
     "daily_inventory.csv": ["replication", "chipmaker", "material", "date", "stock_t"],
     "applications.csv": [
         "replication", "material", "item", "supplier", "chipmaker",
-        "quantity_t", "filed_day", "decided_day", "outcome", "returned",
+        "quantity_t", "filed_day", "decided_day", "outcome", "returned", "filed_date", "decided_date",
     ],
     "shipments.csv": [
         "replication", "day", "supplier", "origin", "destination",
-        "chipmaker", "material", "quantity_t", "value_usd", "licence",
+        "chipmaker", "material", "quantity_t", "value_usd", "licence", "date",
     ],
     "flows.csv": ["replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"],
     "revenue.csv": ["replication", "month", "supplier", "revenue_usd"],
@@ -133,6 +135,10 @@ def test_out_writes_every_file(tmp_path: Path) -> None:
     assert len(inventory) == 214 * 1 * 2  # days x chipmaker-materials x replications
     assert {r["replication"] for r in inventory} == {"0", "1"}
     assert (inventory[0]["date"], inventory[213]["date"]) == ("2019-06-01", "2019-12-31")
+    with (out / "applications.csv").open(newline="", encoding="utf-8") as handle:
+        first = next(csv.DictReader(handle))
+    filed = dt.date(2019, 6, 1) + dt.timedelta(days=math.floor(float(first["filed_day"])))
+    assert first["filed_date"] == filed.isoformat()  # day 0 is the scenario's start, 2019-06-01
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -20,28 +20,11 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import ExportsimError
-from simulator.model.customs import month_labels
 from simulator.model.metrics import daily_inventory
-from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome
 from simulator.studies.sweep import Condition, PointResult
-
-_TABLES = {
-    "replications.csv": ("replication", "metric", "value"),
-    "daily_inventory.csv": ("replication", "chipmaker", "material", "date", "stock_t"),
-    "applications.csv": (
-        "replication", "material", "item", "supplier", "chipmaker",
-        "quantity_t", "filed_day", "decided_day", "outcome", "returned",
-    ),
-    "flows.csv": ("replication", "month", "material", "origin", "destination", "quantity_t", "value_usd"),
-    "customs_flows.csv": ("replication", "trade_code", "destination", "origin", "month", "tonnes"),
-    "revenue.csv": ("replication", "month", "supplier", "revenue_usd"),
-    "shipments.csv": (
-        "replication", "day", "supplier", "origin", "destination",
-        "chipmaker", "material", "quantity_t", "value_usd", "licence",
-    ),
-}  # fmt: skip
+from simulator.studies.tables import TABLES, Calendar, rows
 
 
 class RunWriter:
@@ -49,90 +32,21 @@ class RunWriter:
 
     def __init__(self, folder: Path, scenario: Scenario) -> None:
         self.folder = folder
-        self._warm_up = scenario.warm_up_days
-        days = int(scenario.horizon_days)
-        self._months = month_labels(scenario.start, days)
-        self._dates = [scenario.date(d).isoformat() for d in range(days)]
+        self._calendar = Calendar.of(scenario)
         _check_replaceable(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         self._files = {
-            name: (self._staging / name).open("w", newline="", encoding="utf-8") for name in _TABLES
+            name: (self._staging / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in TABLES
         }
         self._writers = {name: csv.writer(f) for name, f in self._files.items()}
-        for name, header in _TABLES.items():
+        for name, header in TABLES.items():
             self._writers[name].writerow(header)
 
     def add(self, outcome: Outcome) -> None:
-        """Append one replication's metrics, daily inventory, applications and shipments."""
-        records = outcome.records[0]
-        r = records.replication
-        self._writers["replications.csv"].writerows(
-            (r, "/".join(path), value) for path, value in outcome.metrics[0]
-        )
-        self._write_inventory(records)
-        self._writers["applications.csv"].writerows(
-            (
-                r,
-                a.material,
-                a.item,
-                a.supplier,
-                a.chipmaker,
-                a.quantity_t,
-                a.filed,
-                a.decided,
-                a.outcome,
-                a.returned,
-            )
-            for a in records.applications
-        )
-        self._write_flows(records)
-        self._write_customs(outcome)
-        self._writers["shipments.csv"].writerows(
-            (
-                r,
-                s.time,
-                s.supplier,
-                s.origin,
-                s.destination,
-                s.chipmaker,
-                s.material,
-                s.quantity_t,
-                s.value_usd,
-                s.licence,
-            )
-            for s in records.shipments
-        )
-
-    def _write_flows(self, records: RunRecords) -> None:
-        flows: dict[tuple[str, str, str, str], list[float]] = {}
-        revenue: dict[tuple[str, str], float] = {}
-        for s in records.shipments:
-            month = self._months[int(s.time)]
-            revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
-            if s.origin == s.destination or s.time < self._warm_up:
-                continue  # customs statistics see only what crosses a border; the warm-up is left out
-            total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
-            total[0] += s.quantity_t
-            total[1] += s.value_usd
-        r = records.replication
-        self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
-        self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
-
-    def _write_customs(self, outcome: Outcome) -> None:
-        """Write one replication's customs series, zero months included, from its metrics."""
-        r = outcome.records[0].replication
-        self._writers["customs_flows.csv"].writerows(
-            (r, *path[1:], tonnes) for path, tonnes in outcome.metrics[0] if path[0] == "customs"
-        )
-
-    def _write_inventory(self, records: RunRecords) -> None:
-        for chipmaker, material in records.inventory:
-            stock = daily_inventory(records, chipmaker, material)
-            self._writers["daily_inventory.csv"].writerows(
-                (records.replication, chipmaker, material, day, f"{value:.6g}")
-                for day, value in zip(self._dates, stock, strict=True)
-            )
+        """Append one replication's rows to every table (see :mod:`simulator.studies.tables`)."""
+        for name, writer in self._writers.items():
+            writer.writerows(rows(name, outcome, self._calendar))
 
     def publish(self, summary: dict[str, Any]) -> None:
         """Write the summary, then put the staging folder in the target's place, as a whole."""
