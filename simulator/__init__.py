@@ -9,9 +9,18 @@ data, and explains each decision against the law::
     >>> decide(japan, Application("photoresist", "KR", dt.date(2019, 7, 4))).licence
     'individual'
 
-The supply model replays a scenario under a regime: ``load_scenario`` reads a scenario file
-with its regime, ``simulate`` runs one replication and returns its records, and ``run``
-summarises many replications.
+The supply model replays a scenario under a regime. One call per task, each taking a scenario
+file's path or a loaded :class:`Scenario` and returning a frozen result with ``to_frame()``
+(a tidy pandas frame) and ``to_dict()`` (the CLI's JSON)::
+
+    import simulator as s
+    result = s.run("scenarios/japan-2019.toml", replications=5)
+    result.to_frame()                                   # one row per figure and statistic
+    s.compare("scenarios/japan-2019.toml", ["no-gongju"], replications=5).to_frame()
+    s.sweep("tests/scenarios/one-fab.toml", {"authority.examiners": "1:3:1"}).to_frame()
+
+``load_scenario`` reads a scenario file with its regime, and ``simulate`` runs one
+replication and returns its records.
 """
 
 from simulator.errors import ExportsimError, InputError, Problem, RuleError, UnknownNameError
@@ -36,13 +45,16 @@ from simulator.rules.values import (
 )
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.values import Scenario
-from simulator.studies.experiments import run
+from simulator.studies.api import compare, run, sweep
+from simulator.studies.results import ComparisonResult, Estimate, Records, RunResult, SweepResult
 
 __all__ = [
     "Application",
     "Attribute",
+    "ComparisonResult",
     "Decision",
     "DecisionTable",
+    "Estimate",
     "ExporterProfile",
     "ExportsimError",
     "Finding",
@@ -51,15 +63,19 @@ __all__ = [
     "Measure",
     "Problem",
     "Reason",
+    "Records",
     "Regime",
     "RegimeChanges",
     "Rule",
     "RuleError",
     "RunRecords",
+    "RunResult",
     "Scenario",
+    "SweepResult",
     "UnknownNameError",
     "bundled_regimes",
     "check_regime",
+    "compare",
     "compile_regime",
     "decide",
     "derive",
@@ -69,5 +85,6 @@ __all__ = [
     "load_scenario",
     "run",
     "simulate",
+    "sweep",
     "timeline",
 ]

@@ -87,6 +87,23 @@ def _dropped(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
     return dropped | {c for c in codes if isinstance(c, str)}
 
 
+def regime_of(scenario: Scenario) -> Regime | Laws:
+    """The regime(s) a scenario built or changed in Python names, loaded and checked against it.
+
+    A scenario loaded from a file names its regime files by absolute path; relative ones are
+    read from the current folder.
+
+    Raises:
+        InputError: the regime cannot be loaded, or does not fit the scenario.
+    """
+    laws, problems = _scenario_laws(scenario, Path.cwd() / "scenario")
+    if laws is not None:
+        problems += laws_problems(scenario, laws)
+    if problems or laws is None:
+        raise InputError(f"scenario {scenario.id!r}", problems)
+    return _single_or_laws(laws)
+
+
 def _single_or_laws(laws: Laws) -> Regime | Laws:
     return laws if len(laws.regimes) > 1 else laws.primary
 

@@ -1,0 +1,310 @@
+"""The Python entry points: one call per task, the same calls the CLI makes.
+
+``run``, ``compare`` and ``sweep`` each take a scenario file's path or a loaded
+:class:`~simulator.Scenario`, default to the scenario's own replications and seed, check
+their arguments as the CLI checks its options (an :class:`~simulator.InputError` naming the
+call and the argument), and return a frozen result (:mod:`simulator.studies.results`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from simulator.errors import ExportsimError, InputError, Problem
+from simulator.rules.laws import Laws
+from simulator.rules.values import Regime
+from simulator.scenario.loading import load_scenario, load_variants, regime_of
+from simulator.scenario.values import Override, Scenario
+from simulator.studies import experiments
+from simulator.studies.experiments import Plan, Variant, comparison, study, world_differences
+from simulator.studies.parallel import Outcome
+from simulator.studies.results import ComparisonResult, Records, RunResult, SweepResult
+from simulator.studies.sweep import Axis, Condition, grid, latin_hypercube, parse_axis, smallest_meeting
+from simulator.studies.sweep import sweep as sweep_points
+from simulator.studies.tables import Calendar
+
+MAX_SEED = 2**63 - 1
+"""The largest seed a study takes."""
+
+ScenarioLike = str | Path | Scenario
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class Execution:
+    """How many replications and where: the arguments ``run``, ``compare`` and ``sweep`` share."""
+
+    replications: int | None = None
+    seed: int | None = None
+    precision: float | None = None
+    max_replications: int = 10_000
+    workers: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+
+    def problems(self) -> list[Problem]:
+        """What is wrong with these arguments, each named as the keyword it came in."""
+        found = [
+            *_whole("replications", self.replications, 1),
+            *_whole("seed", self.seed, 0, MAX_SEED),
+            *_whole("max_replications", self.max_replications, 1),
+            *_whole("workers", self.workers, 1),
+        ]
+        if self.precision is not None and not (
+            isinstance(self.precision, float | int) and 0 < self.precision < 1
+        ):
+            found.append(Problem("precision", f"expected a fraction between 0 and 1; got {self.precision!r}"))
+        if self.executor not in ("local", "dask"):
+            found.append(Problem("executor", f"expected 'local' or 'dask'; got {self.executor!r}"))
+        if self.scheduler is not None and self.executor != "dask":
+            found.append(Problem("scheduler", "goes with executor='dask' (the local executor takes workers)"))
+        return found
+
+    def plan(self, scenario: Scenario, call: str) -> Plan:
+        """The plan for ``scenario``: its own replications unless given; raises InputError naming ``call``."""
+        problems = self.problems()
+        if self.precision is not None and (self.replications or 0) > self.max_replications:
+            problems.append(
+                Problem("replications", "with precision is the first batch: at most max_replications")
+            )
+        if problems:
+            raise InputError(f"{call}()", problems)
+        return Plan(
+            replications=self.replications or scenario.replications,
+            precision=self.precision,
+            max_replications=self.max_replications,
+            first_batch=self.replications,
+            workers=self.workers,
+            executor=self.executor,
+            scheduler=self.scheduler,
+        )
+
+    def seed_for(self, scenario: Scenario) -> int:
+        """The seed given, else the scenario's."""
+        return scenario.seed if self.seed is None else self.seed
+
+
+def _whole(name: str, value: object, low: int, high: int | None = None) -> list[Problem]:
+    if value is None:
+        return []
+    within = (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= low
+        and (high is None or value <= high)
+    )
+    if within:
+        return []
+    span = f"from {low} to {high}" if high is not None else f">= {low}"
+    return [Problem(name, f"expected a whole number {span}; got {value!r}")]
+
+
+def _loaded(
+    scenario: ScenarioLike, regime: Regime | Laws | None, call: str
+) -> tuple[Scenario, Regime | Laws]:
+    if isinstance(scenario, str | Path):
+        loaded, law = load_scenario(scenario)
+        return loaded, law if regime is None else regime
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            f"{call}()",
+            [Problem("scenario", f"expected a path or a Scenario; got {type(scenario).__name__}")],
+        )
+    return scenario, regime_of(scenario) if regime is None else regime
+
+
+def run(
+    scenario: ScenarioLike,
+    *,
+    regime: Regime | Laws | None = None,
+    variant: str | None = None,
+    records: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_progress: Progress | None = None,
+    **execution: Any,
+) -> RunResult:
+    """Run a scenario's replications and summarise them.
+
+    Args:
+        scenario: a scenario file's path, or a loaded :class:`~simulator.Scenario`.
+        regime: the law to run under (default: the regime the scenario names).
+        variant: a variant declared in the scenario file (a path only).
+        records: keep every replication's records (``result.records``, as DataFrames).
+        on_outcome: called with each replication's outcome, records included, in order.
+        on_progress: called with (replications done, replications planned so far).
+        **execution: ``replications``, ``seed``, ``precision``, ``max_replications``,
+            ``workers``, ``executor`` ('local' or 'dask'), ``scheduler`` (see :class:`Execution`).
+
+    Returns:
+        The summary over replications; its ``to_dict()`` is what ``exportsim run --format json`` prints.
+
+    Raises:
+        InputError: the file, or an argument, is wrong (named as it was given).
+    """
+    how = _execution(execution, "run")
+    world, law = _variant_of(scenario, variant, regime) if variant else _loaded(scenario, regime, "run")
+    plan = attrs.evolve(how.plan(world, "run"), keep_records=records or on_outcome is not None)
+    kept: list[Outcome] = []
+    hook = _keeping(kept, on_outcome) if records else on_outcome
+    data = experiments.run(world, law, plan, how.seed_for(world), on_outcome=hook, on_progress=on_progress)
+    return RunResult.of(data, world, law, Records(tuple(kept), Calendar.of(world)) if records else None)
+
+
+def _execution(arguments: Mapping[str, Any], call: str) -> Execution:
+    unknown = sorted(set(arguments) - set(attrs.fields_dict(Execution)))
+    if unknown:
+        known = ", ".join(attrs.fields_dict(Execution))
+        raise InputError(
+            f"{call}()", [Problem(u, f"is not an argument; expected one of {known}") for u in unknown]
+        )
+    return Execution(**arguments)
+
+
+def _keeping(kept: list[Outcome], then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
+    def keep(outcome: Outcome) -> None:
+        kept.append(outcome)
+        if then is not None:
+            then(outcome)
+
+    return keep
+
+
+def _variant_of(
+    scenario: ScenarioLike, name: str, regime: Regime | Laws | None
+) -> tuple[Scenario, Regime | Laws]:
+    if not isinstance(scenario, str | Path):
+        raise InputError(
+            "run()", [Problem("variant", "goes with a scenario file's path, not a loaded Scenario")]
+        )
+    [(_, world, law)] = load_variants(scenario, (name,))
+    return world, law if regime is None else regime
+
+
+def compare(
+    scenarios: ScenarioLike | Sequence[ScenarioLike],
+    variants: Sequence[str] = (),
+    *,
+    unpaired: bool = False,
+    on_progress: Progress | None = None,
+    **execution: Any,
+) -> ComparisonResult:
+    """Compare variants with common random numbers: replication r of each shares its random numbers.
+
+    Args:
+        scenarios: one scenario (path or Scenario) with ``variants`` named in its file, or
+            several scenarios of one world; differences are taken from the first.
+        variants: variants of a single scenario file ('base' is the file's own; it comes
+            first unless named). Empty with one file: every variant it declares.
+        unpaired: compare scenarios of different worlds (horizon, warm-up, seed) with Welch's
+            unpaired intervals instead of refusing them.
+        on_progress: called with (replications done, replications planned so far).
+        **execution: as for :func:`run`.
+
+    Raises:
+        InputError: a file, a variant or an argument is wrong; or the worlds differ and
+            ``unpaired`` is False.
+    """
+    how = _execution(execution, "compare")
+    chosen = _variants(scenarios, tuple(variants))
+    first = chosen[0].scenario
+    paired = _one_world(chosen, how.seed, unpaired)
+    plan = how.plan(first, "compare")
+    result = study(chosen, how.seed_for(first), plan, on_progress=on_progress)
+    return ComparisonResult.of(comparison(result, plan, paired))
+
+
+def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str, ...]) -> list[Variant]:
+    many = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
+    if not many:
+        raise InputError("compare()", [Problem("scenarios", "expected at least one scenario")])
+    if len(many) > 1:
+        if names:
+            raise InputError(
+                "compare()", [Problem("variants", "go with a single scenario file; give either")]
+            )
+        return _distinct([Variant(s.id, s, r) for s, r in (_loaded(one, None, "compare") for one in many)])
+    if isinstance(many[0], Scenario):
+        if names:
+            raise InputError("compare()", [Problem("variants", "go with a scenario file's path")])
+        world, law = _loaded(many[0], None, "compare")
+        return [Variant(world.id, world, law)]
+    wanted = names if not names or "base" in names else ("base", *names)
+    return [Variant(name, s, r) for name, s, r in load_variants(many[0], wanted)]
+
+
+def _distinct(variants: list[Variant]) -> list[Variant]:
+    """Variants named by scenario id, numbered where two files share one (``id``, ``id#2``)."""
+    seen: dict[str, int] = {}
+    named = []
+    for variant in variants:
+        seen[variant.name] = seen.get(variant.name, 0) + 1
+        count = seen[variant.name]
+        named.append(variant if count == 1 else attrs.evolve(variant, name=f"{variant.name}#{count}"))
+    return named
+
+
+def _one_world(variants: list[Variant], seed: int | None, unpaired: bool) -> bool:
+    """Whether to pair the variants: other worlds are refused unless ``unpaired`` (a given seed is shared)."""
+    first = variants[0]
+    for variant in variants[1:]:
+        other = variant.scenario if seed is None else attrs.evolve(variant.scenario, seed=first.scenario.seed)
+        differences = world_differences(first.scenario, other)
+        if differences and not unpaired:
+            raise ExportsimError(
+                f"compare: {variant.name!r} describes another world than {first.name!r}"
+                f" ({'; '.join(differences)}); expected variants of one world to pair,"
+                " or compare them unpaired (--unpaired, unpaired=True)"
+            )
+    return not unpaired
+
+
+def sweep(
+    scenario: ScenarioLike,
+    fields: Mapping[str, str | Sequence[Override]],
+    *,
+    samples: int | None = None,
+    find: str | None = None,
+    regime: Regime | Laws | None = None,
+    on_progress: Progress | None = None,
+    **execution: Any,
+) -> SweepResult:
+    """Run a scenario at each point of a grid (or a Latin hypercube) of field values.
+
+    Args:
+        scenario: a scenario file's path, or a loaded Scenario.
+        fields: each dotted field path and its values: ``"start:stop:step"``, ``"a,b,c"`` or a
+            list of values, e.g. ``{"authority.examiners": "10:30:10"}``.
+        samples: a Latin hypercube of this many points over the ranges, instead of the grid.
+        find: a condition such as ``"max stockout_days == 0"`` (one field only): the result's
+            ``answer`` is the smallest value meeting it with 95% confidence.
+        regime: the law to run under (default: the regime the scenario names).
+        on_progress: called with (points done, points in all).
+        **execution: as for :func:`run`.
+    """
+    how = _execution(execution, "sweep")
+    world, law = _loaded(scenario, regime, "sweep")
+    axes = [_axis(path, values) for path, values in fields.items()]
+    condition = Condition.parse(find) if find else None
+    if condition is not None and len(axes) != 1:
+        raise InputError("sweep()", [Problem("find", "answers for one swept field: give exactly one field")])
+    seed = how.seed_for(world)
+    points = latin_hypercube(axes, samples, seed) if samples else grid(axes)
+    results = []
+    for result in sweep_points(world, law, points, seed, how.plan(world, "sweep"), condition):
+        results.append(result)
+        if on_progress is not None:
+            on_progress(len(results), len(points))
+    answer = smallest_meeting(results, axes[0].path) if condition else None
+    return SweepResult(tuple(a.path for a in axes), tuple(results), find, answer)
+
+
+def _axis(path: str, values: str | Sequence[Override]) -> Axis:
+    if isinstance(values, str):
+        return parse_axis(f"{path}={values}")
+    if not values:
+        raise InputError("sweep()", [Problem(f"fields[{path!r}]", "expected at least one value")])
+    return Axis(path, tuple(values))
