@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import click
 
 from simulator.cli.options import dump_json, plot_option, progress, study_options
@@ -20,15 +19,15 @@ from simulator.rendering.output import (
     write_text_atomically,
 )
 from simulator.scenario.loading import load_scenario, load_variants
-from simulator.scenario.values import Scenario
-from simulator.studies.experiments import Plan, Variant, comparison, run, study, world_differences
+from simulator.studies import api
 from simulator.studies.parallel import Outcome
-from simulator.studies.sweep import Condition, grid, latin_hypercube, parse_axis, smallest_meeting, sweep
+from simulator.studies.sweep import Condition, parse_axis
 
 _SCENARIO = click.Path(dir_okay=False, path_type=Path)
 
 
-def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Plan:
+def _execution(count: int | None, seed: int | None, options: dict[str, Any]) -> dict[str, Any]:
+    """The API's execution arguments from the shared options, checked here to name the options."""
     if options["scheduler"] is not None and options["executor_kind"] != "dask":
         raise ExportsimError("--scheduler needs --executor dask (the local executor takes --workers)")
     cap = options["max_replications"]
@@ -37,15 +36,15 @@ def _plan(scenario: Scenario, count: int | None, options: dict[str, Any]) -> Pla
             f"--replications {count} with --precision is the first batch:"
             f" expected at most --max-replications {cap}"
         )
-    return Plan(
-        replications=count or scenario.replications,
-        precision=options["precision"],
-        max_replications=cap,
-        first_batch=count,
-        workers=options["workers"],
-        executor=options["executor_kind"],
-        scheduler=options["scheduler"],
-    )
+    return {
+        "replications": count,
+        "seed": seed,
+        "precision": options["precision"],
+        "max_replications": cap,
+        "workers": options["workers"],
+        "executor": options["executor_kind"],
+        "scheduler": options["scheduler"],
+    }
 
 
 @click.command("run")
@@ -75,14 +74,14 @@ def run_command(
     scenario, law = load_scenario(scenario_path)
     if plot_file and not scenario.chipmakers:
         raise ExportsimError(f"--plot {plot_file}: {scenario_path} has no chipmakers, so no stock to draw")
-    seed = scenario.seed if seed is None else seed
-    plan = attrs.evolve(_plan(scenario, count, options), keep_records=bool(out or plot_file))
+    execution = _execution(count, seed, options)
     writer = RunWriter(out, scenario) if out else None
     fans = FanCollector() if plot_file else None
     try:  # the folder is published last, once the report and the plot have succeeded
         with progress(options["quiet"], scenario.id) as on_progress:
             hook = _hooks(writer, fans)
-            summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
+            result = api.run(scenario, regime=law, on_outcome=hook, on_progress=on_progress, **execution)
+        summary = result.to_dict()
         text = dump_json(summary) if fmt == "json" else report.run_text(summary)
         if fans and plot_file:
             plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
@@ -167,14 +166,12 @@ def compare(
     """
     if plot_file:
         plots.check_format(plot_file)
-    variants = _variants(scenario_paths, names)
-    first = variants[0].scenario
-    paired = _one_world(variants, seed, unpaired)
-    seed = first.seed if seed is None else seed
-    plan = _plan(first, count, options)
+    if len(scenario_paths) > 1 and names:
+        raise ExportsimError("--variant goes with a single scenario file; give either variants or files")
+    execution = _execution(count, seed, options)
     with progress(options["quiet"], "compare") as on_progress:
-        result = study(variants, seed, plan, on_progress=on_progress)
-    data = comparison(result, plan, paired)
+        result = api.compare(scenario_paths, names, unpaired=unpaired, on_progress=on_progress, **execution)
+    data = result.to_dict()
     if plot_file:
         plots.comparison_bars(data, plot_file)
     if fmt == "json":
@@ -184,30 +181,6 @@ def compare(
     else:
         click.echo(report.comparison_text(data))
     _exit_unless_precise(data)
-
-
-def _one_world(variants: list[Variant], seed: int | None, unpaired: bool) -> bool:
-    """Whether to pair the variants: refuse other worlds unless ``--unpaired`` (a given --seed is shared)."""
-    first = variants[0]
-    for variant in variants[1:]:
-        other = variant.scenario if seed is None else attrs.evolve(variant.scenario, seed=first.scenario.seed)
-        differences = world_differences(first.scenario, other)
-        if differences and not unpaired:
-            raise ExportsimError(
-                f"compare: {variant.name!r} describes another world than {first.name!r}"
-                f" ({'; '.join(differences)}); expected variants of one world to pair,"
-                " or give --unpaired to compare them unpaired"
-            )
-    return not unpaired
-
-
-def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:
-    if len(paths) > 1:
-        if names:
-            raise ExportsimError("--variant goes with a single scenario file; give either variants or files")
-        return [Variant(s.id, s, r) for s, r in (load_scenario(p) for p in paths)]
-    wanted = names if not names or "base" in names else ("base", *names)
-    return [Variant(name, s, r) for name, s, r in load_variants(paths[0], wanted)]
 
 
 @click.command("sweep")
@@ -252,26 +225,23 @@ def sweep_command(
     Writes a tidy CSV of summaries per point; --find reports the smallest value meeting a
     condition with 95% confidence.
     """
-    scenario, law = load_scenario(scenario_path)
     parsed = [parse_axis(a) for a in axes]
     condition = Condition.parse(find) if find else None
     if condition is not None and len(parsed) != 1:
         raise ExportsimError("--find answers for one swept field: give exactly one --set")
-    seed = scenario.seed if seed is None else seed
-    points = latin_hypercube(parsed, samples, seed) if samples else grid(parsed)
-    plan = _plan(scenario, count, options)
+    execution = _execution(count, seed, options)
     with progress(options["quiet"], "sweep") as on_progress:
-        results = []
-        for result in sweep(scenario, law, points, seed, plan, condition):
-            results.append(result)
-            on_progress(len(results), len(points))
-    table = sweep_csv(results, [a.path for a in parsed], condition)
+        fields = {axis.path: axis.values for axis in parsed}
+        result = api.sweep(
+            scenario_path, fields, samples=samples, find=find, on_progress=on_progress, **execution
+        )
+    table = sweep_csv(list(result.points), list(result.fields), condition)
     if out is None:
         click.echo(table, nl=False)
     else:
         write_text_atomically(out, table)
     if condition is not None:
-        answer = smallest_meeting(results, parsed[0].path)
+        answer = result.answer
         verdict = (
             f"smallest {parsed[0].path} meeting '{find}' with 95% confidence: {answer}"
             if answer is not None

@@ -1,0 +1,188 @@
+"""The notebook-first API: simulator.run, compare and sweep, their results and their frames."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pandas as pd
+import pytest
+from helpers import run as cli
+from helpers import without_time
+
+import simulator as s
+from simulator.studies.results import DIFFERENCE_COLUMNS, SWEEP_COLUMNS
+from simulator.studies.tables import TABLES
+from simulator.studies.tidy import COLUMNS
+
+ROOT = Path(__file__).parents[1]
+ONE_FAB = ROOT / "tests" / "scenarios" / "one-fab.toml"
+JAPAN = ROOT / "scenarios" / "japan-2019.toml"
+STOCKOUT = ("chipmakers", "fab", "photoresist", "stockout_days")
+
+
+def _row(frame: pd.DataFrame, **where: str) -> float:
+    chosen = frame
+    for column, value in where.items():
+        chosen = chosen[chosen[column] == value]
+    assert len(chosen) == 1, chosen
+    return float(chosen.value.iloc[0])
+
+
+def test_run_defaults_to_the_scenarios_replications_and_seed() -> None:
+    """``run(path)`` needs no plan or seed: it takes the scenario file's own."""
+    scenario, _ = s.load_scenario(ONE_FAB)
+    result = s.run(ONE_FAB)
+    assert (result.replications, result.seed) == (scenario.replications, scenario.seed)
+    assert result.scenario == scenario
+
+
+def test_run_frame_is_long_with_documented_columns() -> None:
+    """The frame has one row per figure and statistic; one-fab's stock-out is 133 days (hand-worked)."""
+    frame = s.run(ONE_FAB, replications=2).to_frame()
+    assert tuple(frame.columns) == COLUMNS
+    assert _row(frame, section="chipmakers", subject="fab", metric="stockout_days", statistic="mean") == 133
+    approved = _row(frame, section="licensing", material="photoresist", metric="approved", statistic="mean")
+    assert approved == 5
+    zero = _row(
+        frame, section="flows", material="photoresist", origin="JP", month="2019-08", statistic="mean"
+    )
+    assert zero == 0  # a month without imports is a row with 0 t, not missing
+    assert set(frame.section) == {"chipmakers", "companies", "suppliers", "licensing", "flows", "customs"}
+
+
+def test_estimate_reads_one_figure_and_names_a_wrong_key() -> None:
+    """``estimate(*path)`` gives a figure's mean and interval; a misspelt key lists the ones there are."""
+    result = s.run(ONE_FAB, replications=2)
+    estimate = result.estimate(*STOCKOUT)
+    assert (estimate.mean, estimate.low, estimate.high) == (133, 133, 133)
+    with pytest.raises(s.UnknownNameError, match="did you mean stockout_days"):
+        result.estimate("chipmakers", "fab", "photoresist", "stockout_dys")
+
+
+def test_cli_json_equals_the_api_results_export() -> None:
+    """``exportsim run --format json`` prints exactly ``run(...).to_dict()``, creation time aside."""
+    printed = cli("run", JAPAN, "--replications", "2", "--format", "json")
+    assert printed.exit_code == 0, printed.output
+    exported = json.loads(s.run(JAPAN, replications=2).to_json())
+    del exported["provenance"]["created"]
+    assert without_time(printed.stdout) == exported
+
+
+def test_records_frames_equal_the_csv_files(tmp_path: Path) -> None:
+    """``records=True`` gives each ``--out`` table as a DataFrame with the CSV's columns and rows."""
+    result = s.run(ONE_FAB, replications=2, records=True)
+    assert result.records is not None
+    assert cli("run", ONE_FAB, "--replications", "2", "--out", tmp_path / "out").exit_code == 0
+    for name, columns in TABLES.items():
+        frame = result.records.frame(name)
+        assert tuple(frame.columns) == columns
+        with (tmp_path / "out" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+            written = list(csv.reader(handle))[1:]
+        assert len(frame) == len(written) > 0, name
+        as_text = [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+        assert as_text == written, name
+
+
+def test_records_dates_and_days_agree() -> None:
+    """A shipment's ``date`` is the scenario's start plus its ``day``, rounded down."""
+    result = s.run(ONE_FAB, replications=1, records=True)
+    assert result.records is not None
+    shipments = result.records.shipments()
+    days = pd.to_datetime("2019-06-01") + pd.to_timedelta(shipments.day.astype(float).apply(int), unit="D")
+    assert list(days.dt.strftime("%Y-%m-%d")) == list(shipments.date)
+
+
+def test_run_takes_a_scenario_built_in_python() -> None:
+    """A loaded scenario changed with attrs.evolve runs under the regime it names, like its file."""
+    scenario, _ = s.load_scenario(ONE_FAB)
+    same = s.run(attrs.evolve(scenario, replications=2))
+    assert same.to_dict()["chipmakers"] == s.run(ONE_FAB, replications=2).to_dict()["chipmakers"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"seed": -1}, "seed: expected a whole number from 0"),
+        ({"replications": 0}, "replications: expected a whole number >= 1"),
+        ({"replications": 2.5}, "replications: expected a whole number >= 1; got 2.5"),
+        ({"workers": True}, "workers: expected a whole number >= 1; got True"),
+        ({"executor": "threads"}, "executor: expected 'local' or 'dask'"),
+        ({"scheduler": "tcp://x:1"}, "scheduler: goes with executor='dask'"),
+        ({"precision": 1.5}, "precision: expected a fraction between 0 and 1"),
+        ({"replicas": 3}, "replicas: is not an argument; expected one of replications"),
+    ],
+)
+def test_bad_arguments_name_the_call_and_the_argument(arguments: dict[str, object], expected: str) -> None:
+    """A wrong argument is an InputError naming ``run()`` and the keyword, before anything runs."""
+    with pytest.raises(s.InputError, match="run\\(\\)") as raised:
+        s.run(ONE_FAB, **arguments)  # type: ignore[arg-type]
+    assert expected in str(raised.value)
+
+
+def test_compare_frame_marks_differences_that_exclude_zero() -> None:
+    """A comparison's frame has a summary row per variant and difference rows with ``excludes_zero``."""
+    result = s.compare(JAPAN, ["no-gongju"], replications=3)
+    assert result.variants == ("base", "no-gongju")
+    frame = result.to_frame()
+    assert tuple(frame.columns) == DIFFERENCE_COLUMNS
+    differences = frame[(frame.kind == "difference") & (frame.statistic == "mean")]
+    assert set(differences.variant) == {"no-gongju"}
+    path = ("chipmakers", "sk-hynix", "hydrogen-fluoride-gas", "stockout_days")
+    difference = result.difference("no-gongju", *path)
+    row = differences[(differences.subject == path[1]) & (differences.material == path[2])]
+    row = row[row.metric == path[3]]
+    assert float(row.value.iloc[0]) == difference.mean
+    assert bool(row.excludes_zero.iloc[0]) == difference.excludes_zero
+    base, other = (result.estimate(v, *path).mean for v in result.variants)
+    assert difference.mean == pytest.approx(
+        other - base
+    )  # paired: the mean difference is the difference of means
+
+
+def test_compare_of_two_files_with_one_id_keeps_both(tmp_path: Path) -> None:
+    """Two files sharing a scenario id are two variants (``id`` and ``id#2``), not one merged."""
+    copy = tmp_path / "copy.toml"
+    copy.write_text(ONE_FAB.read_text(encoding="utf-8"), encoding="utf-8")
+    result = s.compare([ONE_FAB, copy], replications=2)
+    assert result.variants == ("one-fab", "one-fab#2")
+    assert result.difference("one-fab#2", *STOCKOUT).mean == 0
+
+
+def test_sweep_finds_the_cover_that_is_enough() -> None:
+    """One-fab runs out unless its cover target is at least 104.07 days (hand-worked), so 105 is found."""
+    result = s.sweep(
+        ONE_FAB,
+        {"chipmakers.fab.materials.*.cover_target_days": "103:106:1"},
+        find="max stockout_days == 0",
+        replications=2,
+    )
+    assert result.answer == 105
+    assert [p.holds for p in result.points] == [False, False, True, True]
+    frame = result.to_frame()
+    assert tuple(frame.columns) == SWEEP_COLUMNS
+    assert sorted(set(frame.swept_value)) == [103, 104, 105, 106]
+    assert list(result.condition_frame().holds) == [False, False, True, True]
+
+
+def test_results_show_as_html_tables() -> None:
+    """In Jupyter a result shows its headline figures as an HTML table."""
+    html = s.run(ONE_FAB, replications=2)._repr_html_()
+    assert "<table" in html
+    assert "stockout_days" in html
+    assert "one-fab" in html
+    assert "<table" in s.compare(JAPAN, ["no-gongju"], replications=2)._repr_html_()
+
+
+def test_the_issues_one_liner_works_from_the_repository_root() -> None:
+    """``python -c "import simulator as s; r = s.run(...); print(r.to_frame().head())"`` prints a frame."""
+    code = "import simulator as s; r = s.run('scenarios/japan-2019.toml', replications=2)"
+    code += "; print(r.to_frame().head())"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "statistic" in done.stdout
+    assert "chipmakers" in done.stdout
