@@ -12,19 +12,17 @@ together; a single metric can still come out slightly wider).
 import sys
 from pathlib import Path
 
-from simulator.scenario.loading import load_variants
-from simulator.studies.experiments import Plan, Variant, comparison, study
+import simulator
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 
 
 def main(replications: int = 20) -> None:
     """Compare the two regimes and print the paired and unpaired intervals of the differences."""
-    names = ("base", "all-three-specific-bulk")
-    variants = [Variant(*v) for v in load_variants(SCENARIO, names)]
-    data = comparison(study(variants, seed=1, plan=Plan(replications=replications)))
-    print(f"stock-out days, {names[1]} minus {names[0]}: mean, paired CI, unpaired CI")
-    for chipmaker, materials in data["differences"][names[1]]["chipmakers"].items():
+    other = "all-three-specific-bulk"
+    result = simulator.compare(SCENARIO, [other], replications=replications, seed=1)
+    print(f"stock-out days, {other} minus {result.baseline}: mean, paired CI, unpaired CI")
+    for chipmaker, materials in result.differences[other]["chipmakers"].items():
         for material, metrics in materials.items():
             d = metrics["stockout_days"]
             (p0, p1), (u0, u1) = d["ci95"], d["unpaired_ci95"]

@@ -11,8 +11,7 @@ import datetime as dt
 
 import attrs
 
-from simulator import Application, RegimeChanges, decide, derive, load_regime, timeline
-from simulator.rules.values import ExporterProfile
+from simulator import Application, ExporterProfile, RegimeChanges, decide, derive, load_regime, timeline
 
 
 def main() -> None:

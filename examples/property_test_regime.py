@@ -11,8 +11,7 @@ arms is caught, and Japan's regime passes.
 import attrs
 from hypothesis import given, settings
 
-from simulator import load_regime
-from simulator.rules.values import Rule
+from simulator import Rule, load_regime
 from simulator.testing import applications, individual_route, run_properties
 
 JAPAN = load_regime("japan")

@@ -9,21 +9,19 @@ material, the mean stock-out days and the share of planned output lost, with 95%
 import sys
 from pathlib import Path
 
-from simulator import load_scenario, run
-from simulator.studies.experiments import Plan
+import simulator
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 
 
 def main(replications: int = 20) -> None:
     """Run the replay and print its headline metrics."""
-    scenario, regime = load_scenario(SCENARIO)
-    summary = run(scenario, regime, Plan(replications=replications), seed=scenario.seed)
-    for chipmaker, materials in summary["chipmakers"].items():
-        for material, metrics in materials.items():
-            days, lost = metrics["stockout_days"], metrics["production_loss_fraction"]
-            low, high = days["ci95"]
-            line = f"stock-out {days['mean']:6.1f} d [{low:.1f}, {high:.1f}]  lost {lost['mean']:.1%}"
+    result = simulator.run(SCENARIO, replications=replications)
+    for chipmaker, materials in result.summary["chipmakers"].items():
+        for material in materials:
+            days = result.estimate("chipmakers", chipmaker, material, "stockout_days")
+            lost = result.estimate("chipmakers", chipmaker, material, "production_loss_fraction")
+            line = f"stock-out {days.mean:6.1f} d [{days.low:.1f}, {days.high:.1f}]  lost {lost.mean:.1%}"
             print(f"{chipmaker:11} {material:25} {line}")
 
 

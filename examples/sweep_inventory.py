@@ -11,22 +11,19 @@ day 125.07, so X must be at least 104.07 days.
 
 from pathlib import Path
 
-from simulator import load_scenario
-from simulator.studies.experiments import Plan
-from simulator.studies.sweep import Condition, grid, parse_axis, smallest_meeting, sweep
+import simulator
 
 SCENARIO = Path(__file__).parents[1] / "tests" / "scenarios" / "one-fab.toml"
+COVER = "chipmakers.fab.materials.*.cover_target_days"
 
 
 def main() -> None:
     """Sweep the cover target from 95 to 115 days and report the smallest that is enough."""
-    scenario, regime = load_scenario(SCENARIO)
-    axis = parse_axis("chipmakers.fab.materials.*.cover_target_days=95:115:1")
-    condition = Condition.parse("max stockout_days == 0")
-    results = list(sweep(scenario, regime, grid([axis]), scenario.seed, Plan(replications=3), condition))
-    for result in results:
-        print(f"cover {result.point[axis.path]:3} days: max stock-out days {result.condition.mean:6.2f}")  # type: ignore[union-attr]
-    print("enough from", smallest_meeting(results, axis.path), "days of cover")
+    result = simulator.sweep(SCENARIO, {COVER: "95:115:1"}, find="max stockout_days == 0", replications=3)
+    frame = result.condition_frame()
+    for cover, most in zip(frame[COVER], frame["mean"], strict=True):
+        print(f"cover {cover:3} days: max stock-out days {most:6.2f}")
+    print("enough from", result.answer, "days of cover")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,27 @@ def test_every_example_is_tested() -> None:
     tested = {"check_shipment.py", "run_scenario.py", "compare_regimes.py", "counterfactual_regime.py",
               "property_test_regime.py", "sweep_inventory.py", "notebook_plot.py"}  # fmt: skip
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
+def test_examples_use_only_the_public_api(path: Path) -> None:
+    """An example imports ``simulator``'s public names (and the shipped strategies), never internals."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    internal = [
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("simulator.")
+        and node.module != "simulator.testing"
+    ]
+    internal += [
+        a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for a in node.names
+        if "." in a.name and a.name.startswith("simulator")
+    ]
+    assert internal == []
 
 
 def test_check_shipment() -> None:
