@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,21 @@ def test_the_issues_one_liner_works_from_the_repository_root() -> None:
     assert done.returncode == 0, done.stderr
     assert "statistic" in done.stdout
     assert "chipmakers" in done.stdout
+
+
+def _python_block(text: str, heading: str) -> str:
+    section = text.split(heading, 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readmes_notebook_section_runs() -> None:
+    """The README's notebook section runs as written from the repository root and prints its frames."""
+    code = _python_block((ROOT / "README.md").read_text(encoding="utf-8"), "## From Python, in a notebook")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Estimate(mean=" in done.stdout
+    assert "hydrogen-fluoride-liquid" in done.stdout
+    assert list(ROOT.glob("*.png")) == []
