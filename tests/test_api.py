@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -205,3 +206,55 @@ def test_the_readmes_notebook_section_runs() -> None:
     assert "Estimate(mean=" in done.stdout
     assert "hydrogen-fluoride-liquid" in done.stdout
     assert list(ROOT.glob("*.png")) == []
+
+
+def test_run_of_a_variant_equals_compares_column() -> None:
+    """``run(path, variant=name)`` runs that variant, as compare's column of the same name."""
+    alone = s.run(JAPAN, variant="no-gongju", replications=2)
+    compared = s.compare(JAPAN, ["no-gongju"], replications=2)
+    path = ("chipmakers", "lg-display", "hydrogen-fluoride-liquid", "stockout_days")
+    assert alone.estimate(*path) == compared.estimate("no-gongju", *path)
+    assert alone.scenario.id == "japan-2019:no-gongju"
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            lambda: s.run(s.load_scenario(ONE_FAB)[0], variant="x"),
+            "variant: goes with a scenario file's path",
+        ),
+        (lambda: s.run(42), "scenario: expected a path or a Scenario; got int"),  # type: ignore[arg-type]
+        (lambda: s.compare([]), "scenarios: expected at least one scenario"),
+        (lambda: s.compare([ONE_FAB, ONE_FAB], ["x"]), "variants: go with a single scenario file"),
+        (lambda: s.sweep(ONE_FAB, {"authority.examiners": []}), "expected at least one value"),
+        (
+            lambda: s.sweep(
+                ONE_FAB, {"authority.examiners": [1], "seed": [1]}, find="max stockout_days == 0"
+            ),
+            "find: answers for one swept field",
+        ),
+    ],
+)
+def test_wrong_calls_say_what_was_expected(call: Callable[[], object], expected: str) -> None:
+    """A call given the wrong kind of scenario, variants or fields says which argument and what it takes."""
+    with pytest.raises(s.InputError) as raised:
+        call()
+    assert expected in str(raised.value)
+
+
+def test_sweep_takes_lists_of_values_and_scenarios_built_in_python() -> None:
+    """A sweep's field takes a list of values, and its scenario may be one loaded and changed in Python."""
+    scenario, _ = s.load_scenario(ONE_FAB)
+    result = s.sweep(attrs.evolve(scenario, replications=1), {"authority.examiners": [1, 2]})
+    assert [p.point["authority.examiners"] for p in result.points] == [1, 2]
+    assert "<p><b>2 points</b>" in result._repr_html_()
+
+
+def test_compare_of_one_loaded_scenario_has_no_differences() -> None:
+    """A single loaded Scenario compares as its own baseline, with no differences to show."""
+    scenario, _ = s.load_scenario(ONE_FAB)
+    result = s.compare(scenario, replications=2)
+    assert result.variants == ("one-fab",)
+    assert result.differences == {}
+    assert "1 variants" in result._repr_html_()
