@@ -51,6 +51,40 @@ def t975(dof: float) -> float:
     return float(stdtrit(dof, 0.975))
 
 
+def t_half_width(count: int, variance: float) -> float:
+    """Student's t 95% half-width of a mean of ``count`` values of this sample variance (0 below 2)."""
+    return t975(count - 1) * math.sqrt(variance / count) if count > 1 else 0.0
+
+
+def mean_interval(
+    count: int, mean: float, variance: float, within: MetricRange, extremes: tuple[float, float], binary: bool
+) -> tuple[float, float, str]:
+    """The 95% interval of a mean of ``count`` values in ``within``, and its method's name.
+
+    Args:
+        count: how many values (at least 1).
+        mean: their mean.
+        variance: their sample variance.
+        within: the range the values lie in; with values outside it (``extremes``, the least
+            and the greatest), Student's t unclipped.
+        extremes: the least and the greatest value.
+        binary: whether every value is 0 or 1 (an indicator's mean then gets Clopper-Pearson).
+
+    >>> low, high, method = mean_interval(10, 11.8, 400.0, MetricRange(0.0), (0.0, 60.0), False)
+    >>> low, round(high, 1), method  # t alone: [-2.5, 26.1]
+    (0.0, 26.1, 't-clipped')
+    """
+    half = t_half_width(count, variance)
+    low, high = mean - half, mean + half
+    if extremes[0] < within.low or extremes[1] > within.high:
+        return low, high, "t"
+    if within.indicator and binary:
+        return *clopper_pearson(round(mean * count), count), "clopper-pearson"
+    if not within.bounded:
+        return low, high, "t"
+    return *clipped(low, high, within), "t-clipped"
+
+
 def clopper_pearson(successes: int, trials: int) -> tuple[float, float]:
     """The Clopper-Pearson 95% interval of a probability: at least 95% coverage for every p and n.
 
@@ -114,9 +148,7 @@ class Running:
     @property
     def half_width(self) -> float:
         """Student's t 95% half-width of the mean (0 for fewer than 2 values), before any clipping."""
-        if self.count < 2:
-            return 0.0
-        return t975(self.count - 1) * math.sqrt(self.variance / self.count)
+        return t_half_width(self.count, self.variance)
 
     @property
     def variance(self) -> float:
@@ -131,14 +163,8 @@ class Running:
         """
         if self.count == 0:
             raise ValueError("no values: a mean's interval needs at least one")
-        if self.least < self.within.low or self.most > self.within.high:
-            return self.mean - self.half_width, self.mean + self.half_width, "t"
-        if self.within.indicator and self._binary:
-            return *clopper_pearson(round(self.mean * self.count), self.count), "clopper-pearson"
-        low, high = self.mean - self.half_width, self.mean + self.half_width
-        if not self.within.bounded:
-            return low, high, "t"
-        return *clipped(low, high, self.within), "t-clipped"
+        extremes = (self.least, self.most)
+        return mean_interval(self.count, self.mean, self.variance, self.within, extremes, self._binary)
 
     def summary(self) -> Summary:
         """``mean``, ``ci95`` ([low, high]), ``interval`` (its method), ``p10``, ``p50``, ``p90``.
