@@ -134,7 +134,7 @@ def test_run_json_and_csv_have_the_customs_series(tmp_path: Path) -> None:
     expected = {"JP": [35.0, 0, 0, 0, 50.0, 0, 0], "US": [5.0, 5, 12, 5, 5, 5, 5]}
     for origin, tonnes in expected.items():
         assert [by_origin[origin][m]["mean"] for m in MONTHS] == pytest.approx(tonnes)
-        assert set(by_origin[origin]["2019-07"]) == {"mean", "ci95", "p10", "p50", "p90"}
+        assert set(by_origin[origin]["2019-07"]) == {"mean", "ci95", "interval", "p10", "p50", "p90"}
     with (out / "customs_flows.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 2 * 2 * len(MONTHS)  # replications x origins x months, zero months included

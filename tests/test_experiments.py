@@ -301,7 +301,7 @@ def test_empty_running_summary_is_all_none() -> None:
     """A metric that never applied (only NaN values) summarises to None everywhere."""
     running = Running()
     running.add(math.nan)
-    assert running.summary() == {"mean": None, "ci95": None, "p10": None, "p50": None, "p90": None}
+    assert running.summary() == dict.fromkeys(("mean", "ci95", "interval", "p10", "p50", "p90"))
 
 
 # ---------------------------------------------------------------- sweeps

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from simulator.rules.check import Finding
@@ -17,6 +17,7 @@ from simulator.rules.engine import announced_on, boundaries, lookup_item
 from simulator.rules.listing import suspension_notes
 from simulator.rules.periods import period_words
 from simulator.rules.values import Decision, Interval, Reason, Regime
+from simulator.studies.stats import INTERVALS
 
 _WIDTH = 96
 
@@ -188,6 +189,9 @@ _RUN_METRICS = ("stockout_days", "production_loss_fraction", "tts_days", "ttr_da
 _LICENCE_METRICS = ("applications", "approved", "denied", "first_approval_day", "lead_time_days")
 _SUPPLIER_METRICS = ("output_t", "held_t", "resourced_away_t")
 _RESPONSE_METRICS = ("shock_stock_days", "order_up_to_days", "conservation_days", "resourced_t")
+_RUN_PARTS = ("chipmakers", "companies", "suppliers", "licensing")
+_RUN_SHOWN = {*_RUN_METRICS, *_RESPONSE_METRICS, *_SUPPLIER_METRICS, *_LICENCE_METRICS, "production_loss_usd"}
+_COMPARED = (*_RUN_METRICS, "tts_lt_ttr")
 
 
 def run_text(summary: Mapping[str, Any]) -> str:
@@ -224,8 +228,30 @@ def run_text(summary: Mapping[str, Any]) -> str:
         "",
         "mean [95% CI]; days, tonnes, millions of US dollars, or a fraction of planned output (of its",
         "value, for a company); time to survive is censored at the horizon",
+        *interval_note([summary.get(part, {}) for part in _RUN_PARTS], _RUN_SHOWN),
     ]
     return "\n".join(lines)
+
+
+def interval_note(trees: Iterable[Mapping[str, Any]], shown: Collection[str]) -> list[str]:
+    """A footnote naming the interval methods (``interval``) of the metrics ``shown`` in ``trees``.
+
+    >>> interval_note([{"fab": {"stockout_days": {"mean": 1.0, "interval": "t-clipped"}}}], ["stockout_days"])
+    ["95% CI: Student's t clipped to the metric's range (t-clipped)"]
+    """
+    found = {stats.get("interval") for tree in trees for name, stats in _summaries(tree) if name in shown}
+    methods = sorted(m for m in found if isinstance(m, str))
+    if not methods:
+        return []
+    return _wrapped("95% CI: " + "; ".join(f"{INTERVALS[m]} ({m})" for m in methods), "", "  ")
+
+
+def _summaries(tree: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    for key, value in tree.items():
+        if isinstance(value, Mapping) and "mean" in value:
+            yield key, value
+        elif isinstance(value, Mapping):
+            yield from _summaries(value)
 
 
 def precision_line(precision: Mapping[str, Any]) -> str:
@@ -296,6 +322,7 @@ def comparison_text(data: Mapping[str, Any]) -> str:
         "",
         f"cells: mean [95% CI]; for variants after the first, the {pairing} difference from the first",
         "* marks a difference whose 95% interval excludes zero",
+        *interval_note([base, *(d.get("chipmakers", {}) for d in data["differences"].values())], _COMPARED),
     ]
     return "\n".join(lines)
 

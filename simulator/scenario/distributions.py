@@ -4,21 +4,21 @@ Every value is the distribution's quantile of one uniform draw (inverse-transfor
 So a stream yields the n-th value from its n-th uniform, whatever the kind or parameters of
 the distribution: two variants that differ only in a review-time distribution still pair
 draw for draw (common random numbers), and a ``fixed`` value uses up its uniform too.
-The quantile functions are exact, except the gamma's, which uses the Wilson-Hilferty cube
-approximation: within 1% between the 10th and 90th percentiles for shape >= 2; at shape 1
-its 10th percentile is about 6% low (use ``exponential`` there; see docs/model.md).
+Every kind's quantile function is exact: the gamma's is the inverse of the regularised
+incomplete gamma function and the lognormal's the exponential of the normal quantile (both
+scipy's, vectorised over a batch; see docs/model.md).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from attrs import frozen
+from scipy.special import gammaincinv, ndtri
 
 from simulator.errors import Problem
 
@@ -33,7 +33,6 @@ _PARAMETERS = {
     "gamma": ("mean", "sd"),
     "lognormal": ("mean", "sd"),
 }
-_STANDARD_NORMAL = NormalDist()
 
 
 @frozen
@@ -157,11 +156,6 @@ def _exponential(d: Distribution, u: Floats) -> Floats:
     return -_f(d.mean) * np.log1p(-u)
 
 
-def _normal_quantiles(u: Floats) -> Floats:
-    clipped = np.clip(u, 1e-12, 1 - 1e-12)
-    return np.array([_STANDARD_NORMAL.inv_cdf(float(p)) for p in clipped.ravel()]).reshape(u.shape)
-
-
 def _squared(x: float) -> float:
     """``x ** 2``, or infinity where that overflows (``x * x`` would differ in the last bit)."""
     try:
@@ -177,7 +171,8 @@ def _lognormal(d: Distribution, u: Floats) -> Floats:
     sigma2 = math.log1p(_squared(sd / mean))
     if sigma2 == math.inf:
         return np.zeros_like(u)  # the limit of every quantile below 1 as sigma grows
-    return np.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * _normal_quantiles(u))
+    normal: Floats = ndtri(u)  # -inf at u = 0, whose quantile is then exactly 0
+    return np.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * normal)
 
 
 def _gamma(d: Distribution, u: Floats) -> Floats:
@@ -189,9 +184,8 @@ def _gamma(d: Distribution, u: Floats) -> Floats:
         return np.full_like(u, mean)  # no spread left
     if shape == 0.0:
         return np.zeros_like(u)  # the limit as the shape vanishes
-    z = _normal_quantiles(u)
-    cube = np.maximum(0.0, 1 - 1 / (9 * shape) + z / (3 * math.sqrt(shape))) ** 3
-    return mean * cube  # Wilson-Hilferty: shape * scale * cube, with shape * scale = mean
+    standard: Floats = gammaincinv(shape, u)  # the quantile of a gamma of this shape and scale 1
+    return standard * (mean / shape)  # scale = sd**2 / mean = mean / shape
 
 
 _QUANTILES: dict[str, Callable[[Distribution, Floats], Floats]] = {

@@ -12,20 +12,21 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from typing import Any
 
 import attrs
 import cattrs
 
+from simulator.model.ranges import range_of
 from simulator.regimes.loading import dump_regime
 from simulator.rules.engine import boundaries
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome, executor, jobs, run_job
-from simulator.studies.stats import Running, t975
+from simulator.studies.stats import Running, clipped, t975
 
 Path = tuple[str, ...]
 _ZERO_WHEN_ABSENT = ("flows", "customs")
@@ -70,11 +71,13 @@ class Accumulator:
     """Summaries of every metric path, accumulated as replications finish, in bounded memory.
 
     A flow (material, origin, month) or customs series absent from a replication counts as
-    0 tonnes there.
+    0 tonnes there. With ``differences``, each value is a difference between two variants'
+    values of the metric, whose range is wider (:meth:`MetricRange.difference`).
     """
 
     values: dict[Path, Running] = attrs.field(factory=dict)
     count: int = 0
+    differences: bool = False
 
     def add(self, pairs: Iterable[tuple[Path, float]]) -> None:
         """Add one replication's metrics as (path, value) pairs."""
@@ -82,7 +85,8 @@ class Accumulator:
         for path, value in pairs:
             running = self.values.get(path)
             if running is None:
-                running = self.values[path] = Running("/".join(path))
+                within = range_of(path).difference() if self.differences else range_of(path)
+                running = self.values[path] = Running("/".join(path), within)
                 for _ in range(self.count if path[0] in _ZERO_WHEN_ABSENT else 0):
                     running.add(0.0)
             running.add(value)
@@ -93,7 +97,7 @@ class Accumulator:
         self.count += 1
 
     def summary(self) -> dict[str, Any]:
-        """Every metric path's summary (mean, ci95, p10, p50, p90), nested."""
+        """Every metric path's summary (mean, ci95, interval, p10, p50, p90), nested."""
         return _nest({path: running.summary() for path, running in self.values.items()})
 
 
@@ -160,7 +164,12 @@ def study(
         on_outcome: called with each replication's outcome, in replication order.
         on_progress: called with (replications done, replications planned so far).
     """
-    result = Study(variants, seed, [Accumulator() for _ in variants], [Accumulator() for _ in variants[1:]])
+    result = Study(
+        variants,
+        seed,
+        [Accumulator() for _ in variants],
+        [Accumulator(differences=True) for _ in variants[1:]],
+    )
     pairs = tuple((v.scenario, v.regime) for v in variants)
     with executor(plan.workers, plan.executor, plan.scheduler) as mapper:
         target = _first_batch(plan)
@@ -188,7 +197,8 @@ def precision_summary(result: Study, plan: Plan) -> dict[str, Any] | None:
     """Whether a ``--precision`` study met its target: the half-widths reached, the replications used.
 
     Each headline metric's ``relative_half_width`` is its 95% half-width over its mean's size
-    (None when the mean is 0 and the half-width is not). None without a precision target.
+    (None when the mean is 0 and the half-width is not). The half-width is Student's t's, before
+    the summary's interval is clipped to the metric's range. None without a precision target.
     """
     if plan.precision is None:
         return None
@@ -274,8 +284,9 @@ def comparison(result: Study, plan: Plan | None = None, paired: bool = True) -> 
     Args:
         result: the study.
         plan: its plan; with a precision target, its outcome too (:func:`precision_summary`).
-        paired: False for variants of different worlds: each difference's ``ci95`` and
-            ``excludes_zero`` are then Welch's unpaired ones (``paired_ci95`` keeps the other).
+        paired: False for variants of different worlds: each difference's ``ci95``,
+            ``interval`` and ``excludes_zero`` are then Welch's unpaired ones (``paired_ci95``
+            keeps the other).
     """
     names = [v.name for v in result.variants]
     precision = precision_summary(result, plan) if plan else None
@@ -299,9 +310,8 @@ def _differences(diff: Accumulator, first: Accumulator, own: Accumulator) -> dic
     flat = {}
     for path, running in diff.values.items():
         summary = running.summary()
-        ci = summary["ci95"]
-        summary["excludes_zero"] = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))  # type: ignore[index]
-        summary["unpaired_ci95"] = _unpaired(first.values.get(path), own.values.get(path))
+        summary["excludes_zero"] = _excludes_zero(running.interval()[:2] if running.count else None)
+        summary["unpaired_ci95"] = _unpaired(first.values.get(path), own.values.get(path), running)
         flat[path] = summary
     return _nest(flat)
 
@@ -313,12 +323,25 @@ def _unpaired_tree(tree: dict[str, Any]) -> dict[str, Any]:
             key: _unpaired_tree(value) if isinstance(value, dict) else value for key, value in tree.items()
         }
     ci = tree["unpaired_ci95"]
-    excludes = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))
-    return {**tree, "paired_ci95": tree["ci95"], "ci95": ci, "excludes_zero": excludes}
+    method = None if ci is None else "welch-clipped" if tree["interval"] == "t-clipped" else "welch"
+    return {
+        **tree,
+        "paired_ci95": tree["ci95"],
+        "ci95": ci,
+        "interval": method,
+        "excludes_zero": _excludes_zero(ci),
+    }
 
 
-def _unpaired(first: Running | None, other: Running | None) -> list[float] | None:
-    """Welch's 95% interval of the difference of means, as if the runs were independent."""
+def _excludes_zero(interval: Sequence[float] | None) -> bool:
+    return interval is not None and (interval[0] > 0 or interval[1] < 0)
+
+
+def _unpaired(first: Running | None, other: Running | None, difference: Running) -> list[float] | None:
+    """Welch's 95% interval of the difference of means, as if the runs were independent.
+
+    It is clipped to the difference's range as the paired interval is (``difference``'s method).
+    """
     if first is None or other is None or first.count < 2 or other.count < 2:
         return None
     a, b = first.variance / first.count, other.variance / other.count
@@ -328,6 +351,8 @@ def _unpaired(first: Running | None, other: Running | None) -> list[float] | Non
         return [centre, centre]
     dof = (a + b) ** 2 / (a**2 / (first.count - 1) + b**2 / (other.count - 1))  # Welch-Satterthwaite
     half = t975(max(1.0, dof)) * se
+    if difference.count and difference.interval()[2] == "t-clipped":
+        return list(clipped(centre - half, centre + half, difference.within))
     return [centre - half, centre + half]
 
 
