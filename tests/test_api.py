@@ -186,7 +186,7 @@ def test_the_issues_one_liner_works_from_the_repository_root() -> None:
     code += "; print(r.to_frame().head())"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "statistic" in done.stdout
+    assert "interval" in done.stdout
     assert "chipmakers" in done.stdout
 
 

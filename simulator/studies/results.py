@@ -48,12 +48,14 @@ class Estimate:
     p90: float | None = None
     excludes_zero: bool | None = None
     """For a difference between variants: whether its interval excludes zero."""
+    interval: str | None = None
+    """How the interval was made: ``t-clipped``, ``clopper-pearson``, ``welch``... (docs/experiments.md)."""
 
     @classmethod
     def of(cls, stats: Mapping[str, Any]) -> Estimate:
         """The estimate a summary leaf describes."""
         low, high = stats.get("ci95") or (None, None)
-        pick = {k: stats.get(k) for k in ("p10", "p50", "p90", "excludes_zero")}
+        pick = {k: stats.get(k) for k in ("p10", "p50", "p90", "excludes_zero", "interval")}
         return cls(stats.get("mean"), low, high, **pick)
 
 
@@ -183,7 +185,7 @@ class RunResult:
         return title + str(self.headline().to_html(float_format=lambda v: f"{v:.3g}"))
 
 
-DIFFERENCE_COLUMNS = ("variant", "kind", *KEYS, "statistic", "value", "excludes_zero")
+DIFFERENCE_COLUMNS = ("variant", "kind", *KEYS, "statistic", "value", "interval", "excludes_zero")
 """The columns of a comparison's tidy frame: ``kind`` is ``summary`` or ``difference``."""
 
 
@@ -272,7 +274,7 @@ def _excludes_zero(tree: Mapping[str, Any], row: Mapping[str, Any]) -> bool | No
     return node.get("excludes_zero") if is_statistics(node) else None
 
 
-SWEEP_COLUMNS = ("point", "swept", "swept_value", *KEYS, "statistic", "value", "holds")
+SWEEP_COLUMNS = ("point", "swept", "swept_value", *KEYS, "statistic", "value", "interval", "holds")
 """The columns of a sweep's tidy frame: a row per point, swept field, figure and statistic."""
 
 

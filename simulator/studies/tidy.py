@@ -15,8 +15,9 @@ from typing import Any
 KEYS = ("section", "subject", "material", "trade_code", "origin", "destination", "month", "metric")
 """The columns that say which figure a row holds."""
 
-COLUMNS = (*KEYS, "statistic", "value")
-"""The columns of a run's tidy frame (:meth:`simulator.RunResult.to_frame`)."""
+COLUMNS = (*KEYS, "statistic", "value", "interval")
+"""The columns of a run's tidy frame (:meth:`simulator.RunResult.to_frame`); ``interval`` names
+the method of the metric's 95% interval (``t-clipped``, ``clopper-pearson``, ...)."""
 
 SECTION_LEVELS: dict[str, tuple[str, ...]] = {
     "chipmakers": ("subject", "material", "metric"),
@@ -65,8 +66,9 @@ def summary_rows(summary: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             keys["section"] = section
             if "metric" not in levels:
                 keys["metric"] = _IMPORTS
+            method = stats.get("interval")
             for statistic, value in statistic_cells(stats):
-                yield {**keys, "statistic": statistic, "value": value}
+                yield {**keys, "statistic": statistic, "value": value, "interval": method}
 
 
 def leaves(tree: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
