@@ -290,21 +290,73 @@ def _bundled_regime(name: str) -> Regime:
 def load_regime(ref: str | Path) -> Regime:
     """Load a regime by bundled name (``japan``) or from a TOML file.
 
+    ``ref`` comes from the caller (a command-line argument, a Python value): a path is read as
+    Python reads it, relative to the current directory. A regime or scenario *file* naming a
+    regime follows :func:`resolve_reference` instead: relative to that file.
+
     Raises:
         UnknownNameError: ``ref`` is neither a bundled regime nor an existing file.
         InputError: the file is malformed; every problem is listed.
     """
-    return _load_regime(ref, ())
-
-
-def _load_regime(ref: str | Path, seen: tuple[str, ...]) -> Regime:
     text = str(ref)
     if text in bundled_regimes():
         return _bundled_regime(text)
     path = Path(ref)
     if not reading.is_file(path):
         raise UnknownNameError("regime (name or file)", text, bundled_regimes())
+    return _regime_file(path, ())
+
+
+def _regime_file(path: Path, seen: tuple[str, ...]) -> Regime:
     return parse_regime(read_toml(path), str(path), (*seen, str(path.resolve())))
+
+
+def is_bundled_name(ref: str) -> bool:
+    """Whether a regime reference written in a file is a name (bundled) rather than a file's path.
+
+    A plain name has no folder separator and does not end in ``.toml``; anything else is a path.
+
+    >>> is_bundled_name("japan"), is_bundled_name("mine.toml"), is_bundled_name("shared/mine")
+    (True, False, False)
+    """
+    return not ("/" in ref or "\\" in ref or ref.endswith(".toml"))
+
+
+def resolve_reference(ref: str, naming_file: str | Path) -> str:
+    """Where a regime reference written in ``naming_file`` points: a name as it is, a path made absolute.
+
+    A relative path is read from the folder of the file that names it, never from the current
+    directory; an absolute path stays as it is. A path may leave that folder
+    (``../shared/regime.toml``): a team keeps shared regimes in a folder of their own, and a
+    regime file is data that is read, never code that is run.
+
+    >>> resolve_reference("japan", "/work/scenarios/a.toml")
+    'japan'
+    >>> resolve_reference("../shared/r.toml", "/work/scenarios/a.toml")
+    '/work/scenarios/../shared/r.toml'
+    """
+    if is_bundled_name(ref):
+        return ref
+    return str(Path(naming_file).parent.absolute() / ref)
+
+
+def reference_problem(ref: str) -> str | None:
+    """What is wrong with a resolved regime reference (:func:`resolve_reference`), or None.
+
+    A name must be a bundled regime's; a path must be an existing file.
+    """
+    names = bundled_regimes()
+    if is_bundled_name(ref):
+        if ref in names:
+            return None
+        hint = UnknownNameError("regime", ref, names).suggestions
+        expected = f"expected a bundled regime ({', '.join(names)}) or the path of a regime file"
+        expected += f" (with a '/' or ending in .toml); got {clip(repr(ref))}"
+        return expected + (f"; did you mean {', '.join(hint)}?" if hint else "")
+    if reading.is_file(Path(ref)):
+        return None
+    where = "a relative path is read from the folder of the file that names it"
+    return f"expected a regime file; {clip(ref, 200)} does not exist ({where})"
 
 
 def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = ()) -> Regime:
@@ -344,22 +396,14 @@ def dropped_ids(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
 def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) -> Regime:
     """Derive from the base; problems are reported at the derived file's own field paths."""
     changes, shape = structure_entries(flat, RegimeChanges, source, root=_HEADER_TABLE)
-    base_ref = _beside(source, changes.base)
-    base_path = Path(base_ref)
-    key = str(base_path.resolve()) if reading.is_file(base_path) else base_ref
-    if key in seen:
-        raise InputError(
-            source, [*shape, Problem("regime.base", f"derivation cycle through {clip(repr(changes.base))}")]
-        )
-    if len(seen) > reading.MAX_DERIVATION_DEPTH:
-        expected = f"expected at most {reading.MAX_DERIVATION_DEPTH} bases in a chain of derived regimes"
-        raise InputError(source, [*shape, Problem("regime.base", expected)])
-    try:
-        base = _load_regime(base_ref, seen)
-    except UnknownNameError as exc:
-        raise InputError(source, [*shape, Problem("regime.base", str(exc))]) from None
-    except InputError as exc:  # name the file and field that pointed to the broken base too
-        raise InputError(f"{exc.source} (the base named by {source}, regime.base)", exc.problems) from None
+    base_ref = resolve_reference(changes.base, source)
+    missing = reference_problem(base_ref)
+    if missing:
+        raise InputError(source, [*shape, Problem("regime.base", missing)])
+    if is_bundled_name(base_ref):
+        base = _bundled_regime(base_ref)
+    else:
+        base = _base_file(Path(base_ref), source, shape, seen)
     try:
         regime = derive(base, changes)
     except ValueError as exc:  # the derived id fails the regime's validator
@@ -371,15 +415,19 @@ def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) ->
     return regime
 
 
-def _beside(source: str, ref: str) -> str:
-    """Where a derived regime file's ``base`` points.
-
-    A bundled name; else a file beside the derived file; else the path as given.
-    """
-    if ref in bundled_regimes():
-        return ref
-    beside = Path(source).parent / ref
-    return str(beside) if reading.is_file(beside) else ref
+def _base_file(path: Path, source: str, shape: list[Problem], seen: tuple[str, ...]) -> Regime:
+    """Load the base regime file a derived regime names, refusing cycles and chains too deep."""
+    if str(path.resolve()) in seen:
+        raise InputError(
+            source, [*shape, Problem("regime.base", f"derivation cycle through {clip(repr(str(path)))}")]
+        )
+    if len(seen) > reading.MAX_DERIVATION_DEPTH:
+        expected = f"expected at most {reading.MAX_DERIVATION_DEPTH} bases in a chain of derived regimes"
+        raise InputError(source, [*shape, Problem("regime.base", expected)])
+    try:
+        return _regime_file(path, seen)
+    except InputError as exc:  # name the file and field that pointed to the broken base too
+        raise InputError(f"{exc.source} (the base named by {source}, regime.base)", exc.problems) from None
 
 
 def dump_regime(regime: Regime) -> str:
