@@ -36,6 +36,8 @@ from simulator.regimes.countries import lookup_country as lookup_country  # noqa
 from simulator.regimes.countries import regime_country_problems
 from simulator.regimes.reading import parse_toml as parse_toml  # noqa: PLC0414
 from simulator.regimes.reading import read_toml as read_toml  # noqa: PLC0414
+from simulator.regimes.references import REGIME_DIR, is_bundled_name, reference_problem, resolve_reference
+from simulator.regimes.references import bundled_regimes as bundled_regimes  # noqa: PLC0414
 from simulator.rules.calendar import Holiday
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
@@ -45,7 +47,6 @@ T = TypeVar("T")
 Scalar = float | int | bool | str
 """A value set by a dotted path (a scenario's ``Override``): equal types, so one hook serves it."""
 
-_REGIME_DIR = "regimes"
 _HEADER_TABLE = "regime"
 _LIST_TABLES: tuple[str, ...] = ("groups", "members", "items", "licences", "attributes", "rules")
 _LIST_TABLES += ("measures", "catch_all", "calendar")
@@ -270,16 +271,9 @@ _HOLIDAY_NAMES = {"start": "from", "end": "to"}
 # ---------------------------------------------------------------- regimes
 
 
-def bundled_regimes() -> tuple[str, ...]:
-    """Return the names of the regimes shipped with the package."""
-    files = importlib.resources.files("simulator").joinpath(_REGIME_DIR).iterdir()
-    names = (f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
-    return tuple(sorted(n for n in names if not n.endswith("-decisions")))
-
-
 def bundled_text(filename: str) -> str:
     """Return the text of a data file shipped in the package's ``regimes`` folder."""
-    return importlib.resources.files("simulator").joinpath(_REGIME_DIR).joinpath(filename).read_text("utf-8")
+    return importlib.resources.files("simulator").joinpath(REGIME_DIR).joinpath(filename).read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=16)
@@ -292,7 +286,7 @@ def load_regime(ref: str | Path) -> Regime:
 
     ``ref`` comes from the caller (a command-line argument, a Python value): a path is read as
     Python reads it, relative to the current directory. A regime or scenario *file* naming a
-    regime follows :func:`resolve_reference` instead: relative to that file.
+    regime follows :func:`~simulator.regimes.references.resolve_reference` instead: relative to that file.
 
     Raises:
         UnknownNameError: ``ref`` is neither a bundled regime nor an existing file.
@@ -309,54 +303,6 @@ def load_regime(ref: str | Path) -> Regime:
 
 def _regime_file(path: Path, seen: tuple[str, ...]) -> Regime:
     return parse_regime(read_toml(path), str(path), (*seen, str(path.resolve())))
-
-
-def is_bundled_name(ref: str) -> bool:
-    """Whether a regime reference written in a file is a name (bundled) rather than a file's path.
-
-    A plain name has no folder separator and does not end in ``.toml``; anything else is a path.
-
-    >>> is_bundled_name("japan"), is_bundled_name("mine.toml"), is_bundled_name("shared/mine")
-    (True, False, False)
-    """
-    return not ("/" in ref or "\\" in ref or ref.endswith(".toml"))
-
-
-def resolve_reference(ref: str, naming_file: str | Path) -> str:
-    """Where a regime reference written in ``naming_file`` points: a name as it is, a path made absolute.
-
-    A relative path is read from the folder of the file that names it, never from the current
-    directory; an absolute path stays as it is. A path may leave that folder
-    (``../shared/regime.toml``): a team keeps shared regimes in a folder of their own, and a
-    regime file is data that is read, never code that is run.
-
-    >>> resolve_reference("japan", "/work/scenarios/a.toml")
-    'japan'
-    >>> resolve_reference("../shared/r.toml", "/work/scenarios/a.toml")
-    '/work/scenarios/../shared/r.toml'
-    """
-    if is_bundled_name(ref):
-        return ref
-    return str(Path(naming_file).parent.absolute() / ref)
-
-
-def reference_problem(ref: str) -> str | None:
-    """What is wrong with a resolved regime reference (:func:`resolve_reference`), or None.
-
-    A name must be a bundled regime's; a path must be an existing file.
-    """
-    names = bundled_regimes()
-    if is_bundled_name(ref):
-        if ref in names:
-            return None
-        hint = UnknownNameError("regime", ref, names).suggestions
-        expected = f"expected a bundled regime ({', '.join(names)}) or the path of a regime file"
-        expected += f" (with a '/' or ending in .toml); got {clip(repr(ref))}"
-        return expected + (f"; did you mean {', '.join(hint)}?" if hint else "")
-    if reading.is_file(Path(ref)):
-        return None
-    where = "a relative path is read from the folder of the file that names it"
-    return f"expected a regime file; {clip(ref, 200)} does not exist ({where})"
 
 
 def parse_regime(data: Mapping[str, Any], source: str, _seen: tuple[str, ...] = ()) -> Regime:

@@ -20,11 +20,10 @@ from simulator.regimes.loading import (
     load_regime,
     raise_if_any,
     read_toml,
-    reference_problem,
-    resolve_reference,
     structure_entries,
 )
 from simulator.regimes.reading import MAX_DERIVATION_DEPTH, is_file
+from simulator.regimes.references import reference_problem, resolve_reference
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
 from simulator.scenario.check import laws_problems
@@ -39,7 +38,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
 
     A regime named by a path is read relative to the file that names it (a base scenario's
     regimes beside the base), wherever that is; a plain name is a bundled regime
-    (:func:`~simulator.regimes.loading.resolve_reference`). With ``export_regimes`` the second
+    (:func:`~simulator.regimes.references.resolve_reference`). With ``export_regimes`` the second
     value is :class:`Laws` (the main regime first), else the one :class:`Regime`.
 
     Raises:
