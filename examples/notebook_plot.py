@@ -1,13 +1,15 @@
 """Use the Python API from a notebook-style script and draw a plot.
 
 Loads the replay, runs a few replications keeping their records, and plots Samsung's daily
-photoresist stock in each replication against the policy measures, with matplotlib.
+photoresist stock in each replication against the policy measures, with matplotlib. The
+picture goes to OUTPUT.png, or without it to a new temporary folder (the path is printed).
 
     python examples/notebook_plot.py [OUTPUT.png] [REPLICATIONS]
 """
 
 import datetime as dt
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
@@ -22,8 +24,10 @@ from simulator.studies.experiments import measures_within
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "japan-2019.toml"
 
 
-def main(output: str = "samsung-photoresist.png", replications: int = 5) -> None:
+def main(output: str | None = None, replications: int = 5) -> None:
     """Simulate, then plot one stock series per replication and mark the measures."""
+    if output is None:  # never into the folder the script is run from
+        output = str(Path(tempfile.mkdtemp(prefix="exportsim-")) / "samsung-photoresist.png")
     scenario, regime = load_scenario(SCENARIO)
     figure, ax = plt.subplots(figsize=(9, 3.5))
     for replication in range(replications):
