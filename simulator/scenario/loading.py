@@ -26,7 +26,7 @@ from simulator.regimes.reading import MAX_DERIVATION_DEPTH, is_file
 from simulator.regimes.references import reference_problem, resolve_reference
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
-from simulator.scenario.check import laws_problems
+from simulator.scenario.check import laws_problems, whole
 from simulator.scenario.overrides import override_all
 from simulator.scenario.values import Scenario, VariantSpec
 
@@ -58,12 +58,18 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     return scenario, _single_or_laws(laws)
 
 
-def check_scenario(scenario: Scenario, regime: Regime | Laws) -> None:
+def check_scenario(scenario: Scenario, regime: Regime | Laws, seed: int | None = None) -> None:
     """Check a scenario built in Python as a file is checked: the same rules, paths and messages.
 
     :mod:`simulator.scenario.check` is the one shared check; :func:`load_scenario` applies it to
     files, and this applies it to values built or changed in Python (``attrs.evolve``,
-    :func:`~simulator.scenario.overrides.override`) before they are simulated.
+    :func:`~simulator.scenario.overrides.override`): ``simulate`` and the studies call it once
+    before they run.
+
+    Args:
+        scenario: the scenario.
+        regime: the regime, or regimes, it runs under.
+        seed: a seed given in place of the scenario's, checked too (at the field ``seed``).
 
     Raises:
         InputError: every problem, with its field path, under the source ``scenario 'ID'``.
@@ -73,6 +79,8 @@ def check_scenario(scenario: Scenario, regime: Regime | Laws) -> None:
         *_duplicate_ids(scenario),
         *laws_problems(scenario, laws_of(regime)),
     ]
+    if seed is not None and not whole(seed, 0):
+        problems.append(Problem("seed", f"expected a whole number >= 0, got {clip(repr(seed))}"))
     if problems:
         raise InputError(f"scenario {clip(repr(scenario.id))}", problems)
 
