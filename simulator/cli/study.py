@@ -205,9 +205,27 @@ def _variants(paths: tuple[Path, ...], names: tuple[str, ...]) -> list[Variant]:
     if len(paths) > 1:
         if names:
             raise ExportsimError("--variant goes with a single scenario file; give either variants or files")
-        return [Variant(s.id, s, r) for s, r in (load_scenario(p) for p in paths)]
+        worlds = [load_scenario(p) for p in paths]
+        columns = column_names([s.id for s, _ in worlds], paths)
+        return [Variant(name, s, r) for name, (s, r) in zip(columns, worlds, strict=True)]
     wanted = names if not names or "base" in names else ("base", *names)
     return [Variant(name, s, r) for name, s, r in load_variants(paths[0], wanted)]
+
+
+def column_names(ids: list[str], paths: tuple[Path, ...]) -> list[str]:
+    """Each compared file's name in the output: its scenario id, unless another file shares it.
+
+    Files sharing an id are named by their file name's stem, then by their path as given, so
+    that each file is a column of its own and none is merged into another's.
+
+    >>> column_names(["a", "a", "b"], (Path("x/one.toml"), Path("y/two.toml"), Path("z.toml")))
+    ['one', 'two', 'b']
+    """
+    names = list(ids)
+    for other in ([p.stem for p in paths], [str(p) for p in paths]):
+        shared = {n for n in names if names.count(n) > 1}
+        names = [alternative if n in shared else n for n, alternative in zip(names, other, strict=True)]
+    return [n if names.count(n) == 1 else f"{n} #{k + 1}" for k, n in enumerate(names)]
 
 
 @click.command("sweep")
