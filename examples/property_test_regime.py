@@ -3,7 +3,8 @@
 The strategies in simulator.testing generate applications (items, destinations, dates near
 every measure, exporter profiles) for any regime; the shipped properties check what every
 sound regime must satisfy. Here a derived regime that forgets the individual licence for
-arms is caught, and Japan's regime passes.
+arms is caught, and Japan's regime passes. Hypothesis keeps its files in a temporary folder
+(``temporary_storage``), so the script leaves no ``.hypothesis`` folder behind.
 
     python examples/property_test_regime.py
 """
@@ -12,7 +13,7 @@ import attrs
 from hypothesis import given, settings
 
 from simulator import Rule, load_regime
-from simulator.testing import applications, individual_route, run_properties
+from simulator.testing import applications, individual_route, run_properties, temporary_storage
 
 JAPAN = load_regime("japan")
 
@@ -26,7 +27,8 @@ def check_every_listed_good_has_a_route(application):  # type: ignore[no-untyped
 
 def main() -> None:
     """Run one property by hand, then every shipped property on a sound and a broken regime."""
-    check_every_listed_good_has_a_route()
+    with temporary_storage():  # run_properties does this itself
+        check_every_listed_good_has_a_route()
     mistake = Rule(
         id="forgot-arms", action="withdraw", text="a mistake", citation="none",
         items=("arms",), destinations=("*",), licences=("individual",),

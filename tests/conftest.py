@@ -1,4 +1,8 @@
-"""Shared fixtures and the Hypothesis profiles (``ci`` is derandomized and used when CI is set)."""
+"""Shared fixtures and the Hypothesis profiles (``ci`` is derandomized and used when CI is set).
+
+Hypothesis keeps its files (example database, caches) under ``.pytest_cache/hypothesis``, with
+pytest's own cache, rather than in a ``.hypothesis`` folder wherever the suite is run from.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ from pathlib import Path
 import attrs
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from simulator.regimes.loading import load_regime
 from simulator.rules.values import Regime, Rule
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.values import Scenario
 
+set_hypothesis_home_dir(Path(__file__).parents[1] / ".pytest_cache" / "hypothesis")
 settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -1,26 +1,48 @@
-"""Every example runs, as a user would run it, and prints what its docstring promises."""
+"""Every example runs, as a user would run it, and prints what its docstring promises.
+
+Each runs from the repository's root, as the README shows, and must leave the repository as it
+found it: an example writes only to a temporary folder or one given on its command line.
+"""
 
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+_NOT_THE_EXAMPLES = {".git", "__pycache__", ".pytest_cache"}
+"""Left out of the comparison: version control, bytecode, and the suite's own caches."""
+
+
+def _files() -> set[Path]:
+    """Every file and folder under the repository's root."""
+    found = set()
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [d for d in subfolders if d not in _NOT_THE_EXAMPLES]
+        found |= {Path(folder, name) for name in [*subfolders, *files] if name not in _NOT_THE_EXAMPLES}
+    return found
 
 
 def _run(name: str, *args: str) -> str:
+    before = _files()
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / name), *args],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
+    assert sorted(_files() - before) == [], f"{name} wrote into the repository"
     return result.stdout
 
 
@@ -104,3 +126,13 @@ def test_notebook_plot(tmp_path: Path, name: str) -> None:
     target = tmp_path / name
     _run("notebook_plot.py", str(target), "2")
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_notebook_plot_without_a_path_writes_to_a_temporary_folder() -> None:
+    """Given no output path, the notebook example writes its PNG in a new temporary folder and says where."""
+    target = Path(_run("notebook_plot.py").removeprefix("wrote ").strip())
+    try:
+        assert target.parent.parent == Path(tempfile.gettempdir())
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        shutil.rmtree(target.parent)

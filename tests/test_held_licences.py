@@ -87,11 +87,15 @@ def test_a_licence_not_held_for_this_buyer_in_the_run_changes_no_record(
 ) -> None:
     """A licence for another customer, disabled, or held only outside the run leaves every record as it was.
 
-    (Another customer's licence wakes the run once more, on its first day: the event count differs.)
+    The other customer is a plant of the scenario buying nothing from the maker (a licence may name
+    only the scenario's chipmakers). (Its licence wakes the run once more, on its first day: the
+    event count differs.)
     """
     scenario, _ = one_fab
-    records = simulate(_holding(scenario, held), early_specific_bulk)
-    assert attrs.evolve(records, events=0) == attrs.evolve(simulate(scenario, early_specific_bulk), events=0)
+    idle = attrs.evolve(scenario.chipmakers[0], id="another-fab", materials=())
+    world = attrs.evolve(scenario, chipmakers=(*scenario.chipmakers, idle))
+    records = simulate(_holding(world, held), early_specific_bulk)
+    assert attrs.evolve(records, events=0) == attrs.evolve(simulate(world, early_specific_bulk), events=0)
 
 
 def test_a_licence_for_named_customers_covers_only_them(

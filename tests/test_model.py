@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.errors import InputError
 from simulator.model import DelayError, prepare, replicate, simulate
 from simulator.model.clock import (
     ARRIVAL,
@@ -307,11 +308,19 @@ def test_negative_or_nan_delays_are_refused(delay: float) -> None:
 
 
 def test_a_negative_lane_time_is_an_error_not_a_time_machine(one_fab: tuple[Scenario, Regime]) -> None:
-    """Through the Python API a lane of fixed(-30) stops the run with DelayError, not receipts in the past."""
+    """A lane of fixed(-30) is refused by ``simulate``'s check, and unchecked it stops with DelayError.
+
+    Past the check (``prepare`` and ``replicate`` take a scenario as checked) the model still refuses
+    to deliver before it ships, rather than record receipts in the past.
+    """
     scenario, regime = one_fab
     backwards = attrs.evolve(scenario, lanes=(attrs.evolve(scenario.lanes[0], days=fixed(-30.0)),))
-    with pytest.raises(DelayError, match=r"transport JP-KR of -30\.0 days"):
+    with pytest.raises(
+        InputError, match=r"lanes\[0\]\.days\.value: expected a finite number >= 0, got -30\.0"
+    ):
         simulate(backwards, regime)
+    with pytest.raises(DelayError, match=r"transport JP-KR of -30\.0 days"):
+        replicate(prepare(backwards, regime))
 
 
 def _licensed(scenario: Scenario, **fields: float) -> Scenario:

@@ -21,6 +21,7 @@ from simulator.model.world import Setup, World
 from simulator.rules.compiled import compile_regime
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
+from simulator.scenario.loading import check_scenario
 from simulator.scenario.values import Scenario
 
 
@@ -38,12 +39,20 @@ def simulate(
 
     Returns:
         Everything the replication recorded.
+
+    Raises:
+        InputError: the scenario (or ``seed``) breaks a rule its file would be refused for, with
+            the same field path and message (:func:`~simulator.scenario.loading.check_scenario`).
     """
+    check_scenario(scenario, regime, seed)
     return replicate(prepare(scenario, regime), replication, seed)
 
 
 def prepare(scenario: Scenario, regime: Regime | Laws) -> Setup:
-    """Work out what the replications of ``scenario`` under ``regime`` share."""
+    """Work out what the replications of ``scenario`` under ``regime`` share.
+
+    The scenario is taken as checked: :func:`simulate` and the studies check it once first.
+    """
     laws = laws_of(regime)
     tables = {r.country: compile_regime(r) for r in laws.regimes}
     changes = law_changes(laws, scenario)

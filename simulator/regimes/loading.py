@@ -36,6 +36,8 @@ from simulator.regimes.countries import lookup_country as lookup_country  # noqa
 from simulator.regimes.countries import regime_country_problems
 from simulator.regimes.reading import parse_toml as parse_toml  # noqa: PLC0414
 from simulator.regimes.reading import read_toml as read_toml  # noqa: PLC0414
+from simulator.regimes.references import REGIME_DIR, is_bundled_name, reference_problem, resolve_reference
+from simulator.regimes.references import bundled_regimes as bundled_regimes  # noqa: PLC0414
 from simulator.rules.calendar import Holiday
 from simulator.rules.derive import RegimeChanges, derive
 from simulator.rules.validate import derived_problems, regime_problems
@@ -45,7 +47,6 @@ T = TypeVar("T")
 Scalar = float | int | bool | str
 """A value set by a dotted path (a scenario's ``Override``): equal types, so one hook serves it."""
 
-_REGIME_DIR = "regimes"
 _HEADER_TABLE = "regime"
 _LIST_TABLES: tuple[str, ...] = ("groups", "members", "items", "licences", "attributes", "rules")
 _LIST_TABLES += ("measures", "catch_all", "calendar")
@@ -270,16 +271,9 @@ _HOLIDAY_NAMES = {"start": "from", "end": "to"}
 # ---------------------------------------------------------------- regimes
 
 
-def bundled_regimes() -> tuple[str, ...]:
-    """Return the names of the regimes shipped with the package."""
-    files = importlib.resources.files("simulator").joinpath(_REGIME_DIR).iterdir()
-    names = (f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
-    return tuple(sorted(n for n in names if not n.endswith("-decisions")))
-
-
 def bundled_text(filename: str) -> str:
     """Return the text of a data file shipped in the package's ``regimes`` folder."""
-    return importlib.resources.files("simulator").joinpath(_REGIME_DIR).joinpath(filename).read_text("utf-8")
+    return importlib.resources.files("simulator").joinpath(REGIME_DIR).joinpath(filename).read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=16)
@@ -290,20 +284,24 @@ def _bundled_regime(name: str) -> Regime:
 def load_regime(ref: str | Path) -> Regime:
     """Load a regime by bundled name (``japan``) or from a TOML file.
 
+    ``ref`` comes from the caller (a command-line argument, a Python value): a path is read as
+    Python reads it, relative to the current directory. A regime or scenario *file* naming a
+    regime follows :func:`~simulator.regimes.references.resolve_reference` instead: relative to that file.
+
     Raises:
         UnknownNameError: ``ref`` is neither a bundled regime nor an existing file.
         InputError: the file is malformed; every problem is listed.
     """
-    return _load_regime(ref, ())
-
-
-def _load_regime(ref: str | Path, seen: tuple[str, ...]) -> Regime:
     text = str(ref)
     if text in bundled_regimes():
         return _bundled_regime(text)
     path = Path(ref)
     if not reading.is_file(path):
         raise UnknownNameError("regime (name or file)", text, bundled_regimes())
+    return _regime_file(path, ())
+
+
+def _regime_file(path: Path, seen: tuple[str, ...]) -> Regime:
     return parse_regime(read_toml(path), str(path), (*seen, str(path.resolve())))
 
 
@@ -344,22 +342,14 @@ def dropped_ids(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
 def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) -> Regime:
     """Derive from the base; problems are reported at the derived file's own field paths."""
     changes, shape = structure_entries(flat, RegimeChanges, source, root=_HEADER_TABLE)
-    base_ref = _beside(source, changes.base)
-    base_path = Path(base_ref)
-    key = str(base_path.resolve()) if reading.is_file(base_path) else base_ref
-    if key in seen:
-        raise InputError(
-            source, [*shape, Problem("regime.base", f"derivation cycle through {clip(repr(changes.base))}")]
-        )
-    if len(seen) > reading.MAX_DERIVATION_DEPTH:
-        expected = f"expected at most {reading.MAX_DERIVATION_DEPTH} bases in a chain of derived regimes"
-        raise InputError(source, [*shape, Problem("regime.base", expected)])
-    try:
-        base = _load_regime(base_ref, seen)
-    except UnknownNameError as exc:
-        raise InputError(source, [*shape, Problem("regime.base", str(exc))]) from None
-    except InputError as exc:  # name the file and field that pointed to the broken base too
-        raise InputError(f"{exc.source} (the base named by {source}, regime.base)", exc.problems) from None
+    base_ref = resolve_reference(changes.base, source)
+    missing = reference_problem(base_ref)
+    if missing:
+        raise InputError(source, [*shape, Problem("regime.base", missing)])
+    if is_bundled_name(base_ref):
+        base = _bundled_regime(base_ref)
+    else:
+        base = _base_file(Path(base_ref), source, shape, seen)
     try:
         regime = derive(base, changes)
     except ValueError as exc:  # the derived id fails the regime's validator
@@ -371,15 +361,19 @@ def _derived_regime(flat: dict[str, Any], source: str, seen: tuple[str, ...]) ->
     return regime
 
 
-def _beside(source: str, ref: str) -> str:
-    """Where a derived regime file's ``base`` points.
-
-    A bundled name; else a file beside the derived file; else the path as given.
-    """
-    if ref in bundled_regimes():
-        return ref
-    beside = Path(source).parent / ref
-    return str(beside) if reading.is_file(beside) else ref
+def _base_file(path: Path, source: str, shape: list[Problem], seen: tuple[str, ...]) -> Regime:
+    """Load the base regime file a derived regime names, refusing cycles and chains too deep."""
+    if str(path.resolve()) in seen:
+        raise InputError(
+            source, [*shape, Problem("regime.base", f"derivation cycle through {clip(repr(str(path)))}")]
+        )
+    if len(seen) > reading.MAX_DERIVATION_DEPTH:
+        expected = f"expected at most {reading.MAX_DERIVATION_DEPTH} bases in a chain of derived regimes"
+        raise InputError(source, [*shape, Problem("regime.base", expected)])
+    try:
+        return _regime_file(path, seen)
+    except InputError as exc:  # name the file and field that pointed to the broken base too
+        raise InputError(f"{exc.source} (the base named by {source}, regime.base)", exc.problems) from None
 
 
 def dump_regime(regime: Regime) -> str:

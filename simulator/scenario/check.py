@@ -7,6 +7,7 @@ and reports every problem with its field path, so that a user fixes a file in on
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Iterator
 
@@ -108,10 +109,10 @@ def _period_problems(scenario: Scenario) -> Iterator[Problem]:
     elif scenario.horizon_days > MAX_HORIZON_DAYS:
         expected = f"expected at most {MAX_HORIZON_DAYS:g} days after start (about 200 years)"
         yield Problem("scenario.end", f"{expected}; the scenario spans {scenario.horizon_days:g}")
-    if scenario.replications < 1:
-        yield Problem("scenario.replications", "expected a whole number >= 1")
-    if scenario.seed < 0:
-        yield Problem("scenario.seed", "expected a whole number >= 0")
+    if not whole(scenario.replications, 1):
+        yield Problem("scenario.replications", f"expected a whole number >= 1, got {scenario.replications!r}")
+    if not whole(scenario.seed, 0):
+        yield Problem("scenario.seed", f"expected a whole number >= 0, got {scenario.seed!r}")
     if not 0 <= scenario.warm_up_days < scenario.horizon_days:  # written so that NaN fails too
         expected = f"expected a number >= 0 and less than the scenario's {scenario.horizon_days:g} days"
         yield Problem("scenario.warm_up_days", f"{expected}, got {scenario.warm_up_days}")
@@ -341,8 +342,8 @@ def _distribution_problems(scenario: Scenario) -> Iterator[Problem]:
 
 
 def _authority_problems_of(authority: Authority, path: str) -> Iterator[Problem]:
-    if authority.examiners < 1:
-        yield Problem(f"{path}.examiners", "expected a whole number >= 1")
+    if not whole(authority.examiners, 1):
+        yield Problem(f"{path}.examiners", f"expected a whole number >= 1, got {authority.examiners!r}")
     if authority.review_days is not None:
         yield from authority.review_days.problems(f"{path}.review_days")
     for n, terms in enumerate(authority.items):
@@ -356,6 +357,17 @@ def _authority_problems_of(authority: Authority, path: str) -> Iterator[Problem]
             probability = getattr(terms, name)
             if probability is not None and not 0 <= probability <= 1:
                 yield Problem(f"{where}.{name}", "expected a probability between 0 and 1")
+
+
+def whole(value: object, least: int) -> bool:
+    """Whether ``value`` is a whole number (not a flag, not 5.0) of at least ``least``.
+
+    A file's integers are refused otherwise when read; this catches values set in Python.
+
+    >>> whole(5, 1), whole(5.5, 1), whole(True, 1), whole(0, 1)
+    (True, False, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= least
 
 
 def _makers(scenario: Scenario) -> dict[str, set[str]]:

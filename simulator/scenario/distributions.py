@@ -102,8 +102,8 @@ class Distribution:
             value = getattr(self, name)
             if value is None:
                 yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
-            elif not value >= 0:  # written so that NaN fails too
-                yield Problem(f"{path}.{name}", f"expected a number >= 0, got {value}")
+            elif not 0 <= value < math.inf:  # written so that NaN fails too
+                yield Problem(f"{path}.{name}", f"expected a finite number >= 0, got {value}")
         if self.dist in ("uniform", "triangular") and not self._ordered():
             yield Problem(path, "expected low <= mode <= high")
 

@@ -15,7 +15,6 @@ import attrs
 
 from simulator.errors import InputError, Problem, UnknownNameError, clip
 from simulator.regimes.loading import (
-    bundled_regimes,
     countries,
     dropped_ids,
     load_regime,
@@ -24,9 +23,10 @@ from simulator.regimes.loading import (
     structure_entries,
 )
 from simulator.regimes.reading import MAX_DERIVATION_DEPTH, is_file
+from simulator.regimes.references import reference_problem, resolve_reference
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
-from simulator.scenario.check import laws_problems
+from simulator.scenario.check import laws_problems, whole
 from simulator.scenario.overrides import override_all
 from simulator.scenario.values import Scenario, VariantSpec
 
@@ -36,8 +36,10 @@ _SCENARIO_TABLE = "scenario"
 def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     """Load a scenario file and the regime(s) it names, checking both before anything runs.
 
-    Relative regime paths are read relative to the scenario file. With ``export_regimes`` the
-    second value is :class:`Laws` (the main regime first), else the one :class:`Regime`.
+    A regime named by a path is read relative to the file that names it (a base scenario's
+    regimes beside the base), wherever that is; a plain name is a bundled regime
+    (:func:`~simulator.regimes.references.resolve_reference`). With ``export_regimes`` the second
+    value is :class:`Laws` (the main regime first), else the one :class:`Regime`.
 
     Raises:
         InputError: every problem of the file, with its field path.
@@ -46,7 +48,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     source = str(path)
     flat = _scenario_data(path, ())
     scenario, problems = structure_entries(flat, Scenario, source, root=_SCENARIO_TABLE)
-    laws, meaning = _scenario_laws(scenario, path)
+    laws, meaning = _scenario_laws(scenario)
     meaning += [*_country_problems(scenario), *_duplicate_ids(scenario)]
     if laws is not None:
         meaning += laws_problems(scenario, laws)
@@ -56,12 +58,18 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Regime | Laws]:
     return scenario, _single_or_laws(laws)
 
 
-def check_scenario(scenario: Scenario, regime: Regime | Laws) -> None:
+def check_scenario(scenario: Scenario, regime: Regime | Laws, seed: int | None = None) -> None:
     """Check a scenario built in Python as a file is checked: the same rules, paths and messages.
 
     :mod:`simulator.scenario.check` is the one shared check; :func:`load_scenario` applies it to
     files, and this applies it to values built or changed in Python (``attrs.evolve``,
-    :func:`~simulator.scenario.overrides.override`) before they are simulated.
+    :func:`~simulator.scenario.overrides.override`): ``simulate`` and the studies call it once
+    before they run.
+
+    Args:
+        scenario: the scenario.
+        regime: the regime, or regimes, it runs under.
+        seed: a seed given in place of the scenario's, checked too (at the field ``seed``).
 
     Raises:
         InputError: every problem, with its field path, under the source ``scenario 'ID'``.
@@ -71,6 +79,8 @@ def check_scenario(scenario: Scenario, regime: Regime | Laws) -> None:
         *_duplicate_ids(scenario),
         *laws_problems(scenario, laws_of(regime)),
     ]
+    if seed is not None and not whole(seed, 0):
+        problems.append(Problem("seed", f"expected a whole number >= 0, got {clip(repr(seed))}"))
     if problems:
         raise InputError(f"scenario {clip(repr(scenario.id))}", problems)
 
@@ -96,7 +106,7 @@ def regime_of(scenario: Scenario) -> Regime | Laws:
     Raises:
         InputError: the regime cannot be loaded, or does not fit the scenario.
     """
-    laws, problems = _scenario_laws(scenario, Path.cwd() / "scenario")
+    laws, problems = _scenario_laws(scenario)
     if laws is not None:
         problems += laws_problems(scenario, laws)
     if problems or laws is None:
@@ -108,11 +118,11 @@ def _single_or_laws(laws: Laws) -> Regime | Laws:
     return laws if len(laws.regimes) > 1 else laws.primary
 
 
-def _scenario_laws(scenario: Scenario, path: Path) -> tuple[Laws | None, list[Problem]]:
-    regime, problems = _scenario_regime(scenario.regime, path.parent)
+def _scenario_laws(scenario: Scenario) -> tuple[Laws | None, list[Problem]]:
+    regime, problems = _scenario_regime(scenario.regime)
     others = []
     for n, ref in enumerate(scenario.export_regimes):
-        other, found = _scenario_regime(ref, path.parent)
+        other, found = _scenario_regime(ref)
         problems += [attrs.evolve(p, field=f"scenario.export_regimes[{n}]") for p in found]
         others += [other] if other is not None else []
     countries = [r.country for r in (regime, *others) if r is not None]
@@ -126,8 +136,7 @@ def _scenario_data(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     """Read a scenario file as one flat mapping, resolving ``base`` (a scenario it amends).
 
     A derived file's header fields replace the base's, and each table it has replaces the
-    base's table of that name whole. A relative regime path is resolved against the file
-    that names it.
+    base's table of that name whole. A regime path is resolved against the file that names it.
     """
     data = read_toml(path)
     if not isinstance(data.get(_SCENARIO_TABLE), dict):
@@ -163,15 +172,15 @@ def _regimes_resolved(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """
     header = dict(data[_SCENARIO_TABLE])
     if isinstance(header.get("regime"), str):
-        header["regime"] = _resolve_beside(path, header["regime"])
+        header["regime"] = resolve_reference(header["regime"], path)
     if isinstance(header.get("export_regimes"), list):
         header["export_regimes"] = [
-            _resolve_beside(path, r) if isinstance(r, str) else r for r in header["export_regimes"]
+            resolve_reference(r, path) if isinstance(r, str) else r for r in header["export_regimes"]
         ]
     resolved = {**data, _SCENARIO_TABLE: header}
     if isinstance(data.get("variants"), list):
         resolved["variants"] = [
-            {**v, "regime": _resolve_beside(path, v["regime"])}
+            {**v, "regime": resolve_reference(v["regime"], path)}
             if isinstance(v, dict) and isinstance(v.get("regime"), str)
             else v
             for v in data["variants"]
@@ -179,13 +188,13 @@ def _regimes_resolved(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return resolved
 
 
-def _scenario_regime(ref: str, folder: Path) -> tuple[Regime | None, list[Problem]]:
-    """Load a bundled regime by name, or a regime file beside the scenario (never elsewhere)."""
-    if ref not in bundled_regimes() and not is_file(folder / ref):
-        expected = f"expected a bundled regime ({', '.join(bundled_regimes())}) or a file beside the scenario"
-        return None, [Problem("scenario.regime", f"{expected}; got {clip(repr(ref))}")]
+def _scenario_regime(ref: str) -> tuple[Regime | None, list[Problem]]:
+    """Load a bundled regime by name, or a regime file by its path as :func:`_regimes_resolved` made it."""
+    missing = reference_problem(ref)
+    if missing:
+        return None, [Problem("scenario.regime", missing)]
     try:
-        return load_regime(ref if ref in bundled_regimes() else folder / ref), []
+        return load_regime(ref), []
     except (UnknownNameError, InputError) as exc:
         return None, [Problem("scenario.regime", str(exc).replace("\n", "; "))]
 
@@ -267,19 +276,10 @@ def _variant(
     scenario, problems = override_all(base, spec.set, f"variants[{n}].set")
     laws = laws_of(law)
     if spec.regime is not None:
-        regime, found = _scenario_regime(spec.regime, path.parent)
+        regime, found = _scenario_regime(spec.regime)
         problems += [attrs.evolve(p, field=f"variants[{n}].regime") for p in found]
         laws = Laws((regime, *laws.regimes[1:])) if regime is not None else laws
     problems += [attrs.evolve(p, field=f"variants[{n}] -> {p.field}") for p in laws_problems(scenario, laws)]
     if problems:
         raise InputError(str(path), problems)
     return spec.name, attrs.evolve(scenario, id=f"{base.id}:{spec.name}"), _single_or_laws(laws)
-
-
-def _resolve_beside(path: Path, ref: str) -> str:
-    """A regime file named relative to ``path`` as an absolute path (a bundled name as it is).
-
-    Absolute, so that resolving it again beside another file leaves it unchanged.
-    """
-    beside = path.parent / ref
-    return str(beside.resolve()) if ref not in bundled_regimes() and is_file(beside) else ref

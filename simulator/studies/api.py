@@ -226,7 +226,10 @@ def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str
             raise InputError(
                 "compare()", [Problem("variants", "go with a single scenario file; give either")]
             )
-        return _distinct([Variant(s.id, s, r) for s, r in (_loaded(one, None, "compare") for one in many)])
+        worlds = [_loaded(one, None, "compare") for one in many]
+        sources = [Path(one) if isinstance(one, str | Path) else None for one in many]
+        columns = column_names([s.id for s, _ in worlds], sources)
+        return [Variant(name, s, r) for name, (s, r) in zip(columns, worlds, strict=True)]
     if isinstance(many[0], Scenario):
         if names:
             raise InputError("compare()", [Problem("variants", "go with a scenario file's path")])
@@ -236,15 +239,25 @@ def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str
     return [Variant(name, s, r) for name, s, r in load_variants(many[0], wanted)]
 
 
-def _distinct(variants: list[Variant]) -> list[Variant]:
-    """Variants named by scenario id, numbered where two files share one (``id``, ``id#2``)."""
-    seen: dict[str, int] = {}
-    named = []
-    for variant in variants:
-        seen[variant.name] = seen.get(variant.name, 0) + 1
-        count = seen[variant.name]
-        named.append(variant if count == 1 else attrs.evolve(variant, name=f"{variant.name}#{count}"))
-    return named
+def column_names(ids: list[str], sources: Sequence[Path | None]) -> list[str]:
+    """Each compared scenario's name: its id, unless another shares it.
+
+    Files sharing an id are named by their file name's stem, then by their path as given (a
+    scenario built in Python, with no file, keeps its id), then numbered, so that each is a
+    column of its own and none is merged into another's.
+
+    >>> column_names(["a", "a", "b"], (Path("x/one.toml"), Path("y/two.toml"), Path("z.toml")))
+    ['one', 'two', 'b']
+    >>> column_names(["a", "a"], (None, None))
+    ['a #1', 'a #2']
+    """
+    names = list(ids)
+    stems = [p.stem if p else i for p, i in zip(sources, ids, strict=True)]
+    paths = [str(p) if p else i for p, i in zip(sources, ids, strict=True)]
+    for other in (stems, paths):
+        shared = {n for n in names if names.count(n) > 1}
+        names = [alternative if n in shared else n for n, alternative in zip(names, other, strict=True)]
+    return [n if names.count(n) == 1 else f"{n} #{k + 1}" for k, n in enumerate(names)]
 
 
 def _one_world(variants: list[Variant], seed: int | None, unpaired: bool) -> bool:

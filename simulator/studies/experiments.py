@@ -24,6 +24,7 @@ from simulator.regimes.loading import dump_regime
 from simulator.rules.engine import boundaries
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
+from simulator.scenario.loading import check_scenario
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome, executor, jobs, run_job
 from simulator.studies.stats import Running, clipped, t975
@@ -163,7 +164,13 @@ def study(
         plan: how many replications and where to run them.
         on_outcome: called with each replication's outcome, in replication order.
         on_progress: called with (replications done, replications planned so far).
+
+    Raises:
+        InputError: a variant's scenario (or ``seed``) breaks a rule its file would be refused
+            for (:func:`~simulator.scenario.loading.check_scenario`), checked once before any run.
     """
+    for variant in variants:
+        check_scenario(variant.scenario, variant.regime, seed)
     result = Study(
         variants,
         seed,

@@ -61,6 +61,7 @@ from simulator.testing.clocks import (
 from simulator.testing.scenarios import distributions as distributions
 from simulator.testing.scenarios import scenarios as scenarios
 from simulator.testing.scenarios import scoped_regimes as scoped_regimes
+from simulator.testing.storage import temporary_storage as temporary_storage
 
 _YEARS_AFTER_LAST_MEASURE = 3
 _EXTRA_COUNTRIES = ("VN", "IN", "MX", "TH")
@@ -272,8 +273,13 @@ class PropertyResult:
 
 
 def run_properties(regime: Regime, max_examples: int = 200) -> tuple[PropertyResult, ...]:
-    """Run every shipped property on ``regime`` (derandomized) and return the results."""
-    return tuple(_run(name, regime, max_examples) for name in PROPERTIES)
+    """Run every shipped property on ``regime`` (derandomized) and return the results.
+
+    No example database, and Hypothesis's other files go to a temporary folder
+    (:func:`temporary_storage`): running the properties writes no file.
+    """
+    with temporary_storage():
+        return tuple(_run(name, regime, max_examples) for name in PROPERTIES)
 
 
 def _run(name: str, regime: Regime, max_examples: int) -> PropertyResult:
