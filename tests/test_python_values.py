@@ -17,7 +17,6 @@ from simulator.errors import InputError
 from simulator.rules.values import Regime
 from simulator.scenario.distributions import fixed
 from simulator.scenario.values import Scenario, Source
-from simulator.studies.experiments import Plan
 
 World = tuple[Scenario, Regime]
 
@@ -98,7 +97,7 @@ def test_run_refuses_a_bad_value_set_in_python(
     """``run`` raises the same InputError before any replication starts."""
     scenario, regime = one_fab
     with pytest.raises(InputError) as caught:
-        run(edit(scenario), regime, Plan(replications=2), seed=1)
+        run(edit(scenario), regime=regime, replications=2, seed=1)
     assert [(p.field, p.expected) for p in caught.value.problems] == [(field, expected)]
 
 
@@ -109,11 +108,15 @@ def test_a_seed_given_in_place_of_the_scenarios_is_checked(one_fab: World, seed:
     with pytest.raises(InputError) as by_simulate:
         simulate(scenario, regime, seed=seed)  # type: ignore[arg-type]
     with pytest.raises(InputError) as by_run:
-        run(scenario, regime, Plan(), seed)  # type: ignore[arg-type]
-    for caught in (by_simulate, by_run):
-        assert [(p.field, p.expected) for p in caught.value.problems] == [
-            ("seed", f"expected a whole number >= 0, got {seed!r}")
-        ]
+        run(scenario, regime=regime, seed=seed)
+    assert [(p.field, p.expected) for p in by_simulate.value.problems] == [
+        ("seed", f"expected a whole number >= 0, got {seed!r}")
+    ]
+    [problem] = by_run.value.problems
+    assert (problem.field, problem.expected) == (
+        "seed",
+        f"expected a whole number from 0 to 2**63-1; got {seed!r}",
+    )
 
 
 def test_a_sound_scenario_built_in_python_still_runs(one_fab: World) -> None:

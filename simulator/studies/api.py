@@ -99,7 +99,7 @@ def _whole(name: str, value: object, low: int, high: int | None = None) -> list[
     )
     if within:
         return []
-    span = f"from {low} to {high}" if high is not None else f">= {low}"
+    span = f"from {low} to {'2**63-1' if high == MAX_SEED else high}" if high is not None else f">= {low}"
     return [Problem(name, f"expected a whole number {span}; got {value!r}")]
 
 
