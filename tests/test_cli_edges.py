@@ -105,7 +105,7 @@ def test_a_run_failing_after_simulating_publishes_nothing(
 ) -> None:
     """When the report fails, neither the --out folder nor a staging folder is left behind."""
 
-    def broken_report(summary: object) -> str:
+    def broken_report(summary: object, width: int) -> str:
         raise RuntimeError("report failed")
 
     monkeypatch.setattr(study.report, "run_text", broken_report)

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import click
 
-from simulator.cli.options import dump_json, plot_option, progress, study_options
+from simulator.cli.options import dump_json, plot_option, progress, study_options, text_width
 from simulator.errors import ExportsimError
 from simulator.rendering import plots, report
 from simulator.rendering.output import (
@@ -83,7 +83,7 @@ def run_command(
         with progress(options["quiet"], scenario.id) as on_progress:
             hook = _hooks(writer, fans)
             summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
-        text = dump_json(summary) if fmt == "json" else report.run_text(summary)
+        text = dump_json(summary) if fmt == "json" else report.run_text(summary, text_width())
         if fans and plot_file:
             plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
         if writer:
@@ -182,7 +182,7 @@ def compare(
     elif fmt == "csv":
         click.echo(write_comparison_csv(data), nl=False)
     else:
-        click.echo(report.comparison_text(data))
+        click.echo(report.comparison_text(data, text_width()))
     _exit_unless_precise(data)
 
 
