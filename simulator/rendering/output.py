@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from simulator.errors import ExportsimError
-from simulator.model.customs import month_labels
+from simulator.model.customs import month_labels, reported_months
 from simulator.model.metrics import daily_inventory
 from simulator.model.records import RunRecords
 from simulator.scenario.values import Scenario
@@ -52,6 +52,7 @@ class RunWriter:
         self._warm_up = scenario.warm_up_days
         days = int(scenario.horizon_days)
         self._months = month_labels(scenario.start, days)
+        self._reported = reported_months(scenario)
         self._dates = [scenario.date(d).isoformat() for d in range(days)]
         _check_replaceable(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -105,18 +106,31 @@ class RunWriter:
         )
 
     def _write_flows(self, records: RunRecords) -> None:
+        """Write one replication's monthly imports and revenue.
+
+        Every series that crossed a border gets every reported month, zero months included, as
+        in the summary's ``flows``: a month in which imports stopped shows as 0, not as a gap.
+        """
         flows: dict[tuple[str, str, str, str], list[float]] = {}
         revenue: dict[tuple[str, str], float] = {}
+        seen: set[tuple[str, str, str]] = set()
         for s in records.shipments:
             month = self._months[int(s.time)]
             revenue[(month, s.supplier)] = revenue.get((month, s.supplier), 0.0) + s.value_usd
-            if s.origin == s.destination or s.time < self._warm_up:
-                continue  # customs statistics see only what crosses a border; the warm-up is left out
+            if s.origin == s.destination:
+                continue  # customs statistics see only what crosses a border
+            seen.add((s.material, s.origin, s.destination))
+            if s.time < self._warm_up:
+                continue  # the warm-up is left out
             total = flows.setdefault((month, s.material, s.origin, s.destination), [0.0, 0.0])
             total[0] += s.quantity_t
             total[1] += s.value_usd
         r = records.replication
-        self._writers["flows.csv"].writerows((r, *key, *totals) for key, totals in sorted(flows.items()))
+        self._writers["flows.csv"].writerows(
+            (r, month, *series, *flows.get((month, *series), (0.0, 0.0)))
+            for month in self._reported
+            for series in sorted(seen)
+        )
         self._writers["revenue.csv"].writerows((r, *key, value) for key, value in sorted(revenue.items()))
 
     def _write_customs(self, outcome: Outcome) -> None:

@@ -79,6 +79,11 @@ def _fan(ax: Any, data: np.ndarray, start: dt.date, measures: list[dict[str, str
 def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -> Path:
     """Monthly imports (mean tonnes over replications) per material, stacked by origin country."""
     check_format(path)
+    return _save(flows_figure(flows), path)
+
+
+def flows_figure(flows: dict[str, dict[str, dict[str, float]]]) -> Any:
+    """The figure of :func:`flows_by_origin`: a bar per month, zero months kept and marked ``0``."""
     materials = sorted(flows)
     figure, axes = plt.subplots(len(materials), 1, figsize=(10, 2.4 * len(materials)), squeeze=False)
     for ax, material in zip(axes.flat, materials, strict=True):
@@ -88,6 +93,8 @@ def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -
             heights = np.array([by_month.get(m, 0.0) for m in months])
             ax.bar(months, heights, bottom=bottom, label=origin)
             bottom += heights
+        for n in np.flatnonzero(bottom == 0):  # no imports that month: say so, not just leave a gap
+            ax.annotate("0", (n, 0), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7)
         ax.set_title(material, fontsize=10)
         ax.set_ylabel("t / month")
         ax.tick_params(axis="x", labelrotation=90, labelsize=6)
@@ -95,7 +102,7 @@ def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -
     figure.suptitle(
         "Monthly imports of the chipmakers' countries by origin (mean over replications)", fontsize=11
     )
-    return _save(figure, path)
+    return figure
 
 
 def comparison_bars(data: dict[str, Any], path: Path, metric: str = "stockout_days") -> Path:
