@@ -85,7 +85,8 @@ def run_command(
             summary = run(scenario, law, plan, seed, on_outcome=hook, on_progress=on_progress)
         text = dump_json(summary) if fmt == "json" else report.run_text(summary, text_width())
         if fans and plot_file:
-            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
+            picture = writer.staged(plot_file) if writer else plot_file  # published with the folder
+            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], picture)
         if writer:
             writer.publish(summary)
     except BaseException:
