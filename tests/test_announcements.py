@@ -1,6 +1,6 @@
 """Announced measures: dated in the regime, read, checked, dumped, explained, and deciding nothing.
 
-The expected dates are shared/domain.md's (§1.6 and §2), not the regime file's.
+The expected dates are docs/sources/japan-2019.md's (§1.6 and §2), not the regime file's.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ANNOUNCED = {
     "2023-03-23-three-items-special-general-bulk": D(2023, 3, 16),
     "2023-07-21-korea-to-group-a": D(2023, 6, 27),
 }
-"""Each Japanese measure's announcement as shared/domain.md dates it (none where it gives none)."""
+"""Each Japanese measure's announcement as docs/sources/japan-2019.md dates it (none where it gives none)."""
 EXPORTERS = [ExporterProfile(held) for held, _ in every_profile(load_regime("japan"))]
 CITED = {
     "2019-07-04-three-items-individual": "1 Jul 2019",
@@ -66,8 +66,8 @@ def _unannounced(regime: Regime) -> Regime:
     return attrs.evolve(regime, measures=measures)
 
 
-def test_japan_dates_the_announcements_of_the_brief(japan: Regime) -> None:
-    """Japan's measures carry the brief's announcement dates, each cited in the measure's own citation."""
+def test_japan_dates_the_announcements_of_its_sources(japan: Regime) -> None:
+    """Japan's measures carry the announcement dates of docs/sources/japan-2019.md, each in its citation."""
     assert {m.id: m.announced for m in japan.measures} == ANNOUNCED
     for measure_id, words in CITED.items():
         assert words in japan.measure(measure_id).citation, measure_id

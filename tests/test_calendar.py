@@ -1,4 +1,4 @@
-"""Working-day clocks: China's calendar, the brief's oracles, hand-counted holidays, bad calendars."""
+"""Working-day clocks: China's calendar, oracles of docs/sources/china-2025.md; holidays; bad calendars."""
 
 from __future__ import annotations
 
@@ -30,12 +30,12 @@ assert CALENDAR is not None
 
 
 def test_2025_has_248_working_days() -> None:
-    """The brief's oracle: China's 2025 calendar has 248 working days."""
+    """docs/sources/china-2025.md's oracle: China's 2025 calendar has 248 working days."""
     assert working_days_in_year(CALENDAR, 2025) == 248
 
 
 def test_45_working_days_after_7_april_2025_end_on_12_june() -> None:
-    """The brief's oracle: 45 working days after Mon 7 Apr 2025 (not counted) end Thu 12 Jun 2025."""
+    """docs/sources/china-2025.md's oracle: 45 working days after Mon 7 Apr 2025 (not counted) end 12 Jun."""
     assert working_days_after(CALENDAR, D(2025, 4, 7), 45) == D(2025, 6, 12)
 
 

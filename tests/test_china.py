@@ -35,8 +35,8 @@ def test_from_4_april_a_magnet_needs_an_individual_licence_of_45_working_days() 
     """The text names the period on China's calendar, when it ends, and the announcement that listed it.
 
     Filed on Friday 4 Apr 2025 (Qingming, a holiday, as are 5 and 6 Apr) the first working day
-    counted is Mon 7 Apr. The brief's oracle: 45 working days after 7 Apr (not counted) end on
-    Thu 12 Jun; counting 7 Apr as well, the 45th is Wed 11 Jun.
+    counted is Mon 7 Apr. The oracle of docs/sources/china-2025.md: 45 working days after 7 Apr
+    (not counted) end on Thu 12 Jun; counting 7 Apr as well, the 45th is Wed 11 Jun.
     """
     result = run("check", "--regime", "china", "--item", "ndfeb-magnet", "--to", "US", "--on", "2025-04-04")
     text = " ".join(result.stdout.split())  # explanations wrap at 100 columns

@@ -105,7 +105,7 @@ def test_a_run_failing_after_simulating_publishes_nothing(
 ) -> None:
     """When the report fails, neither the --out folder nor a staging folder is left behind."""
 
-    def broken_report(summary: object) -> str:
+    def broken_report(summary: object, width: int) -> str:
         raise RuntimeError("report failed")
 
     monkeypatch.setattr(study.report, "run_text", broken_report)
@@ -123,6 +123,56 @@ def test_a_second_run_replaces_the_folder_as_a_whole(tmp_path: Path) -> None:
     assert not (out / "stale-inventory.png").exists()
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["replications"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+RUN_FILES = {
+    "applications.csv",
+    "customs_flows.csv",
+    "daily_inventory.csv",
+    "flows.csv",
+    "replications.csv",
+    "revenue.csv",
+    "shipments.csv",
+    "summary.json",
+}
+"""Everything ``run --out`` writes."""
+
+
+def test_a_plot_into_the_out_folder_is_published_with_it(tmp_path: Path) -> None:
+    """``--plot DIR/inventory.png`` with ``--out DIR`` (new) gives the run's files and the picture, exit 0."""
+    out = tmp_path / "out"
+    result = run("run", ONE_FAB, "--replications", "1", "--out", out, "--plot", out / "inventory.png")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == RUN_FILES | {"inventory.png"}
+    assert (out / "inventory.png").read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_rerun_leaves_no_picture_of_the_run_before(tmp_path: Path) -> None:
+    """After ``plot DIR`` and a ``--plot`` into DIR, a new run with another --plot leaves only its own files.
+
+    The earlier run's inventory.png and flows.png go; the new run's fan.png, drawn into the
+    folder, is there.
+    """
+    out = tmp_path / "out"
+    first = run("run", ONE_FAB, "--replications", "1", "--out", out, "--plot", out / "inventory.png")
+    assert first.exit_code == 0, first.output
+    assert run("plot", out).exit_code == 0
+    assert {"inventory.png", "flows.png"} <= {p.name for p in out.iterdir()}
+    second = run("run", ONE_FAB, "--replications", "2", "--out", out, "--plot", out / "pictures" / "fan.png")
+    assert second.exit_code == 0, second.output
+    assert {p.name for p in out.iterdir()} == RUN_FILES | {"pictures"}
+    assert [p.name for p in (out / "pictures").iterdir()] == ["fan.png"]
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["replications"] == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_plot_outside_the_out_folder_is_written_where_asked(tmp_path: Path) -> None:
+    """``--plot`` beside ``--out`` is written at its own path, and the folder holds the run's files only."""
+    out, picture = tmp_path / "out", tmp_path / "fan.svg"
+    assert run("run", ONE_FAB, "--replications", "1", "--out", out, "--plot", picture).exit_code == 0
+    assert picture.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert {p.name for p in out.iterdir()} == RUN_FILES
 
 
 def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path) -> None:

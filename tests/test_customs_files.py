@@ -10,9 +10,11 @@ import csv
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 from helpers import failed, problem_fields, run
 
+from simulator.rendering import plots
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.values import TradeFlow
 from simulator.studies.experiments import Accumulator
@@ -165,11 +167,37 @@ def test_absent_customs_series_counts_as_zero() -> None:
 
 
 def test_flows_csv_leaves_out_the_warm_up(tmp_path: Path) -> None:
-    """With a 130-day warm-up flows.csv has October's last 23 t (from 9 Oct) and nothing earlier."""
+    """With a 130-day warm-up flows.csv has October's last 23 t (from 9 Oct), nothing earlier, 0 t after."""
     scenario, out = tmp_path / "late.toml", tmp_path / "out"
     scenario.write_text(ONE_FAB.replace("seed = 1", "seed = 1\nwarm_up_days = 130", 1), encoding="utf-8")
     result = run("run", scenario, "--out", out)
     assert result.exit_code == 0, result.output
     with (out / "flows.csv").open(newline="", encoding="utf-8") as handle:
         rows = [(r["month"], float(r["quantity_t"])) for r in csv.DictReader(handle)]
-    assert rows == [("2019-10", pytest.approx(23.0))]
+    assert rows == [("2019-10", pytest.approx(23.0)), ("2019-11", 0.0), ("2019-12", 0.0)]
+
+
+def test_a_month_without_imports_is_0_in_csv_json_and_picture(tmp_path: Path) -> None:
+    """One-fab imports nothing from July to September: 0 t in flows.csv, in the JSON and on the chart.
+
+    Its resist comes 21 t in June and 30 t in October (tests/test_customs.py works them out);
+    each zero month is a row, a JSON entry, and a bar of height 0 marked ``0``.
+    """
+    out = tmp_path / "out"
+    assert run("run", ONE_FAB_PATH, "--replications", "1", "--out", out).exit_code == 0
+    tonnes = [21.0, 0.0, 0.0, 0.0, 30.0, 0.0, 0.0]
+    with (out / "flows.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [(r["month"], float(r["quantity_t"]), float(r["value_usd"])) for r in csv.DictReader(handle)]
+    assert rows == [
+        (m, pytest.approx(t), pytest.approx(t * 1e6)) for m, t in zip(MONTHS, tonnes, strict=True)
+    ]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    series = summary["flows"]["photoresist"]["JP"]
+    assert [series[m]["mean"] for m in MONTHS] == [pytest.approx(t) for t in tonnes]
+    figure = plots.flows_figure({"photoresist": {"JP": {m: s["mean"] for m, s in series.items()}}})
+    ax = figure.axes[0]
+    assert [label.get_text() for label in ax.get_xticklabels()] == list(MONTHS)
+    assert [bar.get_height() for bar in ax.patches] == [pytest.approx(t) for t in tonnes]
+    marked = [text.xy[0] for text in ax.texts if text.get_text() == "0"]
+    assert marked == [1, 2, 3, 5, 6]
+    plt.close(figure)

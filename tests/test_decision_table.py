@@ -1,7 +1,7 @@
 """The legal timelines as tables of expected decisions (regimes/japan-decisions.toml, china-decisions.toml).
 
-Each table was derived by hand from its domain brief (shared/domain.md §1.6 for Japan,
-shared/domain-china-2025.md §1.2-2.1 for China), independently of the engine; every row,
+Each table was derived by hand from its sources (docs/sources/japan-2019.md §1.6 for Japan,
+docs/sources/china-2025.md §1.2-2.1 for China), independently of the engine; every row,
 including both sides of each effective date, must be answered the same way by the reference
 engine and by the compiled decision table.
 """

@@ -1,4 +1,4 @@
-"""Korea's regime: Japan in Ga, then Ga-2 from 18 Sep 2019, Ga again from 24 Apr 2023 (domain.md §1.5)."""
+"""Korea's regime: Japan in Ga, Ga-2 from 18 Sep 2019, Ga from 24 Apr 2023 (docs/sources/japan-2019.md)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +23,7 @@ from simulator.cli.interrupts import (
     raise_if_pending,
 )
 from simulator.errors import ExportsimError
+from simulator.rendering.tables import WIDTH
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
 
@@ -220,6 +222,16 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
     finally:
         bar.stop()
+
+
+def text_width() -> int:
+    """The width to render text tables at: the terminal's, or a fixed one when output is not a terminal.
+
+    Piped or captured output (files, ``CliRunner``) is the same wherever it is made.
+    """
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(shutil.get_terminal_size((WIDTH, 24)).columns, 40)
 
 
 def dump_json(data: Any) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from simulator.cli.options import CalendarDate, Group, dump_json, exporter_options, profile
+from simulator.cli.options import CalendarDate, Group, dump_json, exporter_options, profile, text_width
 from simulator.regimes.loading import dump_regime, load_regime, lookup_country
 from simulator.rendering import report
 from simulator.rules.check import check_regime
@@ -71,7 +71,7 @@ def regime_timeline(
     if fmt == "json":
         click.echo(dump_json(report.timeline_mapping(intervals)))
     else:
-        click.echo(report.timeline_text(item, country, intervals, law))
+        click.echo(report.timeline_text(item, country, intervals, law, text_width()))
 
 
 @regime.command("show")
@@ -83,7 +83,7 @@ def regime_show(regime_ref: str, fmt: str) -> None:
     With --format toml a derived regime is printed whole, resolved against its base.
     """
     law = load_regime(regime_ref)
-    click.echo(report.regime_text(law) if fmt == "text" else dump_regime(law), nl=fmt == "text")
+    click.echo(report.regime_text(law, text_width()) if fmt == "text" else dump_regime(law), nl=fmt == "text")
 
 
 @regime.command("check")

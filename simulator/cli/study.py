@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from simulator.cli.options import dump_json, plot_option, progress, study_options
+from simulator.cli.options import dump_json, plot_option, progress, study_options, text_width
 from simulator.errors import ExportsimError
 from simulator.rendering import plots, report
 from simulator.rendering.output import (
@@ -82,9 +82,10 @@ def run_command(
             hook = _hooks(writer, fans)
             result = api.run(scenario, regime=law, on_outcome=hook, on_progress=on_progress, **execution)
         summary = result.to_dict()
-        text = dump_json(summary) if fmt == "json" else report.run_text(summary)
+        text = dump_json(summary) if fmt == "json" else report.run_text(summary, text_width())
         if fans and plot_file:
-            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], plot_file)
+            picture = writer.staged(plot_file) if writer else plot_file  # published with the folder
+            plots.inventory_fan(fans.series(), scenario.start, summary["measures"], picture)
         if writer:
             writer.publish(summary)
     except BaseException:
@@ -179,7 +180,7 @@ def compare(
     elif fmt == "csv":
         click.echo(write_comparison_csv(data), nl=False)
     else:
-        click.echo(report.comparison_text(data))
+        click.echo(report.comparison_text(data, text_width()))
     _exit_unless_precise(data)
 
 

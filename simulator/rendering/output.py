@@ -2,8 +2,14 @@
 
 Files are first written to a temporary staging folder beside the target, which replaces the
 target as a whole by renames only when the caller publishes (everything succeeded), so a
-failed or interrupted run leaves nothing half-written and a new run no stale files of an old
-one. A target that holds anything but a previous run's output is refused, never replaced.
+failed or interrupted run leaves nothing half-written.
+
+The rule for a folder written again: ``--out DIR`` is the run's own folder. A new run replaces
+it whole, so nothing of an earlier run is left: neither its records nor the pictures that
+``exportsim plot DIR`` or ``--plot DIR/FILE`` drew in it. A picture the new run draws into the
+folder is written into the staging folder and published with it. The folder is recognised as
+a run's by its ``summary.json``; a target that holds anything else (no ``summary.json``) is
+refused, never replaced, so a user's own files are never deleted.
 """
 
 from __future__ import annotations
@@ -47,6 +53,18 @@ class RunWriter:
         """Append one replication's rows to every table (see :mod:`simulator.studies.tables`)."""
         for name, writer in self._writers.items():
             writer.writerows(rows(name, outcome, self._calendar))
+
+    def staged(self, path: Path) -> Path:
+        """Where to write ``path`` now: into the staging folder if it lies in the target, else as given.
+
+        A picture drawn into the folder (``--plot DIR/fan.png`` with ``--out DIR``) is then
+        published with the run rather than left in the folder the run replaces.
+        """
+        try:
+            inner = path.resolve().relative_to(self.folder.resolve())
+        except ValueError:
+            return path
+        return self._staging / inner
 
     def publish(self, summary: dict[str, Any]) -> None:
         """Write the summary, then put the staging folder in the target's place, as a whole."""

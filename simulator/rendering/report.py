@@ -12,11 +12,12 @@ import textwrap
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from simulator.rendering.tables import WIDTH, table_text
 from simulator.rules.check import Finding
 from simulator.rules.engine import announced_on, boundaries, lookup_item
 from simulator.rules.listing import suspension_notes
 from simulator.rules.periods import period_words
-from simulator.rules.values import Decision, Interval, Reason, Regime
+from simulator.rules.values import Decision, Interval, LicenceKind, Reason, Regime
 from simulator.studies.stats import INTERVALS
 
 _WIDTH = 96
@@ -83,34 +84,47 @@ def timeline_mapping(intervals: Iterable[Interval]) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_text(item: str, destination: str, intervals: Iterable[Interval], regime: Regime) -> str:
-    """Return a timeline under ``regime`` as an aligned table, with when each measure was announced.
+def timeline_text(
+    item: str, destination: str, intervals: Iterable[Interval], regime: Regime, width: int = WIDTH
+) -> str:
+    """Return a timeline under ``regime`` as a table, with when each measure was announced.
 
     Below it, a note for each suspension of a measure naming the item (``regime timeline``).
     """
-    header = f"  {'from':<11} {'until':<11} {'licence':<21} {'announced':<11} measure"
-    lines = [f"{item} to {destination}", header]
-    for i in intervals:
-        until = i.until.isoformat() if i.until else "(open)"
-        announced_day = announced_on(regime, i.measure, i.start)
-        announced = announced_day.isoformat() if announced_day else ""
-        lines.append(
-            f"  {i.start.isoformat():<11} {until:<11} {i.licence:<21} {announced:<11} "
-            f"{i.measure or '(regime start)'}"
-        )
+    rows = [
+        [
+            i.start.isoformat(),
+            i.until.isoformat() if i.until else "(open)",
+            i.licence,
+            _iso(announced_on(regime, i.measure, i.start)),
+            i.measure or "(regime start)",
+        ]
+        for i in intervals
+    ]
+    columns = ("from", "until", "licence", "announced", "measure")
+    lines = [f"{item} to {destination}", table_text(columns, (), rows, width=width, indent=2)]
     lines += _wrapped_all(suspension_notes(regime, lookup_item(regime, item)), "  note: ", "        ")
     return "\n".join(lines)
+
+
+def _paragraphs(width: int, *texts: str) -> list[str]:
+    """Each text wrapped to ``width``, ids broken only where longer than a line."""
+    return [line for text in texts for line in textwrap.wrap(text, width, break_on_hyphens=False)]
 
 
 def _wrapped_all(texts: Iterable[str], first: str, rest: str) -> list[str]:
     return [line for text in texts for line in _wrapped(text, first, rest)]
 
 
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def _announced(day: dt.date | None) -> str:
     return f" (announced {day.isoformat()})" if day else ""
 
 
-def regime_text(regime: Regime) -> str:
+def regime_text(regime: Regime, width: int = WIDTH) -> str:
     """Return a readable summary of a regime: groups, items, licences and measures."""
     lines = [f"{regime.id}: {regime.title}"]
     if regime.derived_from:
@@ -122,20 +136,27 @@ def regime_text(regime: Regime) -> str:
         if group.id == regime.default_group:
             listed = [*listed, "every country listed in no group"]
         lines += _wrapped(f"{group.id}: {group.title}: {', '.join(listed)}", "  ", "      ")
-    lines.append("items:")
-    lines += [f"  {i.id:<22} {i.reference}" for i in regime.items]
+    items = [[i.id, i.reference] for i in regime.items]
+    lines += [
+        "items:",
+        table_text(("item", "control-list entry"), (), items, width=width, indent=2),
+    ]
+    kinds = [[kind.id, _terms(regime, kind)] for kind in sorted(regime.licences, key=lambda k: k.rank)]
     lines.append("licence kinds (least burdensome first):")
-    for kind in sorted(regime.licences, key=lambda k: k.rank):
-        review = f", review {kind.standard_processing_days} d" if kind.per_application else ""
-        review = f", review {period_words(regime, kind)}" if kind.in_working_days else review
-        needs = ", ".join(kind.requires) or "nothing"
-        lines.append(f"  {kind.id:<22} valid {kind.validity_days} d{review}; requires {needs}")
+    lines.append(table_text(("licence", "terms"), (), kinds, width=width, indent=2))
     lines += _attribute_lines(regime) + _calendar_lines(regime)
     lines.append("measures:")
     for day, measure in boundaries(regime)[1:]:
         title = _measure_title(regime, measure) + _announced(announced_on(regime, measure, day))
         lines += _wrapped(f"{day}  {measure}: {title}", "  ", "               ")
     return "\n".join(lines)
+
+
+def _terms(regime: Regime, kind: LicenceKind) -> str:
+    """A licence kind's validity, review period and prerequisites, in words."""
+    review = f", review {kind.standard_processing_days} d" if kind.per_application else ""
+    review = f", review {period_words(regime, kind)}" if kind.in_working_days else review
+    return f"valid {kind.validity_days} d{review}; requires {', '.join(kind.requires) or 'nothing'}"
 
 
 def _attribute_lines(regime: Regime) -> list[str]:
@@ -194,40 +215,32 @@ _RUN_SHOWN = {*_RUN_METRICS, *_RESPONSE_METRICS, *_SUPPLIER_METRICS, *_LICENCE_M
 _COMPARED = (*_RUN_METRICS, "tts_lt_ttr")
 
 
-def run_text(summary: Mapping[str, Any]) -> str:
-    """Return a run's summary as readable tables: means with 95% intervals."""
-    lines = [
+def run_text(summary: Mapping[str, Any], width: int = WIDTH) -> str:
+    """Return a run's summary as readable tables, no line wider than ``width``: means with 95% intervals."""
+    lines = _paragraphs(
+        width,
         f"{summary['scenario']}: {summary['replications']} replication(s), seed {summary['seed']}",
         *([precision_line(summary["precision"])] if "precision" in summary else []),
-        "",
-    ]
+    )
     chipmakers = summary.get("chipmakers", {})  # a scenario may have no chipmakers
-    plant = max([13, *(len(c) + 2 for c in chipmakers)])
-    key = plant + 28
-    lines.append(f"{'chipmaker':<{plant}}{'material':<28}" + "".join(f"{m:>26}" for m in _RUN_METRICS))
-    for chipmaker, materials in chipmakers.items():
-        for material, metrics in materials.items():
-            cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RUN_METRICS)
-            lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
-    lines += ["", f"{'responses':<{key}}" + "".join(f"{m:>26}" for m in _RESPONSE_METRICS)]
-    for chipmaker, materials in chipmakers.items():
-        for material, metrics in materials.items():
-            cells = "".join(f"{_cell(metrics[m]):>26}" for m in _RESPONSE_METRICS)
-            lines.append(f"{chipmaker:<{plant}}{material:<28}{cells}")
-    lines += ["", f"{'company':<{key}}{'production_loss_fraction':>26}{'production_loss_musd':>26}"]
-    for company, metrics in summary.get("companies", {}).items():
-        fraction, usd = metrics["production_loss_fraction"], metrics["production_loss_usd"]
-        lines.append(f"{company:<{key}}{_cell(fraction):>26}{_cell(_scaled(usd, 1e-6)):>26}")
-    lines += ["", f"{'supplier':<{key}}" + "".join(f"{m:>26}" for m in _SUPPLIER_METRICS)]
-    for supplier, metrics in summary.get("suppliers", {}).items():
-        lines.append(f"{supplier:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _SUPPLIER_METRICS))
-    lines += ["", f"{'licensing':<{key}}" + "".join(f"{m:>26}" for m in _LICENCE_METRICS)]
-    for material, metrics in summary.get("licensing", {}).items():
-        lines.append(f"{material:<{key}}" + "".join(f"{_cell(metrics[m]):>26}" for m in _LICENCE_METRICS))
+    plants = [(c, m, metrics) for c, materials in chipmakers.items() for m, metrics in materials.items()]
+    companies = summary.get("companies", {}).items()
+    tables = [
+        (("chipmaker", "material"), _RUN_METRICS, [[c, m, *_cells(s, _RUN_METRICS)] for c, m, s in plants]),
+        (("responses", ""), _RESPONSE_METRICS, [[c, m, *_cells(s, _RESPONSE_METRICS)] for c, m, s in plants]),
+        (("company",), _COMPANY_METRICS, [[c, *_company_cells(s)] for c, s in companies]),
+        (("supplier",), _SUPPLIER_METRICS, _named_rows(summary.get("suppliers", {}), _SUPPLIER_METRICS)),
+        (("licensing",), _LICENCE_METRICS, _named_rows(summary.get("licensing", {}), _LICENCE_METRICS)),
+    ]
+    for keys, figures, rows in tables:
+        lines += ["", table_text(keys, figures, rows, width=width)]
     lines += [
         "",
-        "mean [95% CI]; days, tonnes, millions of US dollars, or a fraction of planned output (of its",
-        "value, for a company); time to survive is censored at the horizon",
+        *_paragraphs(
+            min(width, _WIDTH),
+            "mean [95% CI]; days, tonnes, millions of US dollars, or a fraction of planned output (of its"
+            " value, for a company); time to survive is censored at the horizon",
+        ),
         *interval_note([summary.get(part, {}) for part in _RUN_PARTS], _RUN_SHOWN),
     ]
     return "\n".join(lines)
@@ -252,6 +265,21 @@ def _summaries(tree: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]
             yield key, value
         elif isinstance(value, Mapping):
             yield from _summaries(value)
+
+
+_COMPANY_METRICS = ("production_loss_fraction", "production_loss_musd")
+
+
+def _cells(metrics: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+    return [_cell(metrics[name]) for name in names]
+
+
+def _company_cells(metrics: Mapping[str, Any]) -> list[str]:
+    return [_cell(metrics["production_loss_fraction"]), _cell(_scaled(metrics["production_loss_usd"], 1e-6))]
+
+
+def _named_rows(table: Mapping[str, Mapping[str, Any]], names: Iterable[str]) -> list[list[str]]:
+    return [[name, *_cells(metrics, names)] for name, metrics in table.items()]
 
 
 def precision_line(precision: Mapping[str, Any]) -> str:
@@ -295,33 +323,33 @@ def _number(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
 
 
-def comparison_text(data: Mapping[str, Any]) -> str:
-    """A comparison as tables: each variant's headline means, then paired differences."""
+def comparison_text(data: Mapping[str, Any], width: int = WIDTH) -> str:
+    """A comparison as a table no wider than ``width``: the first variant's means, the others' differences."""
     names = list(data["variants"])
     pairing = "paired" if data.get("paired", True) else "unpaired"
-    lines = [
-        f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']}; "
-        f"differences from {data['baseline']!r} "
-        + (
-            "(paired, common random numbers)" if data.get("paired", True) else "(unpaired: Welch's intervals)"
-        ),
+    how = "paired, common random numbers" if data.get("paired", True) else "unpaired: Welch's intervals"
+    lines = _paragraphs(
+        width,
+        f"{len(names)} variants, {data['replications']} replication(s), seed {data['seed']};"
+        f" differences from {data['baseline']!r} ({how})",
         *([precision_line(data["precision"])] if "precision" in data else []),
-        "",
-    ]
-    header = f"{'chipmaker':<13}{'material':<28}{'metric':<26}" + "".join(f"{n[:24]:>26}" for n in names)
-    lines.append(header)
+    )
+    lines.append("")
     base = data["variants"][names[0]].get("chipmakers", {})
-    for chipmaker, materials in base.items():
-        for material in materials:
-            for metric in (*_RUN_METRICS, "tts_lt_ttr"):
-                cells = [_variant_cell(data, name, chipmaker, material, metric) for name in names]
-                lines.append(
-                    f"{chipmaker:<13}{material:<28}{metric:<26}" + "".join(f"{c:>26}" for c in cells)
-                )
+    rows = [
+        [chipmaker, material, metric, *(_variant_cell(data, n, chipmaker, material, metric) for n in names)]
+        for chipmaker, materials in base.items()
+        for material in materials
+        for metric in (*_RUN_METRICS, "tts_lt_ttr")
+    ]
+    lines.append(table_text(("chipmaker", "material", "metric"), names, rows, width=width))
     lines += [
         "",
-        f"cells: mean [95% CI]; for variants after the first, the {pairing} difference from the first",
-        "* marks a difference whose 95% interval excludes zero",
+        *_paragraphs(
+            width,
+            f"cells: mean [95% CI]; for variants after the first, the {pairing} difference from the first",
+            "* marks a difference whose 95% interval excludes zero",
+        ),
         *interval_note([base, *(d.get("chipmakers", {}) for d in data["differences"].values())], _COMPARED),
     ]
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from simulator.model.customs import month_labels
+from simulator.model.customs import month_labels, reported_months
 from simulator.model.metrics import daily_inventory
 from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome
@@ -45,6 +45,8 @@ class Calendar:
 
     start_iso: tuple[str, ...]
     months: tuple[str, ...]
+    reported: tuple[str, ...]
+    """The months from the end of warm-up to the end, as customs statistics report them."""
     warm_up_days: float
 
     @classmethod
@@ -52,7 +54,8 @@ class Calendar:
         """The calendar of ``scenario``'s horizon."""
         days = int(scenario.horizon_days)
         dates = tuple(scenario.date(d).isoformat() for d in range(days + 1))
-        return cls(dates, month_labels(scenario.start, days), scenario.warm_up_days)
+        months = month_labels(scenario.start, days)
+        return cls(dates, months, reported_months(scenario), scenario.warm_up_days)
 
     def date(self, day: float | None) -> str | None:
         """The ISO date of simulation day ``day`` (None stays None)."""
@@ -97,18 +100,30 @@ def _shipments(outcome: Outcome, calendar: Calendar) -> Iterator[Row]:
 
 
 def _flows(outcome: Outcome, calendar: Calendar) -> Iterator[Row]:
-    """Shipments across a border after the warm-up, summed by month, material and route."""
+    """Shipments across a border after the warm-up, summed by month, material and route.
+
+    Every route that crossed a border gets every reported month, zero months included, as in
+    the summary's ``flows``: a month in which imports stopped shows as 0, not as a gap.
+    """
     records = outcome.records[0]
     flows: dict[tuple[str, str, str, str], list[float]] = {}
+    routes: set[tuple[str, str, str]] = set()
     for s in records.shipments:
-        if s.origin == s.destination or s.time < calendar.warm_up_days:
-            continue  # customs statistics see only what crosses a border; the warm-up is left out
-        total = flows.setdefault(
-            (calendar.months[int(s.time)], s.material, s.origin, s.destination), [0.0, 0.0]
-        )
+        if s.origin == s.destination:
+            continue  # customs statistics see only what crosses a border
+        routes.add((s.material, s.origin, s.destination))
+        if s.time < calendar.warm_up_days:
+            continue  # the warm-up is left out
+        key = (calendar.months[int(s.time)], s.material, s.origin, s.destination)
+        total = flows.setdefault(key, [0.0, 0.0])
         total[0] += s.quantity_t
         total[1] += s.value_usd
-    return ((records.replication, *key, *totals) for key, totals in sorted(flows.items()))
+    r = records.replication
+    return (
+        (r, month, *route, *flows.get((month, *route), (0.0, 0.0)))
+        for month in calendar.reported
+        for route in sorted(routes)
+    )
 
 
 def _revenue(outcome: Outcome, calendar: Calendar) -> Iterator[Row]:
