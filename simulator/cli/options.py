@@ -143,6 +143,23 @@ def plot_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def report_option(command: F) -> F:
+    """The ``--report FILE.html`` option of ``run`` and ``compare``, its ending checked before any run."""
+
+    def checked(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in (".html", ".htm"):
+            raise click.BadParameter(f"{value}: expected a file ending in .html or .htm", ctx, param)
+        return value
+
+    return click.option(
+        "--report",
+        "report_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=checked,
+        help="Also write a self-contained HTML report (.html): the question, tables, figures, sources.",
+    )(command)
+
+
 def profile(regime: Regime, has: Sequence[str], lacks: Sequence[str]) -> ExporterProfile:
     """The exporter ``--has`` and ``--lacks`` describe, under ``regime``.
 
