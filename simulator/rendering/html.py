@@ -169,7 +169,9 @@ def comparison_page(data: Mapping[str, Any], subjects: Sequence[Subject], pictur
         f" differences from {data['baseline']} ({pairing})"
     )
     hashes = data["provenance"]["scenarios"]
-    files = {s.path: s for s in reversed(subjects)}  # each file's first variant
+    files: dict[str, Subject] = {}
+    for subject in subjects:
+        files.setdefault(subject.path, subject)  # each file by its first variant
     sections = [
         _question(subjects[0]),
         section("variants", "Variants", tables.variants(subjects)),
@@ -195,10 +197,9 @@ def _question(subject: Subject) -> str:
     """The question the scenario file asks, else its title, else its notes' first paragraph."""
     paragraphs = [p.replace("\n", " ") for p in subject.notes.split("\n\n") if p.strip()]
     asked = [m.group(1) for p in paragraphs if (m := _QUESTION.match(p))]
-    question = next(iter(asked), "") or subject.scenario.title or next(iter(paragraphs), subject.scenario.id)
-    return section(
-        "question", "The question", text("blockquote", question[:1].upper() + question[1:], css="question")
-    )
+    question = asked[0][:1].upper() + asked[0][1:] if asked else ""
+    question = question or subject.scenario.title or next(iter(paragraphs), subject.scenario.id)
+    return section("question", "The question", text("blockquote", question, css="question"))
 
 
 def _figures(pictures: Sequence[Picture]) -> str:
