@@ -31,6 +31,7 @@ from simulator.rendering.markup import (
     Cell,
     definitions,
     element,
+    escape,
     page,
     section,
     text,
@@ -61,7 +62,8 @@ SUFFIXES = (".html", ".htm")
 _READING = (
     "Cells: the mean over replications, its 95% confidence interval beneath it (none where every"
     " replication agrees). Days, tonnes (t), millions of US dollars, or a fraction of planned"
-    " output (of its value, for a company); time to survive is censored at the horizon."
+    " output (of its value, for a company); time to survive is censored at the horizon. n/a: not"
+    " defined in that run, e.g. the times to survive and recover where no measure cuts supply."
 )
 
 
@@ -149,7 +151,7 @@ def run_page(summary: Mapping[str, Any], subject: Subject, pictures: Sequence[Pi
         section("responses", "Responses and suppliers", *tables.responses(summary)),
         scenario_section(subject, summary["provenance"]["scenarios"].get(scenario.id, "")),
         *regime_sections([subject], summary["provenance"]["regimes"]),
-        _provenance(summary, []),
+        _provenance(summary),
     ]
     return page(name, lead, sections, text("p", _READING))
 
@@ -180,7 +182,7 @@ def comparison_page(data: Mapping[str, Any], subjects: Sequence[Subject], pictur
         _figures(pictures),
         *(scenario_section(s, hashes.get(s.name, "")) for s in files.values()),
         *regime_sections(subjects, data["provenance"]["regimes"]),
-        _provenance(data, subjects),
+        _provenance(data),
     ]
     marks = "* and bold: the 95% interval of the difference excludes zero."
     return page(f"Comparison: {first.title or first.id}", lead, sections, text("p", f"{_READING} {marks}"))
@@ -225,26 +227,21 @@ def _inline(svg: str, prefix: str, label: str) -> str:
     """Matplotlib's SVG for an HTML page: no XML prolog, ids unique in the page, labelled for readers."""
     body = svg[svg.index("<svg") :]
     body = _REFERENCE.sub(lambda m: m.group(1) + prefix, body)
-    return body.replace("<svg ", f'<svg role="img" aria-label="{_attr(label)}" ', 1)
+    return body.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
-def _attr(value: str) -> str:
-    return text("x", value)[3:-4]
-
-
-def _provenance(data: Mapping[str, Any], subjects: Sequence[Subject]) -> str:
+def _provenance(data: Mapping[str, Any]) -> str:
+    """The result's own record: the version, replications, seed, pairing, precision and time made."""
     made = data["provenance"]
+    paired = data.get("paired")
     pairs: list[tuple[str, Cell]] = [
         ("exportsim", made.get("exportsim", "")),
         ("replications", str(data["replications"])),
         ("seed", str(data["seed"])),
+        ("pairing", "" if paired is None else "paired (common random numbers)" if paired else "unpaired"),
         ("precision", precision_line(data["precision"]) if "precision" in data else ""),
         ("result created", made.get("created", "")),
     ]
-    if subjects:
-        pairs.insert(
-            3, ("pairing", "paired (common random numbers)" if data.get("paired", True) else "unpaired")
-        )
     return section("provenance", "How this result was made", definitions(pairs))
 
 
