@@ -21,13 +21,16 @@ import pytest
 from helpers import run
 
 from simulator.errors import InputError
+from simulator.regimes.loading import load_regime
 from simulator.rendering import html as report_html
+from simulator.rendering import html_tables as tables
 from simulator.rendering.html import Picture, Subject
 from simulator.rendering.markup import difference, statistic
 from simulator.rendering.output import FanCollector
-from simulator.rendering.provenance import opening_comment, subject_of
+from simulator.rendering.provenance import opening_comment, scenario_section, subject_of
+from simulator.rules.laws import Laws
 from simulator.rules.values import Regime
-from simulator.scenario.loading import load_scenario
+from simulator.scenario.loading import load_scenario, load_variants
 from simulator.scenario.values import Scenario
 from simulator.studies.experiments import Plan, Variant, comparison, study
 from simulator.studies.experiments import run as run_study
@@ -393,3 +396,62 @@ def test_start_dates_are_the_scenarios(one_fab_run: Any) -> None:
     _, subject, _ = one_fab_run
     assert subject.scenario.start == dt.date(2019, 6, 1)
     assert "2019-06-01 to 2019-12-31 (214 days)" in a_run_page(one_fab_run)
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def test_each_regime_in_force_has_its_section(one_fab_run: Any) -> None:
+    """Under two regimes at once each gets a section listing its own measures dated within the scenario."""
+    summary, subject, _ = one_fab_run
+    laws = Laws((subject.law, load_regime("korea")))  # type: ignore[arg-type]
+    page = report_html.run_page(summary, attrs.evolve(subject, law=laws), [])
+    ids = [found.get("id") for found in Markup(page).named("section")]
+    assert ids[-3:] == ["regime-japan", "regime-korea", "provenance"]
+    korea = page[page.index('<section id="regime-korea"') :]
+    assert "2019-09-18-japan-to-ga-2" in korea
+    assert "2023-04-24-japan-to-ga" not in korea  # after the scenario ends
+
+
+def test_declared_variants_show_their_title_regime_file_and_fields() -> None:
+    """A declared variant shows its own title, its regime file beside the scenario and the fields it sets."""
+    path = ROOT / "scenarios" / "japan-2019.toml"
+    loaded = load_variants(path, ("base", "no-curbs", "two-weeks-stock"))
+    base = loaded[0][1]
+    subjects = [subject_of(name, s, r, path, base) for name, s, r in loaded]
+    assert [s.title for s in subjects] == [
+        "",
+        "No 2019 measures at all",
+        "Chipmakers hold two weeks of stock (ETNews, 16 Jul 2019)",
+    ]
+    table = " ".join(Markup(tables.variants(subjects)).text)
+    assert "japan-without-2019-measures" in table
+    assert "chipmakers.*.materials.*.start_inventory_days = 14.0" in table
+    no_curbs = " ".join(Markup(scenario_section(subjects[1], "abc")).text)
+    assert "regimes/japan-without-2019-measures.toml" in no_curbs
+    assert "bundled regime japan" in " ".join(Markup(scenario_section(subjects[0], "abc")).text)
+
+
+def test_a_world_without_chipmakers_says_so(one_fab_run: Any) -> None:
+    """With no chipmakers and no licensing the tables give way to a sentence each, in both pages."""
+    summary, subject, _ = one_fab_run
+    bare = {k: v for k, v in summary.items() if k not in ("chipmakers", "companies", "licensing")}
+    text = " ".join(Markup(report_html.run_page(bare, subject, [])).text)
+    assert "The scenario has no chipmakers, so no one can run short." in text
+    assert "No material needed an individual licence." in text
+    variant = {k: v for k, v in bare.items() if k != "flows"}
+    data = {
+        "variants": {"a": variant, "b": variant},
+        "differences": {"b": {}},
+        "baseline": "a",
+        "paired": False,
+        "seed": 1,
+        "replications": 2,
+        "provenance": {"scenarios": {}, "regimes": {}, "created": "2019-01-01T00:00:00+00:00"},
+    }
+    assert report_html.comparison_pictures(data) == []
+    page = report_html.comparison_page(data, [subject, attrs.evolve(subject, name="b")], [])
+    words = " ".join(Markup(page).text)
+    assert "The scenario has no chipmakers, so no one can run short." in words
+    assert "No material needed an individual licence in the baseline." in words
+    assert "unpaired, Welch's intervals" in words

@@ -25,7 +25,8 @@ class Subject:
     """A scenario a report is about, with its law and where both came from.
 
     ``path`` is the scenario file as given, ``notes`` the file's opening comment, and for a
-    variant declared in a scenario, ``title`` and ``settings`` are its own.
+    variant declared in a scenario, ``title``, ``settings`` and ``regimes`` (the regimes it
+    names, bundled names or files) are its own.
     """
 
     name: str
@@ -35,6 +36,7 @@ class Subject:
     notes: str = ""
     title: str = ""
     settings: Mapping[str, Override] = attrs.field(factory=dict)
+    regimes: tuple[str, ...] = ()
 
     @property
     def law_ids(self) -> str:
@@ -47,6 +49,7 @@ def subject_of(
 ) -> Subject:
     """Describe ``scenario`` read from ``path``; ``variant_of`` is the scenario declaring it, if a variant."""
     spec = next((v for v in variant_of.variants if v.name == name), None) if variant_of else None
+    main = spec.regime if spec and spec.regime else scenario.regime
     return Subject(
         name,
         scenario,
@@ -55,6 +58,7 @@ def subject_of(
         opening_comment(path),
         spec.title if spec else "",
         dict(spec.set) if spec else {},
+        (main, *scenario.export_regimes),
     )
 
 
@@ -109,7 +113,7 @@ def scenario_section(subject: Subject, digest: str) -> str:
 def _reference(subject: Subject) -> str:
     """The regimes the scenario names: bundled ones by name, files relative to the scenario's folder."""
     folder = Path(subject.path).resolve().parent
-    refs = (subject.scenario.regime, *subject.scenario.export_regimes)
+    refs = subject.regimes or (subject.scenario.regime, *subject.scenario.export_regimes)
     return "; ".join(
         f"bundled regime {r}" if r in bundled_regimes() else _relative(Path(r), folder) for r in refs
     )
