@@ -22,6 +22,7 @@ from simulator.cli.interrupts import (
     raise_if_pending,
 )
 from simulator.errors import ExportsimError
+from simulator.rendering import html
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
 
@@ -147,7 +148,7 @@ def report_option(command: F) -> F:
     """The ``--report FILE.html`` option of ``run`` and ``compare``, its ending checked before any run."""
 
     def checked(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-        if value is not None and value.suffix.lower() not in (".html", ".htm"):
+        if value is not None and value.suffix.lower() not in html.SUFFIXES:
             raise click.BadParameter(f"{value}: expected a file ending in .html or .htm", ctx, param)
         return value
 

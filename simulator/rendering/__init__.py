@@ -1,7 +1,7 @@
 """Rendering results for people and for other programs: text, output files and pictures.
 
 :mod:`~simulator.rendering.report` renders tables and explanations as text,
-:mod:`~simulator.rendering.output` writes a run's records as CSV and JSON, and
+:mod:`~simulator.rendering.output` writes a run's records as CSV and JSON,
 :mod:`~simulator.rendering.plots` draws fan charts and flows, and
 :mod:`~simulator.rendering.html` makes the self-contained HTML report of a run or comparison.
 Only these modules and the CLI touch the terminal and files.
