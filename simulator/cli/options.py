@@ -23,6 +23,7 @@ from simulator.cli.interrupts import (
     raise_if_pending,
 )
 from simulator.errors import ExportsimError
+from simulator.rendering import html
 from simulator.rendering.tables import WIDTH
 from simulator.rules.exporters import exporter_of
 from simulator.rules.values import ExporterProfile, Regime
@@ -143,6 +144,23 @@ def plot_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path), help=help_text
     )
+
+
+def report_option(command: F) -> F:
+    """The ``--report FILE.html`` option of ``run`` and ``compare``, its ending checked before any run."""
+
+    def checked(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in html.SUFFIXES:
+            raise click.BadParameter(f"{value}: expected a file ending in .html or .htm", ctx, param)
+        return value
+
+    return click.option(
+        "--report",
+        "report_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=checked,
+        help="Also write a self-contained HTML report (.html): the question, tables, figures, sources.",
+    )(command)
 
 
 def profile(regime: Regime, has: Sequence[str], lacks: Sequence[str]) -> ExporterProfile:

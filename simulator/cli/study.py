@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from simulator.cli.options import dump_json, plot_option, progress, study_options, text_width
+from simulator.cli.options import dump_json, plot_option, progress, report_option, study_options, text_width
 from simulator.errors import ExportsimError
-from simulator.rendering import plots, report
+from simulator.rendering import html, plots, report
 from simulator.rendering.output import (
     FanCollector,
     RunWriter,
@@ -55,6 +55,7 @@ def _execution(count: int | None, seed: int | None, options: dict[str, Any]) -> 
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Also write CSV series and records here."
 )
 @plot_option("Also draw the inventory fan chart (.png or .svg).")
+@report_option
 def run_command(
     scenario_path: Path,
     seed: int | None,
@@ -62,6 +63,7 @@ def run_command(
     fmt: str,
     out: Path | None,
     plot_file: Path | None,
+    report_file: Path | None,
     **options: Any,
 ) -> None:
     """Simulate a scenario: who runs short, when, at what cost.
@@ -76,7 +78,7 @@ def run_command(
         raise ExportsimError(f"--plot {plot_file}: {scenario_path} has no chipmakers, so no stock to draw")
     execution = _execution(count, seed, options)
     writer = RunWriter(out, scenario) if out else None
-    fans = FanCollector() if plot_file else None
+    fans = FanCollector() if plot_file or report_file else None
     try:  # the folder is published last, once the report and the plot have succeeded
         with progress(options["quiet"], scenario.id) as on_progress:
             hook = _hooks(writer, fans)
@@ -86,6 +88,8 @@ def run_command(
         if fans and plot_file:
             picture = writer.staged(plot_file) if writer else plot_file  # published with the folder
             plots.inventory_fan(fans.series(), scenario.start, summary["measures"], picture)
+        if fans and report_file:
+            html.write_run(report_file, summary, scenario_path, scenario, law, fans.series())
         if writer:
             writer.publish(summary)
     except BaseException:
@@ -148,6 +152,7 @@ def validate(scenario_path: Path) -> None:
     is_flag=True,
     help="Compare variants of different worlds (horizon, warm-up, seed) with unpaired (Welch) intervals.",
 )
+@report_option
 def compare(
     scenario_paths: tuple[Path, ...],
     names: tuple[str, ...],
@@ -156,6 +161,7 @@ def compare(
     count: int | None,
     fmt: str,
     plot_file: Path | None,
+    report_file: Path | None,
     **options: Any,
 ) -> None:
     """Compare variants with paired confidence intervals.
@@ -175,6 +181,8 @@ def compare(
     data = result.to_dict()
     if plot_file:
         plots.comparison_bars(data, plot_file)
+    if report_file:
+        html.write_comparison(report_file, data, result.worlds, scenario_paths)
     if fmt == "json":
         click.echo(dump_json(data))
     elif fmt == "csv":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -155,13 +156,21 @@ def _stats_row(stats: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so that nothing is half-written."""
+    """Write ``text`` to ``path`` through a temporary file, so that nothing is half-written.
+
+    The temporary file, beside ``path`` and made with the usual permissions, is removed when
+    anything fails or interrupts the write; ``path`` then keeps what it held before.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}-", delete=False, encoding="utf-8"
-    ) as handle:
-        handle.write(text)
-    Path(handle.name).replace(path)
+    staged = path.with_name(f".{path.name}-{secrets.token_hex(6)}")
+    handle = staged.open("x", encoding="utf-8")  # a new file, never someone else's
+    try:
+        with handle:
+            handle.write(text)
+        staged.replace(path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
 
 
 class FanCollector:

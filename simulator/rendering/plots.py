@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import textwrap
 from collections import defaultdict
@@ -21,6 +22,7 @@ mpl.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.errors import InputError, Problem
@@ -53,7 +55,7 @@ def inventory_fan(
 
 def inventory_figure(
     series: dict[tuple[str, str], np.ndarray], start: dt.date, measures: list[dict[str, str]]
-) -> Any:
+) -> Figure:
     """The figure of :func:`inventory_fan`, readable at any horizon.
 
     Each measure within the horizon is a dashed line numbered in a strip of headroom above the
@@ -156,7 +158,7 @@ def flows_by_origin(flows: dict[str, dict[str, dict[str, float]]], path: Path) -
     return _save(flows_figure(flows), path)
 
 
-def flows_figure(flows: dict[str, dict[str, dict[str, float]]]) -> Any:
+def flows_figure(flows: dict[str, dict[str, dict[str, float]]]) -> Figure:
     """The figure of :func:`flows_by_origin`: a bar per month, zero months kept and marked ``0``."""
     materials = sorted(flows)
     figure, axes = plt.subplots(len(materials), 1, figsize=(10, 2.4 * len(materials)), squeeze=False)
@@ -182,6 +184,11 @@ def flows_figure(flows: dict[str, dict[str, dict[str, float]]]) -> Any:
 def comparison_bars(data: dict[str, Any], path: Path, metric: str = "stockout_days") -> Path:
     """Each variant's mean of ``metric`` per chipmaker and material, with 95% intervals."""
     check_format(path)
+    return _save(comparison_bars_figure(data, metric), path)
+
+
+def comparison_bars_figure(data: dict[str, Any], metric: str = "stockout_days") -> Figure:
+    """The figure :func:`comparison_bars` writes, unsaved (for :func:`svg_text`)."""
     names = list(data["variants"])
     base = data["variants"][names[0]].get("chipmakers", {})
     keys = [(c, m) for c, materials in base.items() for m in materials]
@@ -204,7 +211,7 @@ def comparison_bars(data: dict[str, Any], path: Path, metric: str = "stockout_da
     ax.set_ylabel(metric)
     ax.legend(fontsize=8)
     ax.set_title(f"{metric} by variant: mean and 95% interval", fontsize=11)
-    return _save(figure, path)
+    return figure
 
 
 def _save(figure: Any, path: Path) -> Path:
@@ -214,6 +221,25 @@ def _save(figure: Any, path: Path) -> Path:
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
+
+
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def svg_text(figure: Figure, salt: str) -> str:
+    """The figure as SVG text, closed afterwards: the same figure and ``salt`` give the same bytes.
+
+    Text is drawn as paths (no fonts needed to show it) and no metadata is written (neither a
+    creation date nor the creator's address); the ``salt`` seeds the ids matplotlib derives for
+    clip paths and markers.
+    """
+    if figure.get_layout_engine() is None:
+        figure.tight_layout()
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
+    plt.close(figure)
+    return buffer.getvalue()
 
 
 def plot_result_dir(folder: Path, fmt: str = "png") -> list[Path]:
@@ -228,7 +254,7 @@ def plot_result_dir(folder: Path, fmt: str = "png") -> list[Path]:
     measures = summary.get("measures", [])
     return [
         inventory_fan(series, start, measures, folder / f"inventory.{fmt}"),
-        flows_by_origin(_mean_flows(summary.get("flows", {})), folder / f"flows.{fmt}"),
+        flows_by_origin(mean_flows(summary.get("flows", {})), folder / f"flows.{fmt}"),
     ]
 
 
@@ -245,7 +271,8 @@ def read_daily_inventory(path: Path) -> tuple[dict[tuple[str, str], np.ndarray],
     return {key: np.array([reps[r] for r in sorted(reps)]) for key, reps in rows.items()}, first
 
 
-def _mean_flows(flows: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
+def mean_flows(flows: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
+    """The mean tonnes of a summary's ``flows`` (material -> origin -> month -> statistics)."""
     return {
         material: {
             origin: {month: stats["mean"] or 0.0 for month, stats in months.items()}

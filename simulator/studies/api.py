@@ -214,7 +214,7 @@ def compare(
     paired = _one_world(chosen, how.seed, unpaired)
     plan = how.plan(first, "compare")
     result = study(chosen, how.seed_for(first), plan, on_progress=on_progress)
-    return ComparisonResult.of(comparison(result, plan, paired))
+    return ComparisonResult.of(comparison(result, plan, paired), tuple(chosen))
 
 
 def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str, ...]) -> list[Variant]:

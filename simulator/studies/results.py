@@ -21,6 +21,7 @@ from simulator.model.records import RunRecords
 from simulator.rules.laws import Laws
 from simulator.rules.values import Regime
 from simulator.scenario.values import Override, Scenario
+from simulator.studies.experiments import Variant
 from simulator.studies.parallel import Outcome
 from simulator.studies.sweep import PointResult
 from simulator.studies.tables import TABLES, Calendar, rows
@@ -202,13 +203,15 @@ class ComparisonResult:
     differences: Mapping[str, Mapping[str, Any]] = attrs.field(repr=False)
     precision: Mapping[str, Any] | None = attrs.field(repr=False)
     provenance: Mapping[str, Any] = attrs.field(repr=False)
+    worlds: tuple[Variant, ...] = attrs.field(default=(), repr=False)
+    """Each variant's name, scenario and regime, in order."""
 
     @classmethod
-    def of(cls, data: Mapping[str, Any]) -> ComparisonResult:
+    def of(cls, data: Mapping[str, Any], worlds: tuple[Variant, ...] = ()) -> ComparisonResult:
         """The result whose :meth:`to_dict` is ``data`` (the JSON of ``exportsim compare``)."""
         return cls(
             data["baseline"], tuple(data["variants"]), data["paired"], data["seed"], data["replications"],
-            data["variants"], data["differences"], data.get("precision"), data["provenance"],
+            data["variants"], data["differences"], data.get("precision"), data["provenance"], worlds,
         )  # fmt: skip
 
     def estimate(self, variant: str, *path: str) -> Estimate:
