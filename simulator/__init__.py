@@ -27,6 +27,7 @@ from simulator.errors import ExportsimError, InputError, Problem, RuleError, Unk
 from simulator.model import simulate
 from simulator.model.records import RunRecords
 from simulator.regimes.loading import bundled_regimes, dump_regime, load_regime
+from simulator.rendering.html import report
 from simulator.rules.check import Finding, check_regime
 from simulator.rules.compiled import DecisionTable, compile_regime
 from simulator.rules.derive import RegimeChanges, derive
@@ -83,6 +84,7 @@ __all__ = [
     "exporter_of",
     "load_regime",
     "load_scenario",
+    "report",
     "run",
     "simulate",
     "sweep",

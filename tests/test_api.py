@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -258,3 +259,25 @@ def test_compare_of_one_loaded_scenario_has_no_differences() -> None:
     assert result.variants == ("one-fab",)
     assert result.differences == {}
     assert "1 variants" in result._repr_html_()
+
+
+def test_report_writes_the_page_the_cli_writes(tmp_path: Path) -> None:
+    """``simulator.report(result, path)`` writes the ``--report`` page, byte for byte but the time."""
+    result = s.run(ONE_FAB, replications=2, records=True)
+    mine = s.report(result, tmp_path / "api.html").read_text(encoding="utf-8")
+    printed = cli("run", ONE_FAB, "--replications", "2", "--report", tmp_path / "cli.html")
+    assert printed.exit_code == 0, printed.output
+    theirs = (tmp_path / "cli.html").read_text(encoding="utf-8")
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+    assert mine.count("<svg") == 2  # the fan chart and the flows
+    assert stamp.sub("", mine) == stamp.sub("", theirs)
+
+
+def test_report_of_a_comparison_and_a_wrong_suffix(tmp_path: Path) -> None:
+    """A comparison's report marks its differences; a path not ending in .html is refused, naming it."""
+    compared = s.compare(JAPAN, ["no-gongju"], replications=2)
+    page = s.report(compared, tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "no-gongju" in page
+    with pytest.raises(s.InputError, match=r"c\.txt: expected a report file ending in \.html"):
+        s.report(compared, tmp_path / "c.txt")
+    assert not (tmp_path / "c.txt").exists()

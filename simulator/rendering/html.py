@@ -25,6 +25,8 @@ import attrs
 import numpy as np
 
 from simulator.errors import InputError, Problem
+from simulator.model.metrics import daily_inventory
+from simulator.model.records import RunRecords
 from simulator.rendering import html_tables as tables
 from simulator.rendering import plots
 from simulator.rendering.markup import (
@@ -43,6 +45,7 @@ from simulator.rules.laws import Laws
 from simulator.rules.values import Regime
 from simulator.scenario.values import Scenario
 from simulator.studies.experiments import Variant
+from simulator.studies.results import ComparisonResult, RunResult
 
 __all__ = [
     "Picture",
@@ -50,6 +53,7 @@ __all__ = [
     "check_report_path",
     "comparison_page",
     "comparison_pictures",
+    "report",
     "run_page",
     "run_pictures",
     "write_comparison",
@@ -305,3 +309,34 @@ def write_comparison(
         subject_of(v.name, v.scenario, v.regime, f, first) for v, f in zip(variants, files, strict=True)
     ]
     write_report(path, comparison_page(data, subjects, comparison_pictures(data)))
+
+
+_IN_PYTHON = Path("(a scenario built in Python)")
+
+
+def report(result: RunResult | ComparisonResult, path: str | Path) -> Path:
+    """Write a result's HTML report to ``path`` (.html), the page ``--report`` writes.
+
+    A run's fan chart needs its records (``run(..., records=True)``); without them the page
+    has the tables and the flow chart only.
+
+    Raises:
+        InputError: the path does not end in .html, or cannot be written.
+    """
+    target = Path(path)
+    check_report_path(target)
+    if isinstance(result, RunResult):
+        series = _fan_series(result.records.runs) if result.records is not None else {}
+        write_run(
+            target, result.to_dict(), result.source or _IN_PYTHON, result.scenario, result.regime, series
+        )
+    else:
+        paths = [p or _IN_PYTHON for p in result.sources] or [_IN_PYTHON]
+        write_comparison(target, result.to_dict(), result.worlds, paths)
+    return target
+
+
+def _fan_series(runs: Sequence[RunRecords]) -> dict[tuple[str, str], np.ndarray]:
+    if not runs:
+        return {}
+    return {key: np.array([daily_inventory(run, *key) for run in runs]) for key in runs[0].inventory}

@@ -151,7 +151,12 @@ def run(
     kept: list[Outcome] = []
     hook = _keeping(kept, on_outcome) if records else on_outcome
     data = experiments.run(world, law, plan, how.seed_for(world), on_outcome=hook, on_progress=on_progress)
-    return RunResult.of(data, world, law, Records(tuple(kept), Calendar.of(world)) if records else None)
+    kept_records = Records(tuple(kept), Calendar.of(world)) if records else None
+    return RunResult.of(data, world, law, kept_records, _source(scenario))
+
+
+def _source(scenario: ScenarioLike) -> Path | None:
+    return Path(scenario) if isinstance(scenario, str | Path) else None
 
 
 def _execution(arguments: Mapping[str, Any], call: str) -> Execution:
@@ -214,7 +219,9 @@ def compare(
     paired = _one_world(chosen, how.seed, unpaired)
     plan = how.plan(first, "compare")
     result = study(chosen, how.seed_for(first), plan, on_progress=on_progress)
-    return ComparisonResult.of(comparison(result, plan, paired), tuple(chosen))
+    many = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
+    sources = tuple(_source(one) for one in many)
+    return ComparisonResult.of(comparison(result, plan, paired), tuple(chosen), sources)
 
 
 def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str, ...]) -> list[Variant]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -132,17 +133,24 @@ class RunResult:
     provenance: Mapping[str, Any] = attrs.field(repr=False)
     records: Records | None = attrs.field(default=None, repr=False)
     """Per-replication records, when asked for with ``records=True``."""
+    source: Path | None = attrs.field(default=None, repr=False)
+    """The scenario file it was loaded from (None for a scenario built in Python)."""
 
     @classmethod
     def of(
-        cls, data: Mapping[str, Any], scenario: Scenario, regime: Regime | Laws, records: Records | None
+        cls,
+        data: Mapping[str, Any],
+        scenario: Scenario,
+        regime: Regime | Laws,
+        records: Records | None,
+        source: Path | None = None,
     ) -> RunResult:
         """The result whose :meth:`to_dict` is ``data`` (the JSON of ``exportsim run``)."""
         own = ("scenario", "seed", "replications", "precision", "measures", "provenance")
         summary = {k: v for k, v in data.items() if k not in own}
         return cls(
             scenario, regime, data["seed"], data["replications"], summary,
-            tuple(data["measures"]), data.get("precision"), data["provenance"], records,
+            tuple(data["measures"]), data.get("precision"), data["provenance"], records, source,
         )  # fmt: skip
 
     def estimate(self, *path: str) -> Estimate:
@@ -205,13 +213,17 @@ class ComparisonResult:
     provenance: Mapping[str, Any] = attrs.field(repr=False)
     worlds: tuple[Variant, ...] = attrs.field(default=(), repr=False)
     """Each variant's name, scenario and regime, in order."""
+    sources: tuple[Path | None, ...] = attrs.field(default=(), repr=False)
+    """The scenario files compared: one declaring the variants, or one per variant (None: built in Python)."""
 
     @classmethod
-    def of(cls, data: Mapping[str, Any], worlds: tuple[Variant, ...] = ()) -> ComparisonResult:
+    def of(
+        cls, data: Mapping[str, Any], worlds: tuple[Variant, ...] = (), sources: tuple[Path | None, ...] = ()
+    ) -> ComparisonResult:
         """The result whose :meth:`to_dict` is ``data`` (the JSON of ``exportsim compare``)."""
         return cls(
             data["baseline"], tuple(data["variants"]), data["paired"], data["seed"], data["replications"],
-            data["variants"], data["differences"], data.get("precision"), data["provenance"], worlds,
+            data["variants"], data["differences"], data.get("precision"), data["provenance"], worlds, sources,
         )  # fmt: skip
 
     def estimate(self, variant: str, *path: str) -> Estimate:
