@@ -1,0 +1,144 @@
+"""Fuzzing the bundled scenario and regime files through the CLI: accepted or refused, never a traceback.
+
+Each example damages one file (:mod:`simulator.testing.fuzz`) and runs the commands that read
+it in-process: ``validate`` and ``run --replications 1`` on scenarios, ``regime check`` and
+``check`` on regimes. Each must exit 0, or 2 with a message naming the file (``regime check``
+also 1, its findings), within 20 s. The quick profile runs in CI; ``EXPORTSIM_FUZZ=long`` runs
+at least 2,000 examples per command and prints the outcomes, which are also kept in pytest's
+cache under ``exportsim/fuzz``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.cli import main
+from simulator.regimes.loading import load_regime
+from simulator.rules.engine import boundaries
+from simulator.testing.fuzz import Hang, Mutant, mutants, place, time_limit, verdict
+
+ROOT = Path(__file__).parents[1]
+SCENARIOS = sorted([*ROOT.glob("scenarios/*.toml"), *ROOT.glob("tests/scenarios/*.toml")])
+REGIMES = sorted(
+    [*ROOT.glob("scenarios/regimes/*.toml"), *ROOT.glob("simulator/regimes/*.toml")],
+)
+REGIMES = [p for p in REGIMES if not p.stem.endswith("-decisions")]  # decision tables, not regimes
+LONG = os.environ.get("EXPORTSIM_FUZZ") == "long"
+PER_FILE = int(os.environ.get("EXPORTSIM_FUZZ_EXAMPLES", "0")) or (
+    -(-2000 // min(len(SCENARIOS), len(REGIMES))) if LONG else 8
+)
+"""Examples per file: enough in the long profile for 2,000 per command."""
+BUDGET_S = 20.0
+"""A command still running after this long is a hang."""
+
+FUZZ = settings(
+    max_examples=PER_FILE,
+    derandomize=not LONG,  # CI fuzzes the same mutants every run; the long profile new ones
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+OUTCOMES: Counter[tuple[str, str]] = Counter()
+"""(command, outcome) -> examples, over the module's tests."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _outcomes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the outcomes in pytest's cache and, in the long profile, print them."""
+    yield
+    table = {f"{command} {outcome}": n for (command, outcome), n in sorted(OUTCOMES.items())}
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:
+        cache.set("exportsim/fuzz", table)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if LONG and reporter is not None:
+        reporter.write_line("")
+        for line in _summary():
+            reporter.write_line(line)
+
+
+def _summary() -> Iterator[str]:
+    names = ("accepted", "found", "refused", "traceback", "hang")
+    yield f"fuzz outcomes ({PER_FILE} examples per file): " + ", ".join(names)
+    for command in sorted({c for c, _ in OUTCOMES}):
+        counts = [OUTCOMES[command, n] for n in names]
+        yield f"  {command:<14} {sum(counts):>6} examples: " + ", ".join(map(str, counts))
+
+
+@functools.cache
+def _mutants(source: Path) -> st.SearchStrategy[Mutant]:
+    return mutants(source)
+
+
+def _invoke(command: str, path: Path, *args: str, findings: bool = False) -> None:
+    """Run ``exportsim COMMAND ARGS``; judge and count the result."""
+    try:
+        with time_limit(BUDGET_S):
+            result = CliRunner().invoke(main, [*command.split(), *args])
+        outcome = verdict(result, findings)
+    except Hang:
+        OUTCOMES[command, "hang"] += 1
+        raise
+    except AssertionError:
+        OUTCOMES[command, "traceback"] += 1
+        raise
+    OUTCOMES[command, outcome] += 1
+    if outcome == "refused" and command != "check":
+        assert path.name in result.stderr, f"the message names no file:\n{result.stderr}"
+
+
+@pytest.mark.parametrize("source", SCENARIOS, ids=lambda p: str(p.relative_to(ROOT)))
+@FUZZ
+@given(data=st.data())
+def test_a_damaged_scenario_is_run_or_refused(source: Path, data: st.DataObject) -> None:
+    """``validate`` and ``run`` accept a damaged scenario or refuse it with a message, within 20 s."""
+    mutant = data.draw(_mutants(source), label="mutant")
+    fmt = data.draw(st.sampled_from(["table", "json"]), label="format")
+    with tempfile.TemporaryDirectory() as folder:
+        path = place(source, mutant.content, Path(folder))
+        _invoke("validate", path, str(path))
+        _invoke("run", path, "--replications", "1", "--quiet", "--format", fmt, str(path))
+
+
+@functools.cache
+def _shipments(source: Path) -> st.SearchStrategy[list[str]]:
+    """The options of ``check``: an item, destination and date of the regime, and its attributes."""
+    regime = load_regime(source)
+    days = [d for d, _ in boundaries(regime)]
+    item = st.sampled_from([*(i.id for i in regime.items), "unlisted", "no-such-item"])
+    country = st.sampled_from(["KR", "CN", "JP", "US", "KP", "TW", "kr", "XX"])
+    day = st.sampled_from(days) | st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31))
+    names = [a.id for a in regime.attributes] or ["icp"]
+    attribute = st.tuples(st.sampled_from(["--has", "--lacks"]), st.sampled_from(names))
+    return st.builds(
+        lambda i, c, d, a, f: ["--item", i, "--to", c, "--on", d.isoformat(), *a, "--format", f],
+        item,
+        country,
+        day,
+        st.lists(attribute, max_size=2).map(lambda pairs: [x for pair in pairs for x in pair]),
+        st.sampled_from(["text", "json"]),
+    )
+
+
+@pytest.mark.parametrize("source", REGIMES, ids=lambda p: str(p.relative_to(ROOT)))
+@FUZZ
+@given(data=st.data())
+def test_a_damaged_regime_is_checked_or_refused(source: Path, data: st.DataObject) -> None:
+    """``regime check`` and ``check`` accept a damaged regime or refuse it with a message, within 20 s."""
+    mutant = data.draw(_mutants(source), label="mutant")
+    shipment = data.draw(_shipments(source), label="shipment")
+    with tempfile.TemporaryDirectory() as folder:
+        path = place(source, mutant.content, Path(folder))
+        _invoke("regime check", path, str(path), findings=True)
+        _invoke("check", path, "--regime", str(path), *shipment)
