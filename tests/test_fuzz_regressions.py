@@ -1,0 +1,76 @@
+"""Defects tests/test_fuzz.py found, each pinned by the smallest file or value that showed it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import attrs
+import pytest
+
+from simulator.model import simulate
+from simulator.model.metrics import chipmaker_metrics, company_metrics
+from simulator.scenario.loading import load_scenario
+from tests.helpers import failed, run
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+ONE_FAB = Path(__file__).parent / "scenarios" / "one-fab.toml"
+FIXED_LEAD_TIME = 'lead_time_days = { dist = "fixed", value = 5.0 }'
+
+
+def _one_fab(tmp_path: Path, old: str, new: str) -> Path:
+    """The one-fab scenario with ``old`` (which must be there) replaced by ``new``, written in tmp_path."""
+    text = ONE_FAB.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "one-fab.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        'dist = "triangular", low = 5.0, mode = 7.0, high = 1.7976931348623157e308',
+        'dist = "fixed", value = 1e10',
+        'dist = "lognormal", mean = 1e300, sd = 1e300',
+    ],
+)
+def test_a_distribution_parameter_too_large_is_refused(tmp_path: Path, distribution: str) -> None:
+    """A lead time with a parameter past 1e9 days is refused at its field (a triangular's overflowed)."""
+    path = _one_fab(tmp_path, FIXED_LEAD_TIME, f"lead_time_days = {{ {distribution} }}")
+    failed(run("validate", path), str(path), "suppliers[0].products[0].lead_time_days.", "from 0 to 1e+09")
+
+
+def test_a_lead_time_of_a_billion_days_never_arrives(tmp_path: Path) -> None:
+    """A fixed lead time of 1e9 days (the most allowed) runs: the fab's 30 days of stock run out on day 30."""
+    path = _one_fab(tmp_path, FIXED_LEAD_TIME, 'lead_time_days = { dist = "fixed", value = 1e9 }')
+    scenario, regime = load_scenario(path)
+    records = simulate(scenario, regime)
+    assert [(s.start, s.end) for s in records.stockouts] == [(30.0, None)]
+
+
+def test_a_chipmaker_using_no_material_loses_nothing() -> None:
+    """A chipmaker with no [[chipmakers.materials]] counts in its company with no loss (it was a KeyError)."""
+    scenario, regime = load_scenario(SCENARIOS / "korea-2019-reciprocal.toml")
+    idle = attrs.evolve(scenario.chipmakers[1], materials=())
+    scenario = attrs.evolve(scenario, chipmakers=(scenario.chipmakers[0], idle, *scenario.chipmakers[2:]))
+    company = company_metrics(simulate(scenario, regime), scenario)[idle.company_id]
+    assert company["production_loss_usd"] == 0.0
+
+
+def test_a_chipmaker_making_nothing_has_no_stock_days_at_the_shock() -> None:
+    """Zero output (so zero use) leaves the stock at the shock in days of use NaN, not a ZeroDivisionError."""
+    scenario, regime = load_scenario(SCENARIOS / "japan-2019.toml")
+    fabs = (attrs.evolve(scenario.chipmakers[0], output_units_per_day=0.0), *scenario.chipmakers[1:])
+    scenario = attrs.evolve(scenario, chipmakers=fabs)
+    days = chipmaker_metrics(simulate(scenario, regime), scenario)[fabs[0].id]["photoresist"][
+        "shock_stock_days"
+    ]
+    assert math.isnan(days)  # no use to count the stock in
+
+
+def test_run_reports_a_scenario_with_an_idle_chipmaker(tmp_path: Path) -> None:
+    """``run`` on a chipmaker making nothing exits 0 (it ended in a traceback), as ``validate`` accepts it."""
+    path = _one_fab(tmp_path, "output_units_per_day = 1.0", "output_units_per_day = 0.0")
+    result = run("run", "--replications", "1", "--quiet", path)
+    assert result.exit_code == 0, result.output
