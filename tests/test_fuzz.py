@@ -31,9 +31,11 @@ from simulator.testing.fuzz import Hang, Mutant, mutants, place, time_limit, ver
 ROOT = Path(__file__).parents[1]
 SCENARIOS = sorted([*ROOT.glob("scenarios/*.toml"), *ROOT.glob("tests/scenarios/*.toml")])
 REGIMES = sorted(
-    [*ROOT.glob("scenarios/regimes/*.toml"), *ROOT.glob("simulator/regimes/*.toml")],
+    path
+    for folder in ("scenarios/regimes", "simulator/regimes", "tests/regimes")
+    for path in ROOT.glob(f"{folder}/*.toml")
+    if not path.stem.endswith("-decisions")  # decision tables, not regimes
 )
-REGIMES = [p for p in REGIMES if not p.stem.endswith("-decisions")]  # decision tables, not regimes
 LONG = os.environ.get("EXPORTSIM_FUZZ") == "long"
 PER_FILE = int(os.environ.get("EXPORTSIM_FUZZ_EXAMPLES", "0")) or (
     -(-2000 // min(len(SCENARIOS), len(REGIMES))) if LONG else 8

@@ -64,6 +64,7 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
     items = {i.id for r in laws.regimes for i in r.items}
     bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
     problems = scenario_problems(scenario, items, bulk) + licensing_problems(scenario, laws)
+    problems += _before_the_law(scenario, laws)
     materials = {m.id: m.item for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
         regime = laws.of(supplier.country)
@@ -75,6 +76,18 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
                 field = f"suppliers[{n}].products[{k}].material"
                 problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
     return problems
+
+
+def _before_the_law(scenario: Scenario, laws: Laws) -> list[Problem]:
+    """A run must not start before a regime it runs under begins: the rules say nothing then."""
+    return [
+        Problem(
+            "scenario.start",
+            f"expected a date on or after {r.valid_from}, when regime {r.id!r} begins; got {scenario.start}",
+        )
+        for r in laws.regimes
+        if scenario.start < r.valid_from
+    ]
 
 
 def _attribute_problems(laws: Laws, supplier: Supplier, n: int) -> list[Problem]:
