@@ -14,11 +14,14 @@ import datetime as dt
 import functools
 import os
 import tempfile
+import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import tomli_w
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,7 +29,7 @@ from hypothesis import strategies as st
 from simulator.cli import main
 from simulator.regimes.loading import load_regime
 from simulator.rules.engine import boundaries
-from simulator.testing.fuzz import Hang, Mutant, mutants, place, time_limit, verdict
+from simulator.testing.fuzz import ACCEPTED, FOUND, REFUSED, Hang, Mutant, mutants, place, time_limit, verdict
 
 ROOT = Path(__file__).parents[1]
 SCENARIOS = sorted([*ROOT.glob("scenarios/*.toml"), *ROOT.glob("tests/scenarios/*.toml")])
@@ -144,3 +147,54 @@ def test_a_damaged_regime_is_checked_or_refused(source: Path, data: st.DataObjec
         path = place(source, mutant.content, Path(folder))
         _invoke("regime check", path, str(path), findings=True)
         _invoke("check", path, "--regime", str(path), *shipment)
+
+
+@pytest.mark.parametrize("source", SCENARIOS + REGIMES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("rewrite", [False, True], ids=["as-is", "through-tomli-w"])
+def test_an_undamaged_copy_is_accepted(source: Path, rewrite: bool, tmp_path: Path) -> None:
+    """Each source placed with the files it names, as it is or written back from its data, is accepted."""
+    content = source.read_bytes()
+    if rewrite:
+        content = tomli_w.dumps(tomllib.loads(content.decode("utf-8"))).encode()
+    path = place(source, content, tmp_path)
+    command = ["validate", path] if source in SCENARIOS else ["regime", "check", path]
+    result = CliRunner().invoke(main, [str(a) for a in command])
+    assert verdict(result) == ACCEPTED, result.output
+
+
+@pytest.mark.parametrize(
+    ("result", "findings", "message"),
+    [
+        (SimpleNamespace(exit_code=1, exception=ValueError("x"), output=""), False, "raised ValueError"),
+        (SimpleNamespace(exit_code=2, exception=SystemExit(2), output=" \n"), False, "without a message"),
+        (SimpleNamespace(exit_code=1, exception=SystemExit(1), output="gap"), False, "exit 1"),
+        (SimpleNamespace(exit_code=0, exception=None, output="Traceback (most"), False, "Traceback"),
+    ],
+)
+def test_verdict_fails_a_traceback_an_empty_refusal_and_a_stray_exit(
+    result: SimpleNamespace, findings: bool, message: str
+) -> None:
+    """``verdict`` fails an exception, exit 2 without a message, exit 1 unless findings, and a traceback."""
+    with pytest.raises(AssertionError, match=message):
+        verdict(result, findings)
+
+
+def test_verdict_names_each_outcome() -> None:
+    """Exit 0 is accepted, exit 2 with a message refused, and exit 1 found where findings are allowed."""
+    outcomes = [
+        verdict(SimpleNamespace(exit_code=0, exception=None, output="ok")),
+        verdict(SimpleNamespace(exit_code=2, exception=SystemExit(2), output="Error: x")),
+        verdict(SimpleNamespace(exit_code=1, exception=SystemExit(1), output="gap"), findings=True),
+    ]
+    assert outcomes == [ACCEPTED, REFUSED, FOUND]
+
+
+def test_time_limit_stops_a_loop_that_never_ends() -> None:
+    """A block still running when the limit passes is stopped with Hang."""
+
+    def forever() -> None:
+        while True:
+            pass
+
+    with pytest.raises(Hang), time_limit(0.01):
+        forever()

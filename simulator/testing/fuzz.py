@@ -52,8 +52,8 @@ ACCEPTED, REFUSED, FOUND = "accepted", "refused", "found"
 class Mutant:
     """A damaged copy of a file: the bytes to write and what was done to them."""
 
-    content: bytes
-    changes: tuple[str, ...]
+    content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")  # reports stay short
+    changes: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return "; ".join(self.changes)
@@ -182,6 +182,13 @@ def _set_to(strategy: st.SearchStrategy[Any]) -> Callable[[st.DrawFn, Any, Where
     return mutate
 
 
+def _extreme(draw: st.DrawFn, data: Any, where: Where) -> str:
+    """Replace a number with an extreme one of its own type (so that it passes the type check)."""
+    value = draw(integers() if _is(int)(_at(data, where)) else floats())
+    _replace(data, where, value)
+    return f"{_name(where)} = {_brief(value)}"
+
+
 def _duplicate(draw: st.DrawFn, data: Any, where: Where) -> str:
     """Insert a copy of an entry of an array (of tables, mostly) beside it."""
     node = _at(data, where)
@@ -224,7 +231,7 @@ _MUTATIONS: tuple[tuple[Callable[[st.DrawFn, Any, Where], str], Callable[[Any], 
     (_delete_at, lambda _: True),
     (_retype, lambda _: True),
     (_duplicate, _is(list)),
-    (_set_to(integers() | floats()), _is((int, float))),
+    (_extreme, _is((int, float))),
     (_set_to(dates()), _is((dt.date, dt.time))),
     (_set_to(strings()), _is(str)),
     (_unknown_key, _is(dict)),
