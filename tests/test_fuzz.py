@@ -42,7 +42,7 @@ REGIMES = sorted(
 )
 LONG = os.environ.get("EXPORTSIM_FUZZ") == "long"
 PER_FILE = int(os.environ.get("EXPORTSIM_FUZZ_EXAMPLES", "0")) or (
-    -(-2000 // min(len(SCENARIOS), len(REGIMES))) if LONG else 8
+    -(-2000 // min(len(SCENARIOS), len(REGIMES))) if LONG else 25
 )
 """Examples per file: enough in the long profile for 2,000 per command."""
 
@@ -78,11 +78,13 @@ def _outcomes(request: pytest.FixtureRequest) -> Iterator[None]:
     cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
     if cache is not None:
         cache.set("exportsim/fuzz", table)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if LONG and reporter is not None:
-        reporter.write_line("")
-        for line in _summary():
-            reporter.write_line(line)
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if LONG and reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # else a passing teardown's output is dropped
+            reporter.write_line("")
+            for line in _summary():
+                reporter.write_line(line)
 
 
 def _summary() -> Iterator[str]:

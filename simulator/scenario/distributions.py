@@ -107,7 +107,7 @@ class Distribution:
             if value is None:
                 yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
             elif not 0 <= value <= MAX_PARAMETER:  # written so that NaN fails too
-                yield Problem(f"{path}.{name}", f"expected a number from 0 to {MAX_PARAMETER:g}, got {value}")
+                yield Problem(f"{path}.{name}", f"expected a number from 0 to 1e9, got {value}")
         if self.dist in ("uniform", "triangular") and not self._ordered():
             yield Problem(path, "expected low <= mode <= high")
 
