@@ -49,7 +49,7 @@ BAD: list[tuple[str, Callable[[Scenario], Scenario], str, str]] = [
         "negative quantity",
         lambda s: _use(s, use_t_per_unit=-1.0),
         "chipmakers[0].materials[0].use_t_per_unit",
-        "expected a finite number >= 0, got -1.0",
+        "expected a finite number >= 0 and at most 1e15, got -1.0",
     ),
     (
         "unknown supplier",
@@ -61,13 +61,13 @@ BAD: list[tuple[str, Callable[[Scenario], Scenario], str, str]] = [
         "NaN stock",
         lambda s: _use(s, start_inventory_days=float("nan")),
         "chipmakers[0].materials[0].start_inventory_days",
-        "expected a finite number >= 0, got nan",
+        "expected a finite number >= 0 and at most 1e15, got nan",
     ),
     (
         "infinite lead time",
         lambda s: _product(s, lead_time_days=fixed(float("inf"))),
         "suppliers[0].products[0].lead_time_days.value",
-        "expected a finite number >= 0, got inf",
+        "expected a number from 0 to 1e9, got inf",
     ),
     (
         "fractional examiners",

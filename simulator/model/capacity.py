@@ -88,7 +88,7 @@ class Capacity:
         time, left = start, quantity_t
         for end in [*self._breaks(start), math.inf]:
             rate, slope = self.at(time) * fraction, self._slope(time) * fraction
-            made = rate * (end - time) + slope * (end - time) ** 2 / 2 if end < math.inf else math.inf
+            made = rate * (end - time) + _ramp_made(slope, end - time) if end < math.inf else math.inf
             if made >= left:
                 return time + _time_to_make(left, rate, slope)
             time, left = end, left - made
@@ -159,6 +159,16 @@ def _ramped(time: float, start: float, ramp_days: float) -> float:
     if time < start:
         return 0.0
     return 1.0 if ramp_days <= 0 or time >= start + ramp_days else (time - start) / ramp_days
+
+
+def _ramp_made(slope: float, days: float) -> float:
+    """Tonnes a ramp of ``slope`` adds over ``days``: infinite where the square overflows (1e308 days)."""
+    if not slope:
+        return 0.0
+    try:
+        return slope * days**2 / 2
+    except OverflowError:
+        return math.inf
 
 
 def _time_to_make(quantity_t: float, rate: float, slope: float) -> float:

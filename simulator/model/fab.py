@@ -10,6 +10,8 @@ order. Where orders go is :mod:`simulator.model.orders`' business.
 
 from __future__ import annotations
 
+import math
+
 import simpy
 
 from simulator.model.clock import CONSUMPTION_AND_ORDERS, Phased
@@ -200,7 +202,9 @@ class Fab:
         if soonest == INFINITY:
             return
         now = self.last
-        due = now + soonest
+        # At least the clock's next instant: a huge stock's crossing can lie closer than the float
+        # resolution of now, and a timer due at now itself would re-arm there forever.
+        due = max(now + soonest, math.nextafter(now, INFINITY))
         if self.armed_at is not None and now <= self.armed_at <= due:
             return
         self.timer += 1

@@ -91,7 +91,7 @@ def chipmaker_metrics(records: RunRecords, scenario: Scenario) -> dict[str, dict
             "tts_days": tts,
             "ttr_days": ttr,
             "tts_lt_ttr": float(tts < ttr) if shock is not None else math.nan,
-            "shock_stock_days": _stock_at(records, key, shock) / use if shock is not None else math.nan,
+            "shock_stock_days": _stock_days_at(records, key, shock, use),
             "order_up_to_days": target if shock is not None else math.nan,
         }
     return dict(result)
@@ -108,6 +108,11 @@ def _planned_use_and_target(chipmaker: Chipmaker, material: str) -> tuple[float,
     """Tonnes a day of planned use, and the order-up-to target in days of it."""
     use = chipmaker.use_of(material)
     return chipmaker.output_units_per_day * use.use_t_per_unit, chipmaker.order_up_to_days(use)
+
+
+def _stock_days_at(records: RunRecords, key: tuple[str, str], time: SimDays | None, use: float) -> float:
+    """Days of planned use on hand at ``time``: NaN without a time, or without use to count them in."""
+    return _stock_at(records, key, time) / use if time is not None and use else math.nan
 
 
 def _stock_at(records: RunRecords, key: tuple[str, str], time: SimDays) -> float:
@@ -143,7 +148,8 @@ def company_metrics(
     planned: dict[str, float] = defaultdict(float)
     span = records.horizon_days - scenario.warm_up_days
     for chipmaker in scenario.chipmakers:
-        lost[chipmaker.company_id] += sum(m["production_loss_usd"] for m in plants[chipmaker.id].values())
+        uses = plants.get(chipmaker.id, {}).values()  # a chipmaker using no material has no entry
+        lost[chipmaker.company_id] += sum(m["production_loss_usd"] for m in uses)
         planned[chipmaker.company_id] += chipmaker.output_units_per_day * span * chipmaker.value_usd_per_unit
     return {
         company: {

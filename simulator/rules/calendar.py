@@ -59,11 +59,9 @@ class Holiday:
         return self.end or self.start
 
     def days(self) -> Iterator[dt.date]:
-        """Every day of the holiday."""
-        day = self.start
-        while day <= self.last:
-            yield day
-            day += _DAY
+        """Every day of the holiday (by ordinal: a holiday may end on the calendar's last day)."""
+        for ordinal in range(self.start.toordinal(), self.last.toordinal() + 1):
+            yield dt.date.fromordinal(ordinal)
 
 
 @frozen
@@ -229,6 +227,19 @@ def _year_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
         yield Problem(f"{root}.covers", "expected the years the calendar covers ([[calendar.covers]])")
 
 
+def _holiday_years_problems(holiday: Holiday, years: tuple[int, ...], where: str) -> Iterator[Problem]:
+    """A holiday's first and last days, and every year between, must be covered."""
+    covered = ", ".join(str(y) for y in years)
+    for name, day in (("from", holiday.start), ("to", holiday.last)):
+        if day.year not in years:
+            yield Problem(f"{where}.{name}", f"expected a day in a covered year ({covered}), got {day}")
+            return
+    gap = next((y for y in range(holiday.start.year, holiday.last.year) if y not in years), None)
+    if gap is not None:
+        expected = f"expected a holiday within the covered years ({covered}); it runs through {gap}"
+        yield Problem(f"{where}.to", expected)
+
+
 def _day_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
     covered = ", ".join(str(y) for y in calendar.years)
     for n, holiday in enumerate(calendar.holidays):
@@ -237,12 +248,8 @@ def _day_problems(calendar: Calendar, root: str) -> Iterator[Problem]:
             expected = f"expected a day on or after from ({holiday.start}), got {holiday.last}"
             yield Problem(f"{where}.to", expected)
         elif calendar.years:
-            for name, day in (("from", holiday.start), ("to", holiday.last)):
-                if day.year not in calendar.years:
-                    expected = f"expected a day in a covered year ({covered}), got {day}"
-                    yield Problem(f"{where}.{name}", expected)
-                    break
-    weekend = _days_off(calendar)[0]
+            yield from _holiday_years_problems(holiday, calendar.years, where)
+    weekend = {WEEKDAYS.index(d) for d in calendar.weekend if d in WEEKDAYS}  # holidays not expanded yet
     for n, workday in enumerate(calendar.workdays):
         where = f"{root}.workdays[{n}].date"
         if workday.date.weekday() not in weekend:

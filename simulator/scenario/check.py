@@ -34,6 +34,9 @@ MIN_REVIEW_PERIOD_DAYS = 0.01
 """A fab reviews its stock at most a hundred times a day (a shorter period would never end a run)."""
 MAX_HORIZON_DAYS = 73_050.0
 """The longest scenario, in days: 200 years."""
+MAX_QUANTITY = 1e15
+"""The largest rate, quantity, price or period (a quadrillion): products of a few stay finite,
+where output near 1e308 units made the money lost and the tonnes made infinite."""
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
@@ -65,6 +68,7 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
     items = {i.id for r in laws.regimes for i in r.items}
     bulk = {k.id for r in laws.regimes for k in r.licences if not k.per_application}
     problems = scenario_problems(scenario, items, bulk) + licensing_problems(scenario, laws)
+    problems += _before_the_law(scenario, laws)
     materials = {m.id: m.item for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
         regime = laws.of(supplier.country)
@@ -76,6 +80,18 @@ def laws_problems(scenario: Scenario, laws: Laws) -> list[Problem]:
                 field = f"suppliers[{n}].products[{k}].material"
                 problems.append(Problem(field, f"expected {expected}; {item!r} is not"))
     return problems
+
+
+def _before_the_law(scenario: Scenario, laws: Laws) -> list[Problem]:
+    """A run must not start before a regime it runs under begins: the rules say nothing then."""
+    return [
+        Problem(
+            "scenario.start",
+            f"expected a date on or after {r.valid_from}, when regime {r.id!r} begins; got {scenario.start}",
+        )
+        for r in laws.regimes
+        if scenario.start < r.valid_from
+    ]
 
 
 def _attribute_problems(laws: Laws, supplier: Supplier, n: int) -> list[Problem]:
@@ -161,11 +177,12 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
             path = f"suppliers[{n}].products[{k}]"
             if product.material not in materials:
                 yield Problem(f"{path}.material", _unknown("material", product.material, materials))
-            if not 0 < product.capacity_t_per_day < math.inf:  # written so that NaN fails too
-                yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0")
+            if not 0 < product.capacity_t_per_day <= MAX_QUANTITY:  # written so that NaN fails too
+                yield Problem(f"{path}.capacity_t_per_day", "expected a number > 0 and at most 1e15")
             for e, expansion in enumerate(product.expansions):
-                if not expansion.capacity_t_per_day > 0:
-                    yield Problem(f"{path}.expansions[{e}].capacity_t_per_day", "expected a number > 0")
+                if not 0 < expansion.capacity_t_per_day <= MAX_QUANTITY:
+                    expected = "expected a number > 0 and at most 1e15"
+                    yield Problem(f"{path}.expansions[{e}].capacity_t_per_day", expected)
                 yield from _non_negative(expansion, f"{path}.expansions[{e}]", "ramp_days")
             yield from _surge_problems(product.surge, f"{path}.surge")
         if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
@@ -175,10 +192,9 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
 def _surge_problems(surge: Surge | None, path: str) -> Iterator[Problem]:
     if surge is None:
         return
-    if not 0 < surge.extra_t_per_day < math.inf:
-        yield Problem(
-            f"{path}.extra_t_per_day", f"expected a number > 0 (tonnes a day), got {surge.extra_t_per_day}"
-        )
+    if not 0 < surge.extra_t_per_day <= MAX_QUANTITY:
+        expected = "expected a number > 0 and at most 1e15 (tonnes a day)"
+        yield Problem(f"{path}.extra_t_per_day", f"{expected}, got {surge.extra_t_per_day}")
     for name in ("lag_days", "backlog_days"):
         days = getattr(surge, name)
         if not 0 <= days < math.inf:  # written so that NaN fails too
@@ -307,8 +323,8 @@ def _monthly_problems(scenario: Scenario, flow: TradeFlow, path: str) -> Iterato
             yield Problem(where, f"expected a month label YYYY-MM (e.g. '2019-07'); got {month!r}")
         elif not first <= month <= last:
             yield Problem(where, f"expected a month within the scenario ({first} to {last}); got {month!r}")
-        if not tonnes >= 0:  # written so that NaN fails too
-            yield Problem(where, f"expected a number >= 0, got {tonnes}")
+        if not 0 <= tonnes <= MAX_QUANTITY:  # written so that NaN fails too
+            yield Problem(where, f"expected a number >= 0 and at most 1e15, got {tonnes}")
 
 
 def _authority_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]:
@@ -377,8 +393,8 @@ def _makers(scenario: Scenario) -> dict[str, set[str]]:
 def _non_negative(value: object, path: str, *names: str) -> Iterator[Problem]:
     for name in names:
         number = getattr(value, name)
-        if number is not None and not 0 <= number < math.inf:  # written so that NaN fails too
-            yield Problem(f"{path}.{name}", f"expected a finite number >= 0, got {number}")
+        if number is not None and not 0 <= number <= MAX_QUANTITY:  # written so that NaN fails too
+            yield Problem(f"{path}.{name}", f"expected a finite number >= 0 and at most 1e15, got {number}")
 
 
 def _unknown(kind: str, name: str, known: set[str]) -> str:

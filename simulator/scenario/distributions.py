@@ -33,6 +33,9 @@ _PARAMETERS = {
     "gamma": ("mean", "sd"),
     "lognormal": ("mean", "sd"),
 }
+MAX_PARAMETER = 1e9
+"""The largest parameter of a distribution (days: far beyond any run's end). Much larger ones
+overflow the quantiles to infinity (a triangular's near 1e154, a gamma's or lognormal's sooner)."""
 
 
 @frozen
@@ -102,8 +105,8 @@ class Distribution:
             value = getattr(self, name)
             if value is None:
                 yield Problem(f"{path}.{name}", f"required for dist = {self.dist!r}")
-            elif not 0 <= value < math.inf:  # written so that NaN fails too
-                yield Problem(f"{path}.{name}", f"expected a finite number >= 0, got {value}")
+            elif not 0 <= value <= MAX_PARAMETER:  # written so that NaN fails too
+                yield Problem(f"{path}.{name}", f"expected a number from 0 to 1e9, got {value}")
         if self.dist in ("uniform", "triangular") and not self._ordered():
             yield Problem(path, "expected low <= mode <= high")
 

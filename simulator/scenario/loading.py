@@ -93,7 +93,7 @@ def _dropped(flat: Mapping[str, Any], problems: list[Problem]) -> set[str]:
     dropped = dropped_ids(flat, problems)
     materials = flat.get("materials")
     entries = materials if isinstance(materials, list) else []
-    codes = {m.get("trade_code") for m in entries if isinstance(m, dict) and m.get("id") in dropped}
+    codes = {m.get("trade_code") for m in entries if isinstance(m, dict) and str(m.get("id")) in dropped}
     return dropped | {c for c in codes if isinstance(c, str)}
 
 
