@@ -7,7 +7,6 @@ and reports every problem with its field path, so that a user fixes a file in on
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ from simulator.errors import Problem
 from simulator.regimes.reading import FIRST_YEAR, LAST_YEAR
 from simulator.rules.exporters import attribute_problems
 from simulator.rules.laws import Laws
+from simulator.scenario.bounds import MAX_QUANTITY, non_negative, whole
 from simulator.scenario.licensing import ANY_ITEM
 from simulator.scenario.licensing_checks import licensing_problems, review_key
 from simulator.scenario.values import (
@@ -34,9 +34,6 @@ MIN_REVIEW_PERIOD_DAYS = 0.01
 """A fab reviews its stock at most a hundred times a day (a shorter period would never end a run)."""
 MAX_HORIZON_DAYS = 73_050.0
 """The longest scenario, in days: 200 years."""
-MAX_QUANTITY = 1e15
-"""The largest rate, quantity, price or period (a quadrillion): products of a few stay finite,
-where output near 1e308 units made the money lost and the tonnes made infinite."""
 
 
 def scenario_problems(scenario: Scenario, items: set[str], bulk_licences: set[str]) -> list[Problem]:
@@ -144,7 +141,7 @@ def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]
             yield Problem(
                 f"materials[{n}].id", f"expected its item id {material.item!r} or '{material.item}-GRADE'"
             )
-        yield from _non_negative(material, f"materials[{n}]", "value_usd_per_t", "storage_cap_days")
+        yield from non_negative(material, f"materials[{n}]", "value_usd_per_t", "storage_cap_days")
         if not 0 < material.controlled_share <= 1:
             yield Problem(
                 f"materials[{n}].controlled_share",
@@ -157,7 +154,7 @@ def _material_problems(scenario: Scenario, items: set[str]) -> Iterator[Problem]
 def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[Problem]:
     materials = {m.id for m in scenario.materials}
     for n, supplier in enumerate(scenario.suppliers):
-        yield from _non_negative(
+        yield from non_negative(
             supplier,
             f"suppliers[{n}]",
             "contract_days",
@@ -183,7 +180,7 @@ def _supplier_problems(scenario: Scenario, bulk_licences: set[str]) -> Iterator[
                 if not 0 < expansion.capacity_t_per_day <= MAX_QUANTITY:
                     expected = "expected a number > 0 and at most 1e15"
                     yield Problem(f"{path}.expansions[{e}].capacity_t_per_day", expected)
-                yield from _non_negative(expansion, f"{path}.expansions[{e}]", "ramp_days")
+                yield from non_negative(expansion, f"{path}.expansions[{e}]", "ramp_days")
             yield from _surge_problems(product.surge, f"{path}.surge")
         if supplier.available_from and not scenario.start <= supplier.available_from <= scenario.end:
             yield Problem(f"suppliers[{n}].available_from", _within(scenario))
@@ -204,7 +201,7 @@ def _surge_problems(surge: Surge | None, path: str) -> Iterator[Problem]:
 def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
     for n, chipmaker in enumerate(scenario.chipmakers):
         path = f"chipmakers[{n}]"
-        yield from _non_negative(
+        yield from non_negative(
             chipmaker, path, "output_units_per_day", "value_usd_per_unit", "cover_target_days"
         )
         if not MIN_REVIEW_PERIOD_DAYS <= chipmaker.review_period_days < math.inf:  # NaN fails too
@@ -235,7 +232,7 @@ def _intensity_cut_problems(cut: IntensityCut | None, path: str) -> Iterator[Pro
         return
     if not 0 < cut.factor <= 1:
         yield Problem(f"{path}.factor", "expected a number in (0, 1]")
-    yield from _non_negative(cut, path, "below_cover_days", "shock_cover_days")
+    yield from non_negative(cut, path, "below_cover_days", "shock_cover_days")
     if cut.max_days is not None and not cut.max_days > 0:
         yield Problem(f"{path}.max_days", "expected a number of days > 0")
     if not 0 <= cut.output_loss_fraction <= 1:
@@ -249,12 +246,12 @@ def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
 
 def _use_problems(scenario: Scenario, use: MaterialUse, path: str) -> Iterator[Problem]:
     makers = _makers(scenario)
-    yield from _non_negative(use, path, "cover_target_days", "pull_forward_days")
+    yield from non_negative(use, path, "cover_target_days", "pull_forward_days")
     if use.material not in {m.id for m in scenario.materials}:
         yield Problem(
             f"{path}.material", _unknown("material", use.material, {m.id for m in scenario.materials})
         )
-    yield from _non_negative(use, path, "use_t_per_unit", "start_inventory_days", "weight_return_days")
+    yield from non_negative(use, path, "use_t_per_unit", "start_inventory_days", "weight_return_days")
     if not 0 <= use.licence_weight <= 1:
         yield Problem(f"{path}.licence_weight", "expected a weight in [0, 1]")
     yield from _duplicates([s.supplier for s in use.sources], f"{path}.sources", "supplier")
@@ -311,7 +308,7 @@ def _trade_flows_problems(scenario: Scenario) -> Iterator[Problem]:
         if flow.origin == flow.destination:
             expected = "expected a destination other than the origin (customs count what crosses a border)"
             yield Problem(f"{path}.destination", f"{expected}; both are {flow.origin}")
-        yield from _non_negative(flow, path, "tonnes_per_month")
+        yield from non_negative(flow, path, "tonnes_per_month")
         yield from _monthly_problems(scenario, flow, path)
 
 
@@ -375,26 +372,8 @@ def _authority_problems_of(authority: Authority, path: str) -> Iterator[Problem]
                 yield Problem(f"{where}.{name}", "expected a probability between 0 and 1")
 
 
-def whole(value: object, least: int) -> bool:
-    """Whether ``value`` is a whole number (not a flag, not 5.0) of at least ``least``.
-
-    A file's integers are refused otherwise when read; this catches values set in Python.
-
-    >>> whole(5, 1), whole(5.5, 1), whole(True, 1), whole(0, 1)
-    (True, False, False, False)
-    """
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= least
-
-
 def _makers(scenario: Scenario) -> dict[str, set[str]]:
     return {s.id: {p.material for p in s.products} for s in scenario.suppliers}
-
-
-def _non_negative(value: object, path: str, *names: str) -> Iterator[Problem]:
-    for name in names:
-        number = getattr(value, name)
-        if number is not None and not 0 <= number <= MAX_QUANTITY:  # written so that NaN fails too
-            yield Problem(f"{path}.{name}", f"expected a finite number >= 0 and at most 1e15, got {number}")
 
 
 def _unknown(kind: str, name: str, known: set[str]) -> str:

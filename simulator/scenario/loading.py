@@ -26,7 +26,8 @@ from simulator.regimes.reading import MAX_DERIVATION_DEPTH, is_file
 from simulator.regimes.references import reference_problem, resolve_reference
 from simulator.rules.laws import Laws, laws_of
 from simulator.rules.values import Regime
-from simulator.scenario.check import laws_problems, whole
+from simulator.scenario.bounds import whole
+from simulator.scenario.check import laws_problems
 from simulator.scenario.overrides import override_all
 from simulator.scenario.values import Scenario, VariantSpec
 
