@@ -106,9 +106,9 @@ def _invoke(command: str, path: Path, *args: str, findings: bool = False) -> Non
         with time_limit(BUDGET_S):
             result = CliRunner().invoke(main, [*command.split(), *args])
         outcome = verdict(result, findings)
-    except Hang:
+    except Hang as exc:  # a failure Hypothesis reports with its example (it stops short on a BaseException)
         OUTCOMES[command, "hang"] += 1
-        raise
+        raise AssertionError(f"exportsim {command} hung: {exc}") from None
     except AssertionError:
         OUTCOMES[command, "traceback"] += 1
         raise

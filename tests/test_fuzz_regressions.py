@@ -159,3 +159,9 @@ def test_a_quantity_of_a_quadrillion_is_accepted(tmp_path: Path) -> None:
     """The largest quantity allowed, 1e15 units a day, passes validate."""
     path = _one_fab(tmp_path, "output_units_per_day = 1.0", "output_units_per_day = 1e15")
     assert run("validate", path).exit_code == 0
+
+
+def test_a_vanishing_patience_is_refused(tmp_path: Path) -> None:
+    """``patience_days = 5e-324`` is refused below 0.01 days (orders lost patience at one instant, a hang)."""
+    path = _one_fab(tmp_path, "review_period_days = 7.0", "review_period_days = 7.0\npatience_days = 5e-324")
+    failed(run("validate", path), str(path), "chipmakers[0].patience_days: expected a number of days >= 0.01")

@@ -32,6 +32,8 @@ from simulator.scenario.values import (
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MIN_REVIEW_PERIOD_DAYS = 0.01
 """A fab reviews its stock at most a hundred times a day (a shorter period would never end a run)."""
+MIN_PATIENCE_DAYS = 0.01
+"""An order loses patience at most a hundred times a day (5e-324 days re-armed it at one instant)."""
 MAX_HORIZON_DAYS = 73_050.0
 """The longest scenario, in days: 200 years."""
 
@@ -207,8 +209,8 @@ def _chipmaker_problems(scenario: Scenario) -> Iterator[Problem]:
         if not MIN_REVIEW_PERIOD_DAYS <= chipmaker.review_period_days < math.inf:  # NaN fails too
             expected = f"expected a finite number of days >= {MIN_REVIEW_PERIOD_DAYS}"
             yield Problem(f"{path}.review_period_days", f"{expected}, got {chipmaker.review_period_days}")
-        if chipmaker.patience_days is not None and not chipmaker.patience_days > 0:
-            yield Problem(f"{path}.patience_days", "expected a number of days > 0")
+        if chipmaker.patience_days is not None and not chipmaker.patience_days >= MIN_PATIENCE_DAYS:
+            yield Problem(f"{path}.patience_days", f"expected a number of days >= {MIN_PATIENCE_DAYS}")
         for k, use in enumerate(chipmaker.materials):
             yield from _use_problems(scenario, use, f"{path}.materials[{k}]")
         yield from _duplicates([u.material for u in chipmaker.materials], f"{path}.materials", "material")
