@@ -9,6 +9,7 @@ that leave Ctrl-C to their parent and are stopped at once) is pinned on its own.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.studies import parallel
 from simulator.studies.parallel import executor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,3 +131,22 @@ def test_an_interrupt_lost_in_a_finaliser_is_raised_at_the_next_safe_point(
         with pytest.raises(KeyboardInterrupt):
             on_progress(1, 2)
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+def _slow(seconds: float) -> list[object]:
+    time.sleep(seconds)
+    return [seconds]
+
+
+def test_a_pool_wakes_its_study_while_it_waits() -> None:
+    """Waiting on a worker, the pool's mapper yields empty batches, so a lost interrupt is raised soon.
+
+    A signal that ends the workers and whose exception the parent loses in a finaliser left the
+    parent waiting for the workers' results for ever; the study's progress callback, called on
+    each empty batch, is where the command line raises it again.
+    """
+    with multiprocessing.Pool(1) as pool:
+        batches = list(parallel.polled_imap(pool, _slow, [1.0, 0.0]))  # type: ignore[arg-type]
+    assert batches[-2:] == [[1.0], [0.0]]
+    assert batches[:-2] == [[]] * len(batches[:-2])
+    assert len(batches[:-2]) >= int(1.0 / parallel.WAKE_SECONDS) - 1

@@ -10,10 +10,12 @@ never anything read from a user's file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
 from typing import Any
 
 import attrs
@@ -118,7 +120,7 @@ def executor(workers: int = 1, kind: str = "local", scheduler: str | None = None
     elif workers > 1:
         pool = multiprocessing.Pool(workers, initializer=_start_worker)
         try:
-            yield pool.imap
+            yield functools.partial(polled_imap, pool)
         except BaseException:
             pool.terminate()  # at once (failed or interrupted): no waiting for running jobs
             pool.join()
@@ -127,6 +129,27 @@ def executor(workers: int = 1, kind: str = "local", scheduler: str | None = None
         pool.join()
     else:
         yield map
+
+
+WAKE_SECONDS = 0.25
+"""How often a study waiting on a local pool looks up (its progress callback runs)."""
+
+
+def polled_imap(pool: Pool, fn: Callable[[Job], list[Outcome]], jobs: list[Job]) -> Iterator[list[Outcome]]:
+    """``pool.imap(fn, jobs)``, but an empty list every :data:`WAKE_SECONDS` while it waits.
+
+    The study then calls its progress callback, where the command line raises an interrupt
+    whose exception was lost (a signal landing in a finaliser); without it, a run whose
+    workers the same signal ended would wait for their lost results for ever.
+    """
+    results = pool.imap(fn, jobs)
+    while True:
+        try:
+            yield results.next(timeout=WAKE_SECONDS)
+        except multiprocessing.TimeoutError:
+            yield []
+        except StopIteration:
+            return
 
 
 def _start_worker() -> None:
