@@ -69,7 +69,11 @@ def test_a_signal_stops_the_run_leaving_nothing(
     """A signal to the program's process group stops it with one line and its exit code, and no folder."""
     process = started(tmp_path, "--workers", workers)
     os.killpg(process.pid, signum)  # as a terminal's Ctrl-C reaches every process of the group
-    stdout, stderr = process.communicate(timeout=30)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # a run that never stopped is not left behind
+        raise
     assert (process.returncode, stderr.splitlines(), stdout) == (code, [line], "")
     assert list(tmp_path.iterdir()) == []
 
