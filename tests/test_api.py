@@ -281,3 +281,13 @@ def test_report_of_a_comparison_and_a_wrong_suffix(tmp_path: Path) -> None:
     with pytest.raises(s.InputError, match=r"c\.txt: expected a report file ending in \.html"):
         s.report(compared, tmp_path / "c.txt")
     assert not (tmp_path / "c.txt").exists()
+
+
+def test_numpy_whole_numbers_are_whole_numbers() -> None:
+    """A notebook's ``numpy.int64(2)`` is as good as 2 for replications and seed; 2.0 is not."""
+    import numpy as np  # noqa: PLC0415
+
+    result = s.run(ONE_FAB, replications=np.int64(2), seed=np.int64(3))
+    assert (result.replications, result.seed) == (2, 3)
+    with pytest.raises(s.InputError, match="replications: expected a whole number >= 1; got 2.0"):
+        s.run(ONE_FAB, replications=2.0)

@@ -17,6 +17,7 @@ import attrs
 from simulator.errors import ExportsimError, InputError, Problem
 from simulator.rules.laws import Laws
 from simulator.rules.values import Regime
+from simulator.scenario.bounds import whole
 from simulator.scenario.loading import load_scenario, load_variants, regime_of
 from simulator.scenario.values import Override, Scenario
 from simulator.studies import experiments
@@ -91,12 +92,7 @@ class Execution:
 def _whole(name: str, value: object, low: int, high: int | None = None) -> list[Problem]:
     if value is None:
         return []
-    within = (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and value >= low
-        and (high is None or value <= high)
-    )
+    within = whole(value, low) and (high is None or int(value) <= high)  # type: ignore[call-overload]
     if within:
         return []
     span = f"from {low} to {'2**63-1' if high == MAX_SEED else high}" if high is not None else f">= {low}"

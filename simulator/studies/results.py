@@ -170,7 +170,7 @@ class RunResult:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2, allow_nan=False, default=str)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)  # as the CLI prints it
 
     def to_frame(self) -> pd.DataFrame:
         """A long frame, one row per figure and statistic; columns :data:`~simulator.studies.tidy.COLUMNS`."""
