@@ -289,5 +289,5 @@ def test_numpy_whole_numbers_are_whole_numbers() -> None:
 
     result = s.run(ONE_FAB, replications=np.int64(2), seed=np.int64(3))
     assert (result.replications, result.seed) == (2, 3)
-    with pytest.raises(s.InputError, match="replications: expected a whole number >= 1; got 2.0"):
+    with pytest.raises(s.InputError, match=r"replications: expected a whole number >= 1; got 2\.0"):
         s.run(ONE_FAB, replications=2.0)
