@@ -35,7 +35,7 @@ _PARAMETERS = {
 }
 MAX_PARAMETER = 1e9
 """The largest parameter of a distribution (days: far beyond any run's end). Much larger ones
-overflow the quantiles to infinity (a triangular's near 1e154, a gamma's or lognormal's sooner)."""
+overflow the quantiles to infinity or NaN: a triangular's from about 1e154."""
 
 
 @frozen
