@@ -291,3 +291,16 @@ def test_numpy_whole_numbers_are_whole_numbers() -> None:
     assert (result.replications, result.seed) == (2, 3)
     with pytest.raises(s.InputError, match=r"replications: expected a whole number >= 1; got 2\.0"):
         s.run(ONE_FAB, replications=2.0)
+
+
+def test_sweep_reports_progress_while_a_point_runs() -> None:
+    """``sweep``'s progress callback runs while a point's replications run, not only between points.
+
+    That is where the command line raises an interrupt lost in a finaliser, so a sweep on a
+    local pool whose workers the same signal ended does not wait for ever.
+    """
+    calls: list[tuple[int, int]] = []
+    s.sweep(ONE_FAB, {"authority.examiners": [1, 2]}, replications=2, on_progress=lambda *a: calls.append(a))
+    assert calls[0] == (0, 2)  # the first point still running
+    assert calls[-1] == (2, 2)
+    assert (1, 2) in calls

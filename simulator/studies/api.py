@@ -24,7 +24,15 @@ from simulator.studies import experiments
 from simulator.studies.experiments import Plan, Variant, comparison, study, world_differences
 from simulator.studies.parallel import Outcome
 from simulator.studies.results import ComparisonResult, Records, RunResult, SweepResult
-from simulator.studies.sweep import Axis, Condition, grid, latin_hypercube, parse_axis, smallest_meeting
+from simulator.studies.sweep import (
+    Axis,
+    Condition,
+    PointResult,
+    grid,
+    latin_hypercube,
+    parse_axis,
+    smallest_meeting,
+)
 from simulator.studies.sweep import sweep as sweep_points
 from simulator.studies.tables import Calendar
 
@@ -309,8 +317,14 @@ def sweep(
         raise InputError("sweep()", [Problem("find", "answers for one swept field: give exactly one field")])
     seed = how.seed_for(world)
     points = latin_hypercube(axes, samples, seed) if samples else grid(axes)
-    results = []
-    for result in sweep_points(world, law, points, seed, how.plan(world, "sweep"), condition):
+    results: list[PointResult] = []
+
+    def waiting(*_: int) -> None:  # a point's replications done: a safe point for the caller too
+        if on_progress is not None:
+            on_progress(len(results), len(points))
+
+    plan = how.plan(world, "sweep")
+    for result in sweep_points(world, law, points, seed, plan, condition, on_wait=waiting):
         results.append(result)
         if on_progress is not None:
             on_progress(len(results), len(points))

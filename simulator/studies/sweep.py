@@ -176,13 +176,17 @@ def sweep(
     seed: int,
     plan: Plan,
     condition: Condition | None = None,
+    on_wait: Callable[[int, int], None] | None = None,
 ) -> Iterator[PointResult]:
-    """Run each point as a study (common random numbers across points) and yield its result."""
+    """Run each point as a study (common random numbers across points) and yield its result.
+
+    ``on_wait`` is each point's study's progress callback (replications done, planned).
+    """
     for point in points:
         world = point_scenario(scenario, regime, point)
         running = Running("condition")
         hook = _measuring(condition, running) if condition else None
-        result = study([Variant("point", world, regime)], seed, plan, on_outcome=hook)
+        result = study([Variant("point", world, regime)], seed, plan, on_outcome=hook, on_progress=on_wait)
         holds = condition.holds(running) if condition else None
         yield PointResult(point, result.summaries[0].summary(), running if condition else None, holds)
 
