@@ -32,6 +32,7 @@ from simulator.scenario.values import Scenario
 from simulator.studies.parallel import Outcome
 from simulator.studies.sweep import Condition, PointResult
 from simulator.studies.tables import TABLES, Calendar, rows
+from simulator.studies.tidy import leaves
 
 
 class RunWriter:
@@ -115,13 +116,8 @@ def write_comparison_csv(data: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def _leaves(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    for key, value in tree.items():
-        path = f"{prefix}/{key}" if prefix else key
-        if isinstance(value, dict) and "mean" in value:
-            yield path, value
-        elif isinstance(value, dict):
-            yield from _leaves(value, path)
+def _leaves(tree: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    return (("/".join(path), stats) for path, stats in leaves(tree))
 
 
 def _cells(stats: dict[str, Any]) -> Iterator[tuple[str, Any]]:

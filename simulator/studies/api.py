@@ -218,18 +218,19 @@ def compare(
             ``unpaired`` is False.
     """
     how = _execution(execution, "compare")
-    chosen = _variants(scenarios, tuple(variants))
+    many = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
+    sources = tuple(_source(one) for one in many)
+    chosen = _variants(many, sources, tuple(variants))
     first = chosen[0].scenario
     paired = _one_world(chosen, how.seed, unpaired)
     plan = how.plan(first, "compare")
     result = study(chosen, how.seed_for(first), plan, on_progress=on_progress)
-    many = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
-    sources = tuple(_source(one) for one in many)
     return ComparisonResult.of(comparison(result, plan, paired), tuple(chosen), sources)
 
 
-def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str, ...]) -> list[Variant]:
-    many = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
+def _variants(
+    many: list[ScenarioLike], sources: tuple[Path | None, ...], names: tuple[str, ...]
+) -> list[Variant]:
     if not many:
         raise InputError("compare()", [Problem("scenarios", "expected at least one scenario")])
     if len(many) > 1:
@@ -238,7 +239,6 @@ def _variants(scenarios: ScenarioLike | Sequence[ScenarioLike], names: tuple[str
                 "compare()", [Problem("variants", "go with a single scenario file; give either")]
             )
         worlds = [_loaded(one, None, "compare") for one in many]
-        sources = [Path(one) if isinstance(one, str | Path) else None for one in many]
         columns = column_names([s.id for s, _ in worlds], sources)
         return [Variant(name, s, r) for name, (s, r) in zip(columns, worlds, strict=True)]
     if isinstance(many[0], Scenario):

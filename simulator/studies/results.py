@@ -178,20 +178,14 @@ class RunResult:
 
     def headline(self) -> pd.DataFrame:
         """Each chipmaker and material's headline metrics: mean and 95% interval, a column each."""
-        frame = self.to_frame()
-        chosen = frame[(frame.section == "chipmakers") & frame.metric.isin(HEADLINE)]
-        chosen = chosen[chosen.statistic.isin(["mean", "ci95_low", "ci95_high"])]
-        return chosen.pivot_table(
-            index=["subject", "material"], columns=["metric", "statistic"], values="value", sort=False
-        )
+        return _headline(self.to_frame(), ["subject", "material"])
 
     def _repr_html_(self) -> str:
-        title = (
-            f"<p><b>{_escape(self.scenario.id)}</b>: {self.replications} replications, seed {self.seed}</p>"
-        )
+        name, count = html.escape(self.scenario.id), self.replications
+        title = f"<p><b>{name}</b>: {count} replications, seed {self.seed}</p>"
         if not self.summary.get("chipmakers"):
             return title
-        return title + str(self.headline().to_html(float_format=lambda v: f"{v:.3g}"))
+        return title + _html_table(self.headline())
 
 
 DIFFERENCE_COLUMNS = ("variant", "kind", *KEYS, "statistic", "value", "interval", "excludes_zero")
@@ -259,34 +253,25 @@ class ComparisonResult:
         for kind, trees in (("summary", self.summaries), ("difference", self.differences)):
             for variant, tree in trees.items():
                 for row in summary_rows(tree):
-                    excludes = _excludes_zero(tree, row) if kind == "difference" else None
-                    yield {"variant": variant, "kind": kind, **row, "excludes_zero": excludes}
+                    yield {"variant": variant, "kind": kind, **row}
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
-        chosen = frame[
-            (frame.kind == "difference") & (frame.section == "chipmakers") & frame.metric.isin(HEADLINE)
-        ]
-        chosen = chosen[chosen.statistic.isin(["mean", "ci95_low", "ci95_high"])]
-        baseline, count = _escape(self.baseline), self.replications
+        baseline, count = html.escape(self.baseline), self.replications
         title = f"<p><b>{len(self.variants)} variants</b> against {baseline}: {count} replications</p>"
-        if chosen.empty:
-            return title
-        table = chosen.pivot_table(
-            index=["variant", "subject", "material"],
-            columns=["metric", "statistic"],
-            values="value",
-            sort=False,
-        )
-        return title + str(table.to_html(float_format=lambda v: f"{v:.3g}"))
+        table = _headline(frame[frame.kind == "difference"], ["variant", "subject", "material"])
+        return title if table.empty else title + _html_table(table)
 
 
-def _excludes_zero(tree: Mapping[str, Any], row: Mapping[str, Any]) -> bool | None:
-    node: Any = tree[row["section"]]
-    for key in KEYS[1:]:
-        if row[key] is not None and isinstance(node, Mapping) and row[key] in node:
-            node = node[row[key]]
-    return node.get("excludes_zero") if is_statistics(node) else None
+def _headline(frame: pd.DataFrame, index: list[str]) -> pd.DataFrame:
+    """The chipmakers' :data:`HEADLINE` metrics of a tidy frame: mean and interval a column each."""
+    chosen = frame[(frame.section == "chipmakers") & frame.metric.isin(HEADLINE)]
+    chosen = chosen[chosen.statistic.isin(["mean", "ci95_low", "ci95_high"])]
+    return chosen.pivot_table(index=index, columns=["metric", "statistic"], values="value", sort=False)
+
+
+def _html_table(table: pd.DataFrame) -> str:
+    return str(table.to_html(float_format=lambda v: f"{v:.3g}"))
 
 
 SWEEP_COLUMNS = ("point", "swept", "swept_value", *KEYS, "statistic", "value", "interval", "holds")
@@ -328,9 +313,9 @@ class SweepResult:
         return _frame(table, ("point", *self.fields, "mean", "ci95_low", "ci95_high", "holds"))
 
     def _repr_html_(self) -> str:
-        head = f"<p><b>{len(self.points)} points</b> over {_escape(', '.join(self.fields))}"
+        head = f"<p><b>{len(self.points)} points</b> over {html.escape(', '.join(self.fields))}"
         if self.condition is not None:
-            head += f"; smallest meeting '{_escape(self.condition)}': {_escape(str(self.answer))}"
+            head += f"; smallest meeting '{html.escape(self.condition)}': {html.escape(str(self.answer))}"
         return head + "</p>" + str(self.condition_frame().to_html() if self.condition else "")
 
 
@@ -339,7 +324,3 @@ def _condition_cells(point: PointResult) -> tuple[Any, ...]:
         return (None, None, None)
     cells = dict(statistic_cells(point.condition.summary()))
     return (cells.get("mean"), cells.get("ci95_low"), cells.get("ci95_high"))
-
-
-def _escape(text: str) -> str:
-    return html.escape(text)

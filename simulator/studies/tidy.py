@@ -48,8 +48,8 @@ def statistic_cells(stats: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
             low, high = value if len(value) == 2 else (None, None)
             yield f"{name}_low", low
             yield f"{name}_high", high
-        elif value is None or isinstance(value, int | float):
-            yield name, value
+        elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            yield name, value  # a flag (excludes_zero) is a column of its own, not a statistic
 
 
 def summary_rows(summary: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
@@ -66,9 +66,9 @@ def summary_rows(summary: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             keys["section"] = section
             if "metric" not in levels:
                 keys["metric"] = _IMPORTS
-            method = stats.get("interval")
+            leaf = {"interval": stats.get("interval"), "excludes_zero": stats.get("excludes_zero")}
             for statistic, value in statistic_cells(stats):
-                yield {**keys, "statistic": statistic, "value": value, "interval": method}
+                yield {**keys, "statistic": statistic, "value": value, **leaf}
 
 
 def leaves(tree: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
